@@ -1,0 +1,285 @@
+/* emu.h — internal interface of wx-emu, the local Web WeChat server.
+ * Grouped by source file.  Threading: libmicrohttpd runs one thread per
+ * connection; every handler runs with the world lock held (net.c takes it
+ * around dispatch), and long polls wait on the world condition variable
+ * with emu_wait(), which releases the lock while waiting. */
+#ifndef EMU_H
+#define EMU_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "wx.h"
+
+/* ---- main.c: options ---- */
+
+struct emu_opts {
+	int port;               /* -p, 0 = any */
+	const char *portfile;   /* -P */
+	const char *cert, *key; /* -c, -k: TLS when both set */
+	const char *logfile;    /* -l: NDJSON request log */
+	const char *web;        /* -w: web host for redirect_uri (wx2.qq.com) */
+	int autoconfirm;        /* -a */
+	int contacts;           /* -n */
+	int groups, members;    /* -g, -m */
+	int hold;               /* -H: long-poll hold seconds (25) */
+	unsigned long seed;     /* -s */
+	int maxconn;            /* connection cap */
+	size_t maxbody;         /* request body cap */
+};
+extern struct emu_opts emu_opt;
+
+/* ---- net.c: requests, responses, dispatch, faults, request log ---- */
+
+enum emu_role { EMU_LOGIN, EMU_WEB, EMU_PUSH, EMU_FILE, EMU_CONTROL };
+
+struct emu_req {
+	const char *method;     /* "GET", "POST", … */
+	const char *path;       /* without query: "/cgi-bin/mmwebwx-bin/webwxinit" */
+	const char *endpoint;   /* last path part: "webwxinit", "jslogin", "qrcode" */
+	char host[128];         /* Host header, lower-case, port removed */
+	char family[64];        /* web host of the Host's family ("wx2.qq.com") */
+	enum emu_role role;
+	struct wx_buf body;     /* request body (capped at emu_opt.maxbody) */
+	struct wx_json *json;   /* body parsed as JSON when it parses, else NULL */
+	void *conn;             /* struct MHD_Connection * */
+};
+
+/* Query argument (decoded), request header, cookie; NULL if absent. */
+const char *emu_arg(const struct emu_req *r, const char *name);
+const char *emu_header(const struct emu_req *r, const char *name);
+const char *emu_cookie(const struct emu_req *r, const char *name);
+
+struct emu_resp {
+	int status;             /* 200 unless set */
+	struct wx_buf headers;  /* "Name: value\r\n" lines, in send order */
+	struct wx_buf body;
+	int sts;                /* add the Strict-Transport-Security header */
+	int may_gzip;           /* gzip when the client accepts it and body >= 267 B */
+	int drop;               /* close the connection without an answer */
+};
+void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "Set-Cookie: NAME=VALUE; Domain=D; Path=/; Expires=<cookie date>; Secure"
+ * (protocol.md §3.6), expiring `life` seconds from now. */
+void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
+                    const char *domain, long life);
+/* The captured heads: text/plain JSON + STS (§3.1), text/javascript. */
+void emu_resp_json(struct emu_resp *w);
+void emu_resp_js(struct emu_resp *w);
+
+/* Faults armed by POST /_emu/fault for an endpoint.  net.c applies the
+ * transport kinds itself (http500, reset, truncate, malformed, slow);
+ * emu_fault_ret() consumes an armed retNNNN fault for r's endpoint and
+ * returns NNNN (0 if none): emu_auth() calls it, so every authenticated
+ * endpoint answers its own error shape with that code. */
+int emu_fault_ret(const struct emu_req *r);
+int emu_fault_arm(const char *endpoint, const char *kind, int count);
+
+/* ---- jw.c: JSON in the server's layout (protocol.md §3.1) ---- */
+
+/* Object: "{" LF, members joined by "," LF, then LF "}" LF (no extra LF
+ * when the last member already ended with LF, i.e. was an object).
+ * Member: "\"Key\": " value.  Array: "[" elements joined by "," "]".
+ * Strings: " \ and control characters escaped, "/" and non-ASCII raw. */
+#define EMU_JW_DEPTH 16
+struct emu_jw {
+	struct wx_buf *b;
+	int depth;
+	int count[EMU_JW_DEPTH];  /* members/elements written at each level */
+	char kind[EMU_JW_DEPTH];  /* '{' or '[' */
+};
+void jw_begin(struct emu_jw *w, struct wx_buf *b);  /* opens the root object */
+void jw_end(struct emu_jw *w);                      /* closes object/array */
+void jw_key(struct emu_jw *w, const char *key);     /* next member's key */
+void jw_obj(struct emu_jw *w);                      /* open object value */
+void jw_arr(struct emu_jw *w);                      /* open array value */
+void jw_str(struct emu_jw *w, const char *s);
+void jw_strn(struct emu_jw *w, const char *s, size_t n);
+void jw_int(struct emu_jw *w, long long v);
+void jw_u64(struct emu_jw *w, uint64_t v);
+/* Shorthands: key + value. */
+void jw_kstr(struct emu_jw *w, const char *key, const char *s);
+void jw_kint(struct emu_jw *w, const char *key, long long v);
+/* "BaseResponse": {"Ret": ret, "ErrMsg": ""} */
+void jw_base_response(struct emu_jw *w, int ret, const char *errmsg);
+
+/* ---- world.c: the account, its contacts, logins, sessions, events ---- */
+
+enum emu_ckind { EMU_PERSON, EMU_ROOM, EMU_MP, EMU_SPECIAL, EMU_SELF };
+
+struct emu_contact {
+	enum emu_ckind kind;
+	char username[72];      /* @<32|64 hex>, @@<64 hex>, or a bare name */
+	char *nickname;         /* server form: entities and emoji spans */
+	char *remark, *signature, *alias, *province, *city;
+	char *pyinitial, *pyquanpin, *keyword;
+	int sex, verifyflag, contactflag, attrstatus, snsflag, statues;
+	int starfriend;
+	uint32_t uin;           /* 0 except self */
+	uint32_t headseq;       /* HeadImgUrl seq */
+	int saved;              /* listed by webwxgetcontact */
+	/* rooms */
+	char encry[40];         /* EncryChatRoomId "@<32 hex>" */
+	int nmembers;
+	int *members;           /* indices into world.contacts, or into
+	                           world.strangers when < 0 (-1 - i) */
+	char *topic_owner;      /* ChatRoomOwner UserName */
+};
+
+enum emu_login_state {
+	EMU_WAITING, EMU_SCANNED, EMU_CONFIRMED, EMU_EXPIRED, EMU_CANCELLED,
+	EMU_USED,               /* ticket exchanged by webwxnewloginpage */
+};
+
+struct emu_login {             /* one uuid from jslogin / pushloginurl */
+	char uuid[16];
+	enum emu_login_state state;
+	char ticket[40];        /* 24 chars + "@qrticket_0" once confirmed */
+	char web[64];           /* web host put in redirect_uri */
+	char lang[16];
+	int desktop;            /* redirect_uri had mod=desktop */
+	time_t created, scanned, confirmed;
+	int polls;              /* login polls seen (for -a) */
+};
+
+struct emu_session {           /* one webwxnewloginpage → logout/kick */
+	uint32_t uin;
+	char sid[20], skey[64], pass_ticket[80];
+	char data_ticket[32], uvid[100], auth_ticket[200];
+	char web[64];           /* host family of this session */
+	int desktop;
+	time_t loadtime;        /* wxloadtime cookie = init SystemTime */
+	int dead;               /* 0, 1100 (logout) or 1101 (kicked/replaced) */
+	int inited;             /* webwxinit answered */
+	int synced;             /* first webwxsync answered */
+	uint64_t seen;          /* last event seq delivered by webwxsync */
+	uint64_t base;          /* SyncKey values = base + seq */
+};
+
+/* An event for webwxsync: a message (AddMsgList), a contact change
+ * (ModContactList) or a removal (DelContactList). */
+enum emu_ekind { EMU_EV_MSG, EMU_EV_MODCONTACT, EMU_EV_DELCONTACT };
+
+struct emu_msg {
+	uint64_t msgid;         /* MsgId = NewMsgId */
+	char *from, *to;        /* UserNames */
+	int type;               /* MsgType */
+	char *content;          /* server form (escaped, <br/>) */
+	time_t createtime;
+	int status, imgstatus, appmsgtype, subtype;
+	int statuscode;         /* StatusNotifyCode */
+	char *statususer;       /* StatusNotifyUserName */
+	char *filename, *filesize, *mediaid, *url, *oricontent, *encryname;
+	int voicelength, playlength, imgwidth, imgheight;
+	struct wx_buf media;    /* bytes served by the download endpoints */
+};
+
+struct emu_event {
+	uint64_t seq;           /* world-wide, increasing */
+	enum emu_ekind kind;
+	const struct emu_session *only;  /* NULL: for every session */
+	struct emu_msg msg;     /* EMU_EV_MSG */
+	int contact;            /* index into world.contacts (MOD/DEL) */
+};
+
+struct emu_sent {              /* what a client sent, for GET /_emu/sent */
+	char *json;             /* one NDJSON line, without LF */
+};
+
+struct emu_upload {            /* media uploaded, by MediaId */
+	char mediaid[700];
+	char *name, *type;
+	char clientmediaid[32];
+	int chunks, got;        /* chunk count, chunks received */
+	struct wx_buf *parts;   /* one buffer per chunk index */
+	struct wx_buf data;     /* reassembled file once complete */
+	char md5[33];
+};
+
+struct emu_world {
+	struct emu_contact *contacts;   /* [0] is self */
+	int ncontacts;
+	struct emu_contact *strangers;  /* room members who are not contacts */
+	int nstrangers;
+	struct emu_login *logins;
+	int nlogins;
+	struct emu_session *sessions;
+	int nsessions;
+	struct emu_event *events;       /* ring of the last EMU_EVENTS events */
+	uint64_t seq;                   /* seq of the newest event */
+	struct emu_sent *sent;          /* last EMU_SENT sends */
+	size_t nsent, sentpos;
+	struct emu_upload *uploads;
+	int nuploads;
+	uint64_t nextid;                /* MsgId generator state */
+	unsigned long rng;              /* deterministic PRNG state */
+};
+#define EMU_EVENTS 65536
+#define EMU_SENT 65536
+extern struct emu_world world;
+
+void emu_world_init(void);          /* generate from emu_opt (seeded) */
+void emu_lock(void);
+void emu_unlock(void);
+/* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
+ * on notify, -1 on timeout. */
+int emu_wait(time_t deadline);
+void emu_notify(void);
+unsigned long emu_rand(void);       /* seeded PRNG (lock held) */
+/* Fill out with n random characters of set. */
+void emu_randstr(char *out, size_t n, const char *set);
+uint64_t emu_new_msgid(void);       /* 19-digit ids */
+
+struct emu_contact *emu_contact_by_name(const char *username);
+struct emu_contact *emu_member(const struct emu_contact *room, int i);
+struct emu_login *emu_login_new(const char *web, const char *lang, int desktop);
+struct emu_login *emu_login_find(const char *uuid);
+struct emu_login *emu_login_latest(void);
+/* New session for a confirmed login; older live sessions become dead 1101
+ * ("logged in elsewhere"). */
+struct emu_session *emu_session_new(const struct emu_login *l);
+struct emu_session *emu_session_newest(void);
+/* Authenticate a request on Uin/Sid/Skey taken from BaseRequest, the query
+ * (uin, sid, skey) or the cookies (wxuin, wxsid), in that order; checks
+ * the host family.  NULL with *ret = 1100 (unknown or logged out), 1101
+ * (replaced/kicked), 1102 (no credentials at all) or an armed retNNNN
+ * fault. */
+struct emu_session *emu_auth(const struct emu_req *r, int *ret);
+/* Append an event and wake long polls.  The message's strings are copied. */
+uint64_t emu_event_msg(const struct emu_msg *m, const struct emu_session *only);
+uint64_t emu_event_contact(enum emu_ekind kind, int contact);
+/* First event with seq > after that s may see; NULL if none. */
+const struct emu_event *emu_event_next(const struct emu_session *s,
+                                       uint64_t after);
+void emu_sent_add(const char *ndjson_line);
+struct emu_msg *emu_msg_by_id(uint64_t msgid);  /* for downloads, revoke */
+
+/* ---- handlers: each returns after filling w; lock held ---- */
+
+/* login.c */
+void emu_home(struct emu_req *r, struct emu_resp *w);          /* GET / on web */
+void emu_jslogin(struct emu_req *r, struct emu_resp *w);
+void emu_qrcode(struct emu_req *r, struct emu_resp *w);
+void emu_loginpoll(struct emu_req *r, struct emu_resp *w);
+void emu_newloginpage(struct emu_req *r, struct emu_resp *w);
+void emu_pushloginurl(struct emu_req *r, struct emu_resp *w);
+/* session.c */
+void emu_webwxinit(struct emu_req *r, struct emu_resp *w);
+void emu_statusnotify(struct emu_req *r, struct emu_resp *w);
+void emu_getcontact(struct emu_req *r, struct emu_resp *w);
+void emu_batchgetcontact(struct emu_req *r, struct emu_resp *w);
+void emu_logout(struct emu_req *r, struct emu_resp *w);
+void emu_geticon(struct emu_req *r, struct emu_resp *w);       /* and headimg */
+/* sync.c */
+void emu_synccheck(struct emu_req *r, struct emu_resp *w);
+void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
+/* media.c */
+void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
+void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
+void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
+void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
+/* control.c */
+void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
+
+#endif

@@ -1,0 +1,253 @@
+/* util.c — diagnostics, exit codes, checked allocation, buffers.
+ * The only place in lib/ that writes to stderr. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wx.h"
+
+const char *wx_argv0 = "wx";
+
+void
+wx_vwarn(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", wx_argv0);
+	vfprintf(stderr, fmt, ap);
+	if (n > 0 && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+	errno = saved;
+}
+
+void
+wx_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	wx_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+wx_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	wx_vwarn(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+static void *
+checked(void *p)
+{
+	if (!p)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	return p;
+}
+
+void *
+wx_malloc(size_t n)
+{
+	return checked(malloc(n ? n : 1));
+}
+
+void *
+wx_calloc(size_t n, size_t size)
+{
+	return checked(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *
+wx_realloc(void *p, size_t n)
+{
+	return checked(realloc(p, n ? n : 1));
+}
+
+char *
+wx_strdup(const char *s)
+{
+	return checked(strdup(s));
+}
+
+char *
+wx_strndup(const char *s, size_t n)
+{
+	return checked(strndup(s, n));
+}
+
+char *
+wx_asprintf(const char *fmt, ...)
+{
+	struct wx_buf b = {0};
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		wx_die(WX_EXIT_TEMP, "bad format");
+	b.cap = (size_t)n + 1;
+	b.p = wx_malloc(b.cap);
+	va_start(ap, fmt);
+	vsnprintf(b.p, b.cap, fmt, ap);
+	va_end(ap);
+	return b.p;
+}
+
+int
+wx_fshut(FILE *f, const char *name, int code)
+{
+	int err = ferror(f);
+
+	if (fclose(f) != 0 || err) {
+		if (err && errno == 0)
+			errno = EIO;
+		wx_warn("write %s:", name);
+		return code ? code : WX_EXIT_TEMP;
+	}
+	return code;
+}
+
+long long
+wx_strtonum(const char *s, long long min, long long max, const char *what)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	if (!s || !*s || !(*s == '-' || (*s >= '0' && *s <= '9')))
+		wx_die(WX_EXIT_USAGE, "%s: bad number '%s'", what, s ? s : "");
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		wx_die(WX_EXIT_USAGE, "%s: bad number '%s'", what, s);
+	if (v < min || v > max)
+		wx_die(WX_EXIT_USAGE, "%s: %lld is out of range %lld..%lld",
+		       what, v, min, max);
+	return v;
+}
+
+static void
+buf_grow(struct wx_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap < 64)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
+	b->p = wx_realloc(b->p, b->cap);
+}
+
+void
+wx_buf_add(struct wx_buf *b, const void *s, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+wx_buf_adds(struct wx_buf *b, const char *s)
+{
+	wx_buf_add(b, s, strlen(s));
+}
+
+void
+wx_buf_addc(struct wx_buf *b, char c)
+{
+	wx_buf_add(b, &c, 1);
+}
+
+void
+wx_buf_addf(struct wx_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		wx_die(WX_EXIT_TEMP, "bad format");
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+wx_buf_reset(struct wx_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void
+wx_buf_free(struct wx_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int
+wx_read_stream(FILE *f, size_t max, struct wx_buf *out)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (out->len + n > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		wx_buf_add(out, chunk, n);
+	}
+	if (ferror(f))
+		return -1;
+	if (!out->p)
+		wx_buf_add(out, "", 0);
+	return 0;
+}
+
+int
+wx_read_file(const char *path, size_t max, struct wx_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	int rc, saved;
+
+	if (!f)
+		return -1;
+	rc = wx_read_stream(f, max, out);
+	saved = errno;
+	fclose(f);
+	errno = saved;
+	return rc;
+}
+
+long long
+wx_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

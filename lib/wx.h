@@ -1,0 +1,279 @@
+/* wx.h — the one header of libwx, grouped by source file.
+ * Every public name starts with wx_.  Commands never see libcurl, jsmn,
+ * libqrencode or libpng types: only what is declared here. */
+#ifndef WX_H
+#define WX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- util.c: names, errors, exit codes, memory, buffers ---- */
+
+/* Exit codes, the same table in every man page (design.md §3). */
+enum {
+	WX_EXIT_OK = 0,       /* done */
+	WX_EXIT_REFUSED = 1,  /* the server said no */
+	WX_EXIT_TIMEOUT = 99, /* -t ran out */
+	WX_EXIT_USAGE = 100,  /* usage or bad local input */
+	WX_EXIT_TEMP = 111,   /* network, 5xx, truncated/malformed answer: retry */
+};
+
+/* Set by each main() to its literal name ("wx-uuid"); prefixes diagnostics. */
+extern const char *wx_argv0;
+
+/* Print "wx-NAME: message" on stderr.  A format ending in ':' gets
+ * " strerror(errno)" appended.  wx_die exits with code. */
+void wx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void wx_vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+_Noreturn void wx_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Checked allocation: out of memory dies with WX_EXIT_TEMP. */
+void *wx_malloc(size_t n);
+void *wx_calloc(size_t n, size_t size);
+void *wx_realloc(void *p, size_t n);
+char *wx_strdup(const char *s);
+char *wx_strndup(const char *s, size_t n);
+char *wx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flush and close f; on a write error (full disk, closed pipe) warn and
+ * return WX_EXIT_TEMP, else return code unchanged.  main ends with
+ * `return wx_fshut(stdout, "stdout", rc);`. */
+int wx_fshut(FILE *f, const char *name, int code);
+
+/* Strict decimal option parsing: whole string, no sign tricks, in range.
+ * On failure: usage error naming the option ("-t: bad number 'x'"). */
+long long wx_strtonum(const char *s, long long min, long long max,
+                      const char *what);
+
+/* Growable byte buffer; p is always NUL-terminated (p may be NULL if cap 0). */
+struct wx_buf {
+	char *p;
+	size_t len, cap;
+};
+void wx_buf_add(struct wx_buf *b, const void *s, size_t n);
+void wx_buf_adds(struct wx_buf *b, const char *s);
+void wx_buf_addc(struct wx_buf *b, char c);
+void wx_buf_addf(struct wx_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void wx_buf_reset(struct wx_buf *b);  /* len = 0, keeps memory */
+void wx_buf_free(struct wx_buf *b);
+
+/* Read all of a file / stream (up to max bytes; -1 and errno=EFBIG past it). */
+int wx_read_file(const char *path, size_t max, struct wx_buf *out);
+int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
+
+/* Milliseconds since the epoch (wall clock). */
+long long wx_now_ms(void);
+
+/* ---- state.c: key=value session files (wx-session(5)) ---- */
+
+struct wx_state;  /* ordered lines: pairs and comments, kept on rewrite */
+
+/* Session directory: opt (-d), else $WX_DIR, else
+ * ${XDG_STATE_HOME:-$HOME/.local/state}/wx.  Created 0700 if missing.
+ * Dies with WX_EXIT_USAGE when it cannot be made. Returns malloc'd path. */
+char *wx_session_dir(const char *opt);
+
+/* Parse text in key=value form.  NULL on a syntax error, with
+ * "line N: reason" in err. */
+struct wx_state *wx_state_parse(const char *text, size_t len,
+                                char *err, size_t errlen);
+/* Load path: a missing file is an empty state; a file readable by group or
+ * others, or with bad syntax, is an error ("PATH: line N: …" in err). */
+struct wx_state *wx_state_load(const char *path, char *err, size_t errlen);
+struct wx_state *wx_state_new(void);
+void wx_state_free(struct wx_state *st);
+const char *wx_state_get(const struct wx_state *st, const char *key);
+/* Set (val != NULL) or delete (val == NULL).  -1 if the key is not
+ * [a-z_][a-z0-9_]* or the value holds a newline, CR or NUL (vlen bytes). */
+int wx_state_set(struct wx_state *st, const char *key, const char *val);
+int wx_state_setn(struct wx_state *st, const char *key, const char *val,
+                  size_t vlen);
+/* Serialise to text (pairs and comments in their original order). */
+void wx_state_format(const struct wx_state *st, struct wx_buf *out);
+/* Apply changes to the file at path atomically: take an exclusive flock on
+ * "path.lock", re-read path, set/delete every key of changes (a key whose
+ * value was deleted in changes is deleted), write a temp file 0600 in the
+ * same directory, fsync it, rename it over path, fsync the directory.
+ * 0 on success; -1 with err filled (errno kept). */
+int wx_state_commit(const char *path, const struct wx_state *changes,
+                    char *err, size_t errlen);
+
+/* Convenience for commands: load DIR/session or die (100) with the
+ * message; the result is never NULL. */
+struct wx_state *wx_session_load(const char *dir);
+/* Commit changes to DIR/session or die (111) with the message. */
+void wx_session_commit(const char *dir, const struct wx_state *changes);
+/* Value of key in st or die(100, "DIR/session: no KEY; run CMD first"). */
+const char *wx_session_need(const struct wx_state *st, const char *dir,
+                            const char *key, const char *hint);
+
+/* ---- json.c: jsmn reader and a JSON string writer ---- */
+
+enum wx_json_type {
+	WX_JSON_NONE = 0, WX_JSON_OBJECT, WX_JSON_ARRAY, WX_JSON_STRING,
+	WX_JSON_NUMBER, WX_JSON_TRUE, WX_JSON_FALSE, WX_JSON_NULL,
+};
+
+struct wx_json;  /* a parsed document: copy of the text + tokens */
+
+/* Parse a complete JSON value (leading/trailing whitespace allowed).
+ * NULL on truncated or malformed input, reason in err. */
+struct wx_json *wx_json_parse(const char *text, size_t len,
+                              char *err, size_t errlen);
+void wx_json_free(struct wx_json *j);
+
+/* Tokens are ints; the root is 0; -1 means "absent". */
+enum wx_json_type wx_json_type(const struct wx_json *j, int tok);
+/* Member or element by path from tok: "BaseResponse.Ret", "List.0.Key".
+ * Numeric path parts index arrays.  -1 if any step is missing. */
+int wx_json_get(const struct wx_json *j, int tok, const char *path);
+/* Number of members / elements of an object / array (0 otherwise). */
+int wx_json_count(const struct wx_json *j, int tok);
+/* Iterate: first child (for an object: the first *key* token; its value is
+ * key+1 — use wx_json_next on the value to reach the next key), then
+ * the next sibling.  -1 at the end. */
+int wx_json_first(const struct wx_json *j, int tok);
+int wx_json_next(const struct wx_json *j, int tok);
+/* Raw source bytes of a token (strings without quotes, not decoded). */
+const char *wx_json_raw(const struct wx_json *j, int tok, size_t *len);
+/* Decoded string: escapes resolved, \uXXXX pairs to UTF-8, a lone
+ * surrogate and \u0000 become U+FFFD.  For numbers/true/false/null the
+ * source text (so a 20-digit id stays exact).  malloc'd; NULL if tok < 0
+ * or tok is an object/array. */
+char *wx_json_str(const struct wx_json *j, int tok);
+/* Key lookup straight to a decoded string, "" -> NULL when absent. */
+char *wx_json_getstr(const struct wx_json *j, int tok, const char *path);
+/* Integer value of a number or a numeric string.  -1 if absent, not an
+ * integer, or out of range; 0 with *out set otherwise. */
+int wx_json_int(const struct wx_json *j, int tok, long long *out);
+int wx_json_uint64(const struct wx_json *j, int tok, uint64_t *out);
+
+/* Append s (n bytes, any content) as a JSON string with quotes: ", \,
+ * control characters escaped; invalid UTF-8 becomes U+FFFD. */
+void wx_json_put_str(struct wx_buf *b, const char *s, size_t n);
+void wx_json_put_strz(struct wx_buf *b, const char *s);
+
+/* ---- text.c: message text decoding (protocol.md §8.4) ---- */
+
+/* Append code point cp as UTF-8 (invalid cp -> U+FFFD); returns bytes. */
+int wx_utf8_put(struct wx_buf *b, uint32_t cp);
+/* Decode one UTF-8 sequence at s (n bytes left): code point in *cp,
+ * returns its length, or -1 for an invalid/truncated sequence. */
+int wx_utf8_get(const char *s, size_t n, uint32_t *cp);
+/* Content/NickName to plain text: HTML entities (named, &#N;, &#xH;),
+ * <br/> to LF, emoji spans to UTF-8.  malloc'd. */
+char *wx_text_decode(const char *s, size_t n);
+
+/* ---- http.c: one libcurl easy handle, cookies in the session dir ---- */
+
+struct wx_http;
+
+struct wx_resp {
+	long status;            /* HTTP status */
+	struct wx_buf body;     /* decoded body (gzip/deflate undone) */
+	char *content_type;     /* last Content-Type seen, or NULL */
+};
+
+/* cookiefile: read at start and written (0600) by wx_http_free; NULL for
+ * none.  Reads WX_CONNECT_TO (comma-separated CONNECT_TO entries) and
+ * CURL_CA_BUNDLE.  Dies (111) if libcurl cannot start. */
+struct wx_http *wx_http_new(const char *cookiefile);
+/* Write cookies (0600, temp + rename) and release.  -1 on write error. */
+int wx_http_free(struct wx_http *h);
+/* Extra request header for every later request ("client-version: 2.0.0"). */
+void wx_http_header(struct wx_http *h, const char *line);
+/* Seconds for the whole of the next requests; 0 = the default (30 s).
+ * Long polls set this above the server's hold time. */
+void wx_http_timeout(struct wx_http *h, long seconds);
+/* Requests.  Return 0 when an HTTP answer arrived with status < 500 (the
+ * caller checks r->status), else warn "METHOD URL: reason" (secrets
+ * masked) and return WX_EXIT_TEMP.  r is reset first; free with
+ * wx_resp_free. */
+int wx_http_get(struct wx_http *h, const char *url, struct wx_resp *r);
+int wx_http_post_json(struct wx_http *h, const char *url, const char *body,
+                      size_t len, struct wx_resp *r);
+int wx_http_post_form(struct wx_http *h, const char *url, const char *form,
+                      struct wx_resp *r);
+struct wx_part {
+	const char *name;       /* form field name */
+	const char *data;       /* value bytes */
+	size_t len;
+	const char *filename;   /* non-NULL: sent as a file part */
+	const char *type;       /* Content-Type of a file part */
+};
+int wx_http_post_multipart(struct wx_http *h, const char *url,
+                           const struct wx_part *parts, size_t n,
+                           struct wx_resp *r);
+void wx_resp_free(struct wx_resp *r);
+/* Value of a cookie in the jar for a host ("file.wx2.qq.com" sees
+ * Domain=.qq.com cookies); malloc'd or NULL. */
+char *wx_http_cookie(struct wx_http *h, const char *host, const char *name);
+/* Copy of url with the values of skey, sid, wxsid, pass_ticket, ticket,
+ * webwx_data_ticket, uin replaced by "***". */
+char *wx_mask_url(const char *url);
+
+/* ---- proto.c: hosts, URLs, BaseRequest, stamps, SyncKey ---- */
+
+struct wx_hosts {
+	char login[64], file[64], push[64];
+};
+/* protocol.md §2.2: substring rules on the web host.  -1 if web is not a
+ * plausible host name (empty, too long, bad characters). */
+int wx_hosts_for(const char *web, struct wx_hosts *out);
+/* 1 if host is one of the known web hosts (wx.qq.com, wx2.qq.com,
+ * wx8.qq.com, web.wechat.com, web2.wechat.com). */
+int wx_web_host_known(const char *host);
+/* Host of an https:// URL, malloc'd; NULL if url is not https://host/…. */
+char *wx_url_host(const char *url);
+/* Value of query parameter name in url, percent-decoded; malloc'd/NULL. */
+char *wx_url_param(const char *url, const char *name);
+/* Percent-encode everything but unreserved characters. malloc'd. */
+char *wx_urlencode(const char *s);
+char *wx_urldecode(const char *s);
+/* "https://HOST/cgi-bin/mmwebwx-bin/CGI" + "?" + query (query may be
+ * NULL); malloc'd. */
+char *wx_cgi_url(const char *host, const char *cgi, const char *query);
+
+/* "e" + 15 random digits (buffer of 17). */
+void wx_device_id(char out[17]);
+/* RC's ~new Date(): the 32-bit NOT of the current ms, as the server sees
+ * in r and rr (protocol.md §3.4). */
+long long wx_stamp_r(void);
+
+/* {"Uin":UIN,"Sid":"…","Skey":"…","DeviceID":"e…"} appended to b; uin
+ * written as a number, strings JSON-escaped. */
+void wx_base_request(struct wx_buf *b, const char *uin, const char *sid,
+                     const char *skey);
+
+#define WX_SYNCKEY_MAX 64
+struct wx_synckey {
+	int n;
+	struct { uint32_t key; uint64_t val; } kv[WX_SYNCKEY_MAX];
+};
+/* From a {"Count":n,"List":[{"Key":k,"Val":v},…]} object token. */
+int wx_synckey_from_json(const struct wx_json *j, int tok,
+                         struct wx_synckey *sk);
+/* From "1_698325105|2_698325111" (also accepts %7C for |). -1 if bad. */
+int wx_synckey_parse(const char *s, struct wx_synckey *sk);
+void wx_synckey_pipe(const struct wx_synckey *sk, struct wx_buf *b);
+void wx_synckey_json(const struct wx_synckey *sk, struct wx_buf *b);
+
+/* ---- qr.c: QR encoding and image output (libqrencode, libpng) ---- */
+
+struct wx_qr {
+	int width;               /* modules per side, without quiet zone */
+	unsigned char *dark;     /* width*width, 1 = dark module */
+};
+/* Encode text (8-bit, level L..H auto).  -1 on failure. */
+int wx_qr_encode(const char *text, struct wx_qr *qr);
+void wx_qr_free(struct wx_qr *qr);
+/* PNG with a 4-module quiet zone, scale px per module, into b. */
+int wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b);
+/* SVG document into b. */
+void wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b);
+
+#endif

@@ -1,0 +1,104 @@
+# t/helper.bash — shared by every t/*.bats file: paths, a test CA made with
+# openssl, and wx-emu started on a free loopback port.
+#
+#   setup_file()    { emu_start -a; }       # TLS; extra wx-emu options allowed
+#   teardown_file() { emu_stop; }
+#   emu_curl https://wx2.qq.com/...         # curl pinned to the emulator
+#   emu_ctl scan "uuid=$u"                  # POST /_emu/scan?uuid=…
+#
+# Every command under test finds the emulator through WX_CONNECT_TO and
+# trusts it through CURL_CA_BUNDLE, exactly as a user would set them.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export PATH="$TOP/bin:$PATH"
+export LC_ALL=C
+export SAMPLES="$TOP/t/samples"
+
+# Per-test session directory; tests never touch $HOME.
+setup() {
+	export WX_DIR="$BATS_TEST_TMPDIR/wx"
+}
+
+# A CA and one server certificate for every host family wx-emu serves.
+emu_make_ca() {
+	local d="$BATS_FILE_TMPDIR/ca"
+	[ -f "$d/ca.pem" ] && return 0
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
+		-subj "/CN=wx test CA" >/dev/null 2>&1 || return 1
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/key.pem" -out "$d/req.pem" -subj "/CN=wx.qq.com" \
+		>/dev/null 2>&1 || return 1
+	printf '%s\n' "subjectAltName=DNS:*.qq.com,DNS:*.wx.qq.com,DNS:*.wx2.qq.com,DNS:*.wx8.qq.com,DNS:*.weixin.qq.com,DNS:*.wechat.com,DNS:*.web.wechat.com,DNS:*.web2.wechat.com,DNS:localhost,IP:127.0.0.1" \
+		>"$d/ext"
+	openssl x509 -req -in "$d/req.pem" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+		-CAcreateserial -out "$d/cert.pem" -days 2 -extfile "$d/ext" \
+		>/dev/null 2>&1 || return 1
+}
+
+# Wait up to $2 seconds (default 10) for file $1 to be non-empty.
+wait_for_file() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ "$i" -gt "$n" ] && return 1
+		sleep 0.05
+	done
+}
+
+# emu_start [wx-emu options]: TLS emulator; sets EMU_PORT, EMU_LOG,
+# WX_CONNECT_TO and CURL_CA_BUNDLE.  emu_start_plain: plain HTTP.
+emu_start() {
+	emu_make_ca || return 1
+	local d="$BATS_FILE_TMPDIR/ca"
+	EMU_SCHEME=https
+	_emu_run -c "$d/cert.pem" -k "$d/key.pem" "$@"
+	export CURL_CA_BUNDLE="$d/ca.pem"
+}
+
+emu_start_plain() {
+	EMU_SCHEME=http
+	_emu_run "$@"
+}
+
+_emu_run() {
+	EMU_DIR="$BATS_FILE_TMPDIR/emu"
+	mkdir -p "$EMU_DIR"
+	rm -f "$EMU_DIR/port"
+	EMU_LOG="$EMU_DIR/requests.log"
+	wx-emu -p 0 -P "$EMU_DIR/port" -l "$EMU_LOG" -H 2 "$@" \
+		2>"$EMU_DIR/stderr" 3>&- &
+	EMU_PID=$!
+	if ! wait_for_file "$EMU_DIR/port" 10; then
+		cat "$EMU_DIR/stderr" >&2
+		return 1
+	fi
+	EMU_PORT=$(cat "$EMU_DIR/port")
+	export EMU_PORT EMU_LOG EMU_PID EMU_SCHEME EMU_DIR
+	export WX_CONNECT_TO="::127.0.0.1:$EMU_PORT"
+}
+
+emu_stop() {
+	[ -n "${EMU_PID:-}" ] || return 0
+	kill "$EMU_PID" 2>/dev/null
+	wait "$EMU_PID" 2>/dev/null
+	EMU_PID=
+}
+
+# curl pinned to the emulator, keeping URL, Host and TLS name.
+emu_curl() {
+	curl -sS --connect-to "::127.0.0.1:$EMU_PORT" \
+		${CURL_CA_BUNDLE:+--cacert "$CURL_CA_BUNDLE"} "$@"
+}
+
+# emu_ctl NAME [QUERY] [curl options]: POST /_emu/NAME?QUERY.
+emu_ctl() {
+	local name=$1 q=${2:-}
+	shift; [ $# -gt 0 ] && shift
+	emu_curl -X POST "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/$name${q:+?$q}" "$@"
+}

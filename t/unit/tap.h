@@ -1,0 +1,44 @@
+/* tap.h — minimal TAP producer for the C unit tests of lib/.
+ * ok(cond, name), is_str(got, want, name), is_int(got, want, name); main()
+ * ends with `return tap_done();` which prints the plan. */
+#ifndef TAP_H
+#define TAP_H
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_fail;
+
+static int
+tap_ok(int cond, const char *file, int line, const char *name)
+{
+	tap_n++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, name);
+	if (!cond) {
+		tap_fail++;
+		printf("#   failed at %s:%d\n", file, line);
+	}
+	fflush(stdout);
+	return cond;
+}
+
+#define ok(c, name) tap_ok(!!(c), __FILE__, __LINE__, name)
+#define is_str(got, want, name) do { \
+	const char *g_ = (got), *w_ = (want); \
+	if (!tap_ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, \
+	    __FILE__, __LINE__, name)) \
+		printf("#   got:  '%s'\n#   want: '%s'\n", g_ ? g_ : "(null)", \
+		       w_ ? w_ : "(null)"); \
+} while (0)
+#define is_int(got, want, name) do { \
+	long long g_ = (got), w_ = (want); \
+	if (!tap_ok(g_ == w_, __FILE__, __LINE__, name)) \
+		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
+} while (0)
+
+static int
+tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_fail ? 1 : 0;
+}
+#endif
