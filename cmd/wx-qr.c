@@ -198,6 +198,24 @@ render_file(const struct wx_qr *qr, const char *path, struct wx_buf *out)
 		wx_die(WX_EXIT_TEMP, "cannot make the PNG");
 }
 
+/* The code of uuid: an image for -o FILE, else text for the terminal. */
+static void
+make_code(const char *uuid, const char *file, int style, int invert,
+          struct wx_buf *out)
+{
+	char *text = wx_asprintf("%s%s", QR_URL, uuid);
+	struct wx_qr qr;
+
+	if (wx_qr_encode(text, &qr) != 0)
+		wx_die(WX_EXIT_TEMP, "cannot encode the QR code");
+	if (file)
+		render_file(&qr, file, out);
+	else
+		draw(&qr, style, invert, out);
+	wx_qr_free(&qr);
+	free(text);
+}
+
 /* -s: the server's own image (a JPEG), fetched through lib/http so
  * WX_CONNECT_TO and CURL_CA_BUNDLE apply. */
 static int
@@ -251,8 +269,7 @@ main(int argc, char *argv[])
 	const char *dopt = NULL, *file = NULL;
 	int style = UTF8, c, invert = 0, server = 0, rc = WX_EXIT_OK;
 	struct wx_buf out = {0};
-	struct wx_qr qr;
-	char *uuid, *text;
+	char *uuid;
 
 	wx_argv0 = "wx-qr";
 	while ((c = getopt(argc, argv, "d:t:io:s")) != -1)
@@ -275,19 +292,10 @@ main(int argc, char *argv[])
 		wx_die(WX_EXIT_USAGE, "-s: give -o FILE or redirect stdout");
 
 	uuid = find_uuid(argv[optind], dopt);
-	if (server) {
+	if (server)
 		rc = download(uuid, &out);
-	} else {
-		text = wx_asprintf("%s%s", QR_URL, uuid);
-		if (wx_qr_encode(text, &qr) != 0)
-			wx_die(WX_EXIT_TEMP, "cannot encode the QR code");
-		if (file)
-			render_file(&qr, file, &out);
-		else
-			draw(&qr, style, invert, &out);
-		wx_qr_free(&qr);
-		free(text);
-	}
+	else
+		make_code(uuid, file, style, invert, &out);
 	if (rc == 0 && file)
 		write_atomic(file, &out);
 	else if (rc == 0)
