@@ -75,6 +75,14 @@ void emu_resp_js(struct emu_resp *w);
  * endpoint answers its own error shape with that code. */
 int emu_fault_ret(const struct emu_req *r);
 int emu_fault_arm(const char *endpoint, const char *kind, int count);
+/* Cookie-style date with hyphens: "Mon, 31-Dec-2018 00:57:48 GMT". */
+void emu_http_date(time_t t, char out[40]);
+/* Start the listener on 127.0.0.1 (*port 0: any; the bound port is put
+ * back); TLS when cert and key (PEM text) are given; log may be NULL.
+ * Returns the daemon (struct MHD_Daemon *) or NULL. */
+void *emu_daemon_start(FILE *log, const char *cert, const char *key,
+                       int *port);
+void emu_daemon_stop(void *daemon);
 
 /* ---- jw.c: JSON in the server's layout (protocol.md §3.1) ---- */
 
@@ -220,6 +228,9 @@ struct emu_world {
 extern struct emu_world world;
 
 void emu_world_init(void);          /* generate from emu_opt (seeded) */
+void emu_world_free(void);
+/* Shutdown: wake every emu_wait(), which from then on returns -1 at once. */
+void emu_world_stop(void);
 void emu_lock(void);
 void emu_unlock(void);
 /* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
