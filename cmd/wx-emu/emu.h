@@ -283,6 +283,13 @@ void emu_loginpoll(struct emu_req *r, struct emu_resp *w);
 void emu_newloginpage(struct emu_req *r, struct emu_resp *w);
 void emu_pushloginurl(struct emu_req *r, struct emu_resp *w);
 /* session.c */
+/* A contact object in the shape an answer needs (protocol.md §9): init's
+ * ContactList (rooms with partial members), webwxgetcontact's list (rooms
+ * without members), webwxbatchgetcontact (rooms with full members and
+ * EncryChatRoomId), webwxsync's ModContactList (9.3). */
+enum emu_cform { EMU_CF_INIT, EMU_CF_LIST, EMU_CF_BATCH, EMU_CF_MOD };
+void emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
+                     const struct emu_session *s, enum emu_cform form);
 void emu_webwxinit(struct emu_req *r, struct emu_resp *w);
 void emu_statusnotify(struct emu_req *r, struct emu_resp *w);
 void emu_getcontact(struct emu_req *r, struct emu_resp *w);
@@ -290,6 +297,11 @@ void emu_batchgetcontact(struct emu_req *r, struct emu_resp *w);
 void emu_logout(struct emu_req *r, struct emu_resp *w);
 void emu_geticon(struct emu_req *r, struct emu_resp *w);       /* and headimg */
 /* sync.c */
+/* Member `name` ("SyncKey", "SyncCheckKey") for session s at event
+ * position seq: keys 1,2,3,1000 (init) or, once synced, 1,2,3,11,201,
+ * 1000,1001.  s NULL: {"Count": 0, "List": []} of an error answer. */
+void emu_put_synckey(struct emu_jw *w, const char *name,
+                     const struct emu_session *s, uint64_t seq, int synced);
 void emu_synccheck(struct emu_req *r, struct emu_resp *w);
 void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
 /* media.c */
