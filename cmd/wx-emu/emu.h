@@ -149,6 +149,7 @@ struct emu_login {             /* one uuid from jslogin / pushloginurl */
 	int desktop;            /* redirect_uri had mod=desktop */
 	time_t created, scanned, confirmed;
 	int polls;              /* login polls seen (for -a) */
+	int told;               /* the 201 of this scan was answered */
 };
 
 struct emu_session {           /* one webwxnewloginpage → logout/kick */
@@ -247,6 +248,12 @@ struct emu_contact *emu_member(const struct emu_contact *room, int i);
 struct emu_login *emu_login_new(const char *web, const char *lang, int desktop);
 struct emu_login *emu_login_find(const char *uuid);
 struct emu_login *emu_login_latest(void);
+/* Phone-side transitions (control API, -a, push login); each wakes polls.
+ * confirm also scans and makes the ticket.  -1 if l is past that step. */
+int emu_login_scan(struct emu_login *l);
+int emu_login_confirm(struct emu_login *l);
+int emu_login_cancel(struct emu_login *l);
+int emu_login_expire(struct emu_login *l);
 /* New session for a confirmed login; older live sessions become dead 1101
  * ("logged in elsewhere"). */
 struct emu_session *emu_session_new(const struct emu_login *l);

@@ -24,13 +24,6 @@ PENDING(emu_sendmsg)
 PENDING(emu_uploadmedia)
 PENDING(emu_revokemsg)
 PENDING(emu_download)
-PENDING(emu_home)
-PENDING(emu_jslogin)
-PENDING(emu_qrcode)
-PENDING(emu_loginpoll)
-PENDING(emu_newloginpage)
-PENDING(emu_pushloginurl)
-PENDING(emu_control)
 
 /* lib stand-ins (lib/proto.c, lib/json.c not merged yet). */
 __attribute__((weak)) int
@@ -106,4 +99,46 @@ wx_json_getstr(const struct wx_json *j, int tok, const char *path)
 	(void)tok;
 	(void)path;
 	return NULL;
+}
+
+__attribute__((weak)) int
+wx_json_get(const struct wx_json *j, int tok, const char *path)
+{
+	(void)j;
+	(void)tok;
+	(void)path;
+	return -1;
+}
+
+__attribute__((weak)) int
+wx_json_int(const struct wx_json *j, int tok, long long *out)
+{
+	(void)j;
+	(void)tok;
+	(void)out;
+	return -1;
+}
+
+/* lib/qr.c not merged yet. */
+__attribute__((weak)) int
+wx_qr_encode(const char *text, struct wx_qr *qr)
+{
+	(void)text;
+	(void)qr;
+	return -1;
+}
+
+__attribute__((weak)) int
+wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b)
+{
+	(void)qr;
+	(void)scale;
+	(void)b;
+	return -1;
+}
+
+__attribute__((weak)) void
+wx_qr_free(struct wx_qr *qr)
+{
+	(void)qr;
 }

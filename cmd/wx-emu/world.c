@@ -21,6 +21,8 @@ static int login_next, session_next;   /* next slot of each ring */
 static const char HEX[] = "0123456789abcdef";
 static const char B64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char ALNUM_[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
 static const char B64URL[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -489,6 +491,55 @@ struct emu_login *emu_login_latest(void)
 		&world.logins[(login_next + EMU_LOGINS - 1) % EMU_LOGINS];
 	login_age(l);
 	return l;
+}
+
+static int login_open(const struct emu_login *l)
+{
+	return l->state == EMU_WAITING || l->state == EMU_SCANNED;
+}
+
+int emu_login_scan(struct emu_login *l)
+{
+	if (l->state != EMU_WAITING)
+		return -1;
+	l->state = EMU_SCANNED;
+	l->scanned = time(NULL);
+	l->told = 0;
+	emu_notify();
+	return 0;
+}
+
+int emu_login_confirm(struct emu_login *l)
+{
+	if (!login_open(l))
+		return -1;
+	if (l->state == EMU_WAITING)
+		emu_login_scan(l);
+	l->state = EMU_CONFIRMED;
+	l->confirmed = time(NULL);
+	l->ticket[0] = 'A';
+	emu_randstr(l->ticket + 1, 23, ALNUM_);
+	strcat(l->ticket, "@qrticket_0");
+	emu_notify();
+	return 0;
+}
+
+int emu_login_cancel(struct emu_login *l)
+{
+	if (!login_open(l))
+		return -1;
+	l->state = EMU_CANCELLED;
+	emu_notify();
+	return 0;
+}
+
+int emu_login_expire(struct emu_login *l)
+{
+	if (!login_open(l) && l->state != EMU_CONFIRMED)
+		return -1;
+	l->state = EMU_EXPIRED;
+	emu_notify();
+	return 0;
 }
 
 /* ---- sessions ---- */
