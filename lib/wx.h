@@ -276,4 +276,14 @@ int wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b);
 /* SVG document into b. */
 void wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b);
 
+/* ---- input.c: a command's input value, from stdin or the session ---- */
+
+/* For a command without operand (design.md §3): the value of key read
+ * from stdin when stdin is neither a terminal nor empty (key=value lines,
+ * as `wx-uuid | wx-wait` sends them), else from the session st.  Dies
+ * (100) when stdin is not key=value or lacks key, or the session lacks it
+ * ("run HINT first").  malloc'd. */
+char *wx_input(const struct wx_state *st, const char *dir, const char *key,
+               const char *hint);
+
 #endif
