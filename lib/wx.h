@@ -243,6 +243,8 @@ void wx_device_id(char out[17]);
 /* RC's ~new Date(): the 32-bit NOT of the current ms, as the server sees
  * in r and rr (protocol.md §3.4). */
 long long wx_stamp_r(void);
+/* The same for a given ms (CAP: 1546211300154 -> -23073595). */
+long long wx_stamp_r_at(long long ms);
 
 /* {"Uin":UIN,"Sid":"…","Skey":"…","DeviceID":"e…"} appended to b; uin
  * written as a number, strings JSON-escaped. */

@@ -1,0 +1,681 @@
+/* json.c — JSON reading on top of jsmn, and a JSON string writer.
+ *
+ * jsmn only tokenizes: it accepts "[1 2]", "{"a":1,}", "tru" and other
+ * near-JSON.  So after it has run we check the token tree against the text
+ * ourselves (separators between tokens, primitive spelling, one root value
+ * and nothing after it), which turns jsmn into a strict parser without a
+ * second grammar.  Nothing here recurses, so deep nesting cannot blow the
+ * stack; a depth limit keeps jsmn's closing-bracket walk linear. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wx.h"
+
+#define JSMN_STATIC
+#define JSMN_PARENT_LINKS  /* O(1) steps on ',' instead of a backward scan */
+#define JSMN_STRICT        /* only strings as keys, only JSON primitives */
+#include <jsmn.h>
+
+/* WeChat answers nest five levels deep; 256 leaves room for anything sane. */
+#define MAX_DEPTH 256
+
+struct wx_json {
+	char *text;      /* copy of the document, NUL-terminated */
+	size_t len;
+	jsmntok_t *tok;
+	int ntok;
+	/* jsmn hangs an object member's value below its key; we flatten that
+	 * so an object's children are key, value, key, value…  skip[i] is the
+	 * index after i's subtree, up[i] the object/array holding i. */
+	int *skip;
+	int *up;
+};
+
+static void
+set_err(char *err, size_t errlen, const char *msg, size_t at)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s at byte %zu", msg, at);
+}
+
+/* Nesting depth over the whole text, strings skipped; jsmn walks up the
+ * open containers on every close, so depth must be bounded first. */
+static int
+too_deep(const char *s, size_t n, size_t *at)
+{
+	int depth = 0, in_str = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"') {
+			in_str = 1;
+		} else if (s[i] == '{' || s[i] == '[') {
+			if (++depth > MAX_DEPTH) {
+				*at = i;
+				return 1;
+			}
+		} else if (s[i] == '}' || s[i] == ']') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+/* Run jsmn, growing the token array whenever it runs out. */
+static int
+tokenize(struct wx_json *j, size_t *at)
+{
+	jsmn_parser p;
+	unsigned int cap = 64;
+	int r;
+
+	jsmn_init(&p);
+	j->tok = wx_malloc(cap * sizeof *j->tok);
+	while ((r = jsmn_parse(&p, j->text, j->len, j->tok, cap)) ==
+	       JSMN_ERROR_NOMEM) {
+		cap *= 2;
+		j->tok = wx_realloc(j->tok, cap * sizeof *j->tok);
+	}
+	*at = p.pos;
+	return r;
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t
+skip_ws(const char *s, size_t i, size_t end)
+{
+	while (i < end && is_ws(s[i]))
+		i++;
+	return i;
+}
+
+/* Byte range of a token including a string's quotes. */
+static size_t
+outer_start(const jsmntok_t *t)
+{
+	return (size_t)t->start - (t->type == JSMN_STRING);
+}
+
+static size_t
+outer_end(const jsmntok_t *t)
+{
+	return (size_t)t->end + (t->type == JSMN_STRING);
+}
+
+/* Fill skip[] and up[] from the last token to the first, so every child's
+ * subtree is known before its parent's; any token that jsmn attached to
+ * something other than the container walking over it fails the check. */
+static int
+link_tree(struct wx_json *j)
+{
+	const jsmntok_t *t = j->tok;
+	int i, k, c, n = j->ntok;
+
+	for (i = n - 1; i >= 0; i--) {
+		c = i + 1;
+		if (t[i].type == JSMN_OBJECT) {
+			for (k = 0; k < t[i].size; k++) {
+				if (c + 1 >= n || t[c].type != JSMN_STRING ||
+				    t[c].size != 1 || t[c].parent != i ||
+				    t[c + 1].parent != c)
+					return -1;
+				j->up[c] = j->up[c + 1] = i;
+				c = j->skip[c + 1];
+			}
+		} else if (t[i].type == JSMN_ARRAY) {
+			for (k = 0; k < t[i].size; k++) {
+				if (c >= n || t[c].parent != i)
+					return -1;
+				j->up[c] = i;
+				c = j->skip[c];
+			}
+		}
+		/* A key owns its value in jsmn but is a leaf here: its
+		 * skip is the value, which makes key, value siblings. */
+		j->skip[i] = c;
+	}
+	j->up[0] = -1;
+	return n > 0 && j->skip[0] == n ? 0 : -1;
+}
+
+/* The text between a container's children must be exactly its
+ * punctuation: ':' after a key, ',' between members. */
+static int
+check_container(const struct wx_json *j, int i, size_t *at)
+{
+	const jsmntok_t *t = j->tok;
+	const char *s = j->text;
+	int obj = t[i].type == JSMN_OBJECT, c, k;
+	size_t pos = (size_t)t[i].start + 1, end = (size_t)t[i].end - 1;
+
+	if (s[t[i].start] != (obj ? '{' : '[') || s[end] != (obj ? '}' : ']')) {
+		*at = (size_t)t[i].start;
+		return -1;
+	}
+	for (c = i + 1, k = 0; c < j->skip[i]; c = j->skip[c], k++) {
+		pos = skip_ws(s, pos, end);
+		if (k > 0) {
+			char sep = obj && k % 2 ? ':' : ',';
+			if (pos >= end || s[pos] != sep)
+				break;
+			pos = skip_ws(s, pos + 1, end);
+		}
+		if (pos != outer_start(&t[c]))
+			break;
+		pos = outer_end(&t[c]);
+	}
+	pos = skip_ws(s, pos, end);
+	if (pos != end || c != j->skip[i]) {
+		*at = pos;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static size_t
+digits(const char *s, size_t i, size_t n)
+{
+	while (i < n && is_digit(s[i]))
+		i++;
+	return i;
+}
+
+/* RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+is_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if ((d = digits(s, i, n)) > i)
+		i = d;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if ((d = digits(s, i + 1, n)) == i + 1)
+			return 0;
+		i = d;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if ((d = digits(s, i, n)) == i)
+			return 0;
+		i = d;
+	}
+	return i == n;
+}
+
+static int
+is_word(const char *s, size_t n, const char *w)
+{
+	return n == strlen(w) && memcmp(s, w, n) == 0;
+}
+
+static int
+check_primitive(const struct wx_json *j, int i)
+{
+	const char *s = j->text + j->tok[i].start;
+	size_t n = (size_t)(j->tok[i].end - j->tok[i].start);
+
+	return is_number(s, n) || is_word(s, n, "true") ||
+	       is_word(s, n, "false") || is_word(s, n, "null") ? 0 : -1;
+}
+
+/* Everything jsmn lets through that JSON does not allow. */
+static const char *
+check_grammar(struct wx_json *j, size_t *at)
+{
+	int i;
+
+	if (link_tree(j) < 0) {
+		*at = j->ntok > 0 ? outer_end(&j->tok[0]) : 0;
+		return "malformed JSON";
+	}
+	if (skip_ws(j->text, 0, j->len) != outer_start(&j->tok[0]) ||
+	    skip_ws(j->text, outer_end(&j->tok[0]), j->len) != j->len) {
+		*at = skip_ws(j->text, outer_end(&j->tok[0]), j->len);
+		return "malformed JSON or data after the value";
+	}
+	for (i = 0; i < j->ntok; i++) {
+		if (j->tok[i].type == JSMN_PRIMITIVE && check_primitive(j, i)) {
+			*at = (size_t)j->tok[i].start;
+			return "bad literal";
+		}
+		if ((j->tok[i].type == JSMN_OBJECT ||
+		     j->tok[i].type == JSMN_ARRAY) && check_container(j, i, at))
+			return "malformed JSON";
+	}
+	return NULL;
+}
+
+static const char *
+parse_into(struct wx_json *j, size_t *at)
+{
+	int r;
+
+	*at = 0;
+	if (j->len >= (size_t)1 << 30)
+		return "document too large";
+	if (too_deep(j->text, j->len, at))
+		return "nested too deeply";
+	/* In strict mode jsmn wants a delimiter after a primitive; a root
+	 * "123" has none, so tokenize with the terminating space visible. */
+	j->text[j->len] = ' ';
+	j->len++;
+	r = tokenize(j, at);
+	j->len--;
+	j->text[j->len] = '\0';
+	if (r == JSMN_ERROR_PART) {
+		*at = j->len;
+		return "truncated JSON";
+	}
+	if (r < 0)
+		return "malformed JSON";
+	if (r == 0)
+		return "empty document";
+	j->ntok = r;
+	j->skip = wx_calloc((size_t)r, sizeof *j->skip);
+	j->up = wx_calloc((size_t)r, sizeof *j->up);
+	return check_grammar(j, at);
+}
+
+struct wx_json *
+wx_json_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct wx_json *j = wx_calloc(1, sizeof *j);
+	const char *why;
+	size_t at;
+
+	j->text = wx_malloc(len + 2);
+	memcpy(j->text, text, len);
+	j->text[len] = '\0';
+	j->len = len;
+	if ((why = parse_into(j, &at))) {
+		set_err(err, errlen, why, at);
+		wx_json_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+wx_json_free(struct wx_json *j)
+{
+	if (!j)
+		return;
+	free(j->text);
+	free(j->tok);
+	free(j->skip);
+	free(j->up);
+	free(j);
+}
+
+static int
+valid(const struct wx_json *j, int tok)
+{
+	return j && tok >= 0 && tok < j->ntok;
+}
+
+enum wx_json_type
+wx_json_type(const struct wx_json *j, int tok)
+{
+	const char *s;
+
+	if (!valid(j, tok))
+		return WX_JSON_NONE;
+	switch (j->tok[tok].type) {
+	case JSMN_OBJECT:
+		return WX_JSON_OBJECT;
+	case JSMN_ARRAY:
+		return WX_JSON_ARRAY;
+	case JSMN_STRING:
+		return WX_JSON_STRING;
+	case JSMN_PRIMITIVE:
+		s = j->text + j->tok[tok].start;
+		return *s == 't' ? WX_JSON_TRUE : *s == 'f' ? WX_JSON_FALSE :
+		       *s == 'n' ? WX_JSON_NULL : WX_JSON_NUMBER;
+	default:
+		return WX_JSON_NONE;
+	}
+}
+
+int
+wx_json_count(const struct wx_json *j, int tok)
+{
+	enum wx_json_type t = wx_json_type(j, tok);
+
+	return t == WX_JSON_OBJECT || t == WX_JSON_ARRAY ? j->tok[tok].size : 0;
+}
+
+int
+wx_json_first(const struct wx_json *j, int tok)
+{
+	return wx_json_count(j, tok) > 0 ? tok + 1 : -1;
+}
+
+int
+wx_json_next(const struct wx_json *j, int tok)
+{
+	int up;
+
+	if (!valid(j, tok) || (up = j->up[tok]) < 0)
+		return -1;
+	return j->skip[tok] < j->skip[up] ? j->skip[tok] : -1;
+}
+
+const char *
+wx_json_raw(const struct wx_json *j, int tok, size_t *len)
+{
+	if (!valid(j, tok)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = (size_t)(j->tok[tok].end - j->tok[tok].start);
+	return j->text + j->tok[tok].start;
+}
+
+static int
+hex4(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* \uXXXX at s[i] (s[i] == '\\'); a high surrogate followed by \uDC00..
+ * \uDFFF makes one code point.  Returns bytes consumed; *cp is U+FFFD for
+ * lone surrogates and NUL, so a decoded string is always a C string. */
+static size_t
+unicode_escape(const char *s, size_t i, size_t n, uint32_t *cp)
+{
+	uint32_t lo;
+
+	if (i + 6 > n || hex4(s + i + 2, cp) < 0) {
+		*cp = 0xFFFD;
+		return 2;
+	}
+	if (*cp >= 0xD800 && *cp <= 0xDBFF && i + 12 <= n &&
+	    s[i + 6] == '\\' && s[i + 7] == 'u' && hex4(s + i + 8, &lo) == 0 &&
+	    lo >= 0xDC00 && lo <= 0xDFFF) {
+		*cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+		return 12;
+	}
+	if (*cp == 0 || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		*cp = 0xFFFD;
+	return 6;
+}
+
+static char
+simple_escape(char c)
+{
+	switch (c) {
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	default:  return c;  /* " \ / */
+	}
+}
+
+/* Decode a string token's raw bytes.  Raw bytes that are not UTF-8 turn
+ * into U+FFFD too, so the result is always valid UTF-8 without NUL. */
+static void
+decode_into(struct wx_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t cp;
+	int len;
+
+	while (i < n) {
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'u') {
+			i += unicode_escape(s, i, n, &cp);
+			wx_utf8_put(b, cp);
+		} else if (s[i] == '\\' && i + 1 < n) {
+			wx_buf_addc(b, simple_escape(s[i + 1]));
+			i += 2;
+		} else if ((unsigned char)s[i] < 0x80) {
+			wx_buf_addc(b, s[i++]);
+		} else if ((len = wx_utf8_get(s + i, n - i, &cp)) > 0) {
+			wx_buf_add(b, s + i, (size_t)len);
+			i += (size_t)len;
+		} else {
+			wx_utf8_put(b, 0xFFFD);
+			i++;
+		}
+	}
+}
+
+char *
+wx_json_str(const struct wx_json *j, int tok)
+{
+	struct wx_buf b = {0};
+	enum wx_json_type t = wx_json_type(j, tok);
+	const char *raw;
+	size_t n;
+
+	if (t == WX_JSON_NONE || t == WX_JSON_OBJECT || t == WX_JSON_ARRAY)
+		return NULL;
+	raw = wx_json_raw(j, tok, &n);
+	if (t == WX_JSON_STRING)
+		decode_into(&b, raw, n);
+	else
+		wx_buf_add(&b, raw, n);
+	if (!b.p)
+		wx_buf_add(&b, "", 0);
+	return b.p;
+}
+
+/* Does key token k spell name (n bytes)?  Escaped keys are decoded first. */
+static int
+key_is(const struct wx_json *j, int k, const char *name, size_t n)
+{
+	size_t len;
+	const char *raw = wx_json_raw(j, k, &len);
+	char *dec;
+	int same;
+
+	if (!memchr(raw, '\\', len))
+		return len == n && memcmp(raw, name, n) == 0;
+	dec = wx_json_str(j, k);
+	same = strlen(dec) == n && memcmp(dec, name, n) == 0;
+	free(dec);
+	return same;
+}
+
+static int
+member(const struct wx_json *j, int obj, const char *name, size_t n)
+{
+	int k;
+
+	for (k = wx_json_first(j, obj); k >= 0; k = wx_json_next(j, k + 1))
+		if (key_is(j, k, name, n))
+			return k + 1;
+	return -1;
+}
+
+static int
+element(const struct wx_json *j, int arr, const char *idx, size_t n)
+{
+	long i = 0;
+	size_t d;
+	int e;
+
+	if (n == 0 || n > 9)
+		return -1;
+	for (d = 0; d < n; d++) {
+		if (!is_digit(idx[d]))
+			return -1;
+		i = i * 10 + (idx[d] - '0');
+	}
+	for (e = wx_json_first(j, arr); e >= 0 && i > 0; e = wx_json_next(j, e))
+		i--;
+	return e;
+}
+
+int
+wx_json_get(const struct wx_json *j, int tok, const char *path)
+{
+	const char *part = path, *dot;
+	size_t n;
+
+	while (valid(j, tok) && *part) {
+		dot = strchr(part, '.');
+		n = dot ? (size_t)(dot - part) : strlen(part);
+		if (j->tok[tok].type == JSMN_OBJECT)
+			tok = member(j, tok, part, n);
+		else if (j->tok[tok].type == JSMN_ARRAY)
+			tok = element(j, tok, part, n);
+		else
+			tok = -1;
+		if (!dot)
+			return tok;
+		part = dot + 1;
+		if (!*part)
+			return -1;  /* "a." names nothing */
+	}
+	return valid(j, tok) ? tok : -1;
+}
+
+/* NULL when the path is absent or names an object/array; an empty string
+ * value gives "" so callers can tell "sent empty" from "not sent". */
+char *
+wx_json_getstr(const struct wx_json *j, int tok, const char *path)
+{
+	return wx_json_str(j, wx_json_get(j, tok, path));
+}
+
+/* Digits of a number token or of a numeric string, as sign and magnitude;
+ * -1 unless it is an optional '-' and 1..20 decimal digits. */
+static int
+integer_text(const struct wx_json *j, int tok, int *neg, uint64_t *mag)
+{
+	enum wx_json_type t = wx_json_type(j, tok);
+	const char *s;
+	size_t n, i = 0;
+	uint64_t v = 0;
+
+	if (t != WX_JSON_NUMBER && t != WX_JSON_STRING)
+		return -1;
+	s = wx_json_raw(j, tok, &n);
+	*neg = n > 0 && s[0] == '-';
+	i = (size_t)*neg;
+	if (i == n)
+		return -1;
+	for (; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+		if (!is_digit(s[i]) || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*mag = v;
+	return 0;
+}
+
+int
+wx_json_int(const struct wx_json *j, int tok, long long *out)
+{
+	uint64_t mag;
+	int neg;
+
+	if (integer_text(j, tok, &neg, &mag) < 0)
+		return -1;
+	if (neg ? mag > (uint64_t)LLONG_MAX + 1 : mag > (uint64_t)LLONG_MAX)
+		return -1;
+	*out = neg ? (long long)(0 - mag) : (long long)mag;
+	return 0;
+}
+
+int
+wx_json_uint64(const struct wx_json *j, int tok, uint64_t *out)
+{
+	uint64_t mag;
+	int neg;
+
+	if (integer_text(j, tok, &neg, &mag) < 0 || (neg && mag != 0))
+		return -1;
+	*out = mag;
+	return 0;
+}
+
+static void
+put_escaped(struct wx_buf *b, unsigned char c)
+{
+	switch (c) {
+	case '"':  wx_buf_adds(b, "\\\""); break;
+	case '\\': wx_buf_adds(b, "\\\\"); break;
+	case '\n': wx_buf_adds(b, "\\n"); break;
+	case '\t': wx_buf_adds(b, "\\t"); break;
+	case '\r': wx_buf_adds(b, "\\r"); break;
+	default:   wx_buf_addf(b, "\\u%04x", c); break;
+	}
+}
+
+void
+wx_json_put_str(struct wx_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t cp;
+	int len;
+
+	wx_buf_addc(b, '"');
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\') {
+			put_escaped(b, c);
+			i++;
+		} else if (c < 0x80) {
+			wx_buf_addc(b, (char)c);
+			i++;
+		} else if ((len = wx_utf8_get(s + i, n - i, &cp)) > 0) {
+			wx_buf_add(b, s + i, (size_t)len);
+			i += (size_t)len;
+		} else {
+			wx_utf8_put(b, 0xFFFD);
+			i++;
+		}
+	}
+	wx_buf_addc(b, '"');
+}
+
+void
+wx_json_put_strz(struct wx_buf *b, const char *s)
+{
+	wx_json_put_str(b, s, strlen(s));
+}
