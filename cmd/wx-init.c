@@ -69,15 +69,18 @@ xml_message(const char *xml, const char *dflt)
 	return msg;
 }
 
-/* A browser shows the plain-text refusal inside <pre> with &lt;…&gt;
- * (protocol.md §4.4): decode it to find the message. */
+/* No <error> element.  A browser shows the plain-text refusal inside
+ * <pre> with &lt;…&gt; (protocol.md §4.4): such a page is a refusal (1)
+ * with its message; any other page (a proxy's 502) is malformed (111). */
 static _Noreturn void
-refuse_html(const char *body)
+not_xml(const char *body)
 {
-	char *text = wx_text_decode(body, strlen(body));
-	char *msg = xml_message(text, "the server answered an HTML page");
+	char *text = wx_text_decode(body, strlen(body)), *msg;
 
-	wx_die(WX_EXIT_REFUSED, "login refused: %s", msg);
+	if (!strstr(text, "<error>"))
+		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: malformed answer");
+	msg = xml_message(text, "no reason given");
+	wx_die(WX_EXIT_REFUSED, "login refused (HTML page): %s", msg);
 }
 
 /* Credentials go into URLs, JSON and the session: plain ASCII only. */
@@ -100,11 +103,8 @@ parse_newloginpage(const char *body, struct login *lg)
 	char *ret, *msg, *end;
 	long v;
 
-	if (!strstr(body, "<error>")) {
-		if (body[strspn(body, " \t\r\n")] == '<')
-			refuse_html(body);
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: malformed answer");
-	}
+	if (!strstr(body, "<error>"))
+		not_xml(body);
 	if (!strstr(body, "</error"))
 		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: truncated answer");
 	ret = xml_elem(body, "ret");

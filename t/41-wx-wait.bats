@@ -37,11 +37,11 @@ teardown_file() { emu_stop; }
 	assert_output ''
 	[[ "$stderr" == *"wx-wait: timed out"* ]]
 	[ "$(session_sum)" = "$before" ]
-	run -0 jq -r 'select(.path | endswith("/login")) | .query' "$EMU_LOG"
+	run -0 jq -r 'select(.path | endswith("/login")) | .query | "\(keys_unsorted | join(",")) \(.loginicon) \(.uuid) \(.tip) \(.r) \(._)"' "$EMU_LOG"
 	[ "${#lines[@]}" -ge 2 ]
-	[[ "${lines[0]}" =~ ^loginicon=true\&uuid=[^\&]+\&tip=1\&r=-?[0-9]+\&_=([0-9]{13})$ ]]
+	[[ "${lines[0]}" =~ ^loginicon,uuid,tip,r,_\ true\ $UUID\ 1\ -?[0-9]+\ ([0-9]{13})$ ]]
 	local first=${BASH_REMATCH[1]}
-	[[ "${lines[1]}" =~ \&tip=0\&r=-?[0-9]+\&_=([0-9]{13})$ ]]
+	[[ "${lines[1]}" =~ \ 0\ -?[0-9]+\ ([0-9]{13})$ ]]
 	[ "${BASH_REMATCH[1]}" -eq $((first + 1)) ]
 	run -0 jq -r 'select(.path | endswith("/login")) | .host' "$EMU_LOG"
 	assert_line --index 0 login.wx.qq.com
