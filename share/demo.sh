@@ -5,6 +5,7 @@
 # directory; each command is printed before it runs.  Everything started
 # or made here is stopped and removed on exit.
 set -u
+# shellcheck disable=SC2016 # step() prints the command lines unexpanded
 top=$(cd "$(dirname "$0")/.." && pwd) || exit 100
 PATH=$top/bin:$PATH
 export PATH
