@@ -1,11 +1,11 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # step() prints its command lines unexpanded
 # demo.sh — the login part of wx against a wx-emu it starts itself (run by
 # `make demo` from the top directory).  A throwaway CA made with openssl,
 # the emulator on a free loopback port over TLS, a temporary session
 # directory; each command is printed before it runs.  Everything started
 # or made here is stopped and removed on exit.
 set -u
-# shellcheck disable=SC2016 # step() prints the command lines unexpanded
 top=$(cd "$(dirname "$0")/.." && pwd) || exit 100
 PATH=$top/bin:$PATH
 export PATH
