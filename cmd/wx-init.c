@@ -337,6 +337,7 @@ main(int argc, char *argv[])
 	int c;
 
 	wx_argv0 = "wx-init";
+	opterr = 0;  /* no unprefixed getopt message: usage() says it */
 	while ((c = getopt(argc, argv, "d:")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;

@@ -189,6 +189,7 @@ main(int argc, char *argv[])
 	char *dir, *jar, *uuid;
 
 	wx_argv0 = "wx-uuid";
+	opterr = 0;  /* no unprefixed getopt message: usage() says it */
 	while ((c = getopt(argc, argv, "d:Dp")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;

@@ -209,6 +209,7 @@ main(int argc, char *argv[])
 	int c;
 
 	wx_argv0 = "wx-wait";
+	opterr = 0;  /* no unprefixed getopt message: usage() says it */
 	while ((c = getopt(argc, argv, "d:t:a:")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
