@@ -273,6 +273,11 @@ struct wx_qr {
 /* Encode text (8-bit, level L..H auto).  -1 on failure. */
 int wx_qr_encode(const char *text, struct wx_qr *qr);
 void wx_qr_free(struct wx_qr *qr);
+/* Quiet zone in modules around every rendering (PNG, SVG, terminal). */
+#define WX_QR_QUIET 4
+/* 1 if the module at (x, y) is dark, counting from the outer corner of
+ * the quiet zone; anything outside the symbol is light. */
+int wx_qr_module(const struct wx_qr *qr, int x, int y);
 /* PNG with a 4-module quiet zone, scale px per module, into b. */
 int wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b);
 /* SVG document into b. */

@@ -370,6 +370,8 @@ main(void)
 	wx_argv0 = "test-http";
 	unsetenv("WX_CONNECT_TO");
 	unsetenv("http_proxy");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
 	test_mask();
 	test_jar_mode();
 	test_refused();
