@@ -348,8 +348,7 @@ main(int argc, char *argv[])
 		usage();
 
 	dir = wx_session_dir(dflag);
-	st = wx_session_load(dir);
-	uri = wx_input(st, dir, "redirect_uri", "wx-wait");
+	uri = wx_input(dir, "redirect_uri", "wx-wait", &st);
 	lg.web = wx_url_host(uri);
 	if (!lg.web || !wx_web_host_known(lg.web))
 		wx_die(WX_EXIT_USAGE, "redirect_uri: unknown web host %s",

@@ -224,8 +224,7 @@ main(int argc, char *argv[])
 		pl.deadline = wx_now_ms() + timeout * 1000;
 
 	dir = wx_session_dir(dflag);
-	st = wx_session_load(dir);
-	uuid = wx_input(st, dir, "uuid", "wx-uuid");
+	uuid = wx_input(dir, "uuid", "wx-uuid", &st);
 	web = wx_state_get(st, "host");
 	if (wx_hosts_for(web && wx_web_host_known(web) ? web : DEFAULT_WEB,
 	                 &hs) < 0)

@@ -2,7 +2,8 @@
  * design.md §3: stdin when it is neither a terminal nor empty, so that
  * `wx-uuid | wx-wait` and `wx-wait | wx-init` work; else the session file,
  * so that `cmd </dev/null` and a cron job without stdin use the session.
- * stdin is read as key=value text (the stdout of the previous command). */
+ * stdin is read as key=value text (the stdout of the previous command),
+ * before the session, which the previous commands may still be writing. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,8 +33,8 @@ from_text(const struct wx_buf *in, const char *key)
 }
 
 char *
-wx_input(const struct wx_state *st, const char *dir, const char *key,
-         const char *hint)
+wx_input(const char *dir, const char *key, const char *hint,
+         struct wx_state **st)
 {
 	struct wx_buf in = {0};
 	char *val = NULL;
@@ -46,7 +47,8 @@ wx_input(const struct wx_state *st, const char *dir, const char *key,
 			val = from_text(&in, key);
 	}
 	wx_buf_free(&in);
+	*st = wx_session_load(dir);
 	if (!val)
-		val = wx_strdup(wx_session_need(st, dir, key, hint));
+		val = wx_strdup(wx_session_need(*st, dir, key, hint));
 	return val;
 }

@@ -101,6 +101,13 @@ confirmed() {
 	assert_line --index 2 'host=wx2.qq.com'
 }
 
+@test "wx-init: wx-uuid -D | wx-wait | wx-init reads the mode committed upstream" {
+	run -0 --separate-stderr sh -c 'wx-uuid -D | wx-wait -t 20 | wx-init'
+	assert_line --index 3 'mode=desktop'
+	run -0 jq -r 'select(.path | endswith("webwxnewloginpage")) | .query.mod' "$EMU_LOG"
+	assert_output desktop
+}
+
 @test "wx-init: redirect_uri on an unknown host is 100, session untouched" {
 	confirmed
 	local before
