@@ -102,6 +102,7 @@ confirmed() {
 }
 
 @test "wx-init: wx-uuid -D | wx-wait | wx-init reads the mode committed upstream" {
+	: >"$EMU_LOG"
 	run -0 --separate-stderr sh -c 'wx-uuid -D | wx-wait -t 20 | wx-init'
 	assert_line --index 3 'mode=desktop'
 	run -0 jq -r 'select(.path | endswith("webwxnewloginpage")) | .query.mod' "$EMU_LOG"
