@@ -1,5 +1,6 @@
 /* Unit tests of lib/json.c: strict parsing over jsmn, paths, iteration,
  * string decoding, integers, and the string writer. */
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,35 @@ test_sample_sync(void)
 	wx_buf_free(&text);
 }
 
+/* README of t/samples: every .json sample parses (jq agrees). */
+static void
+test_all_samples(void)
+{
+	DIR *d = opendir("t/samples");
+	struct dirent *e;
+	struct wx_buf text = {0};
+	char path[512];
+	int n = 0, bad = 0;
+
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct wx_json *j;
+		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof path, "t/samples/%s", e->d_name);
+		wx_buf_reset(&text);
+		j = parse_file(path, &text);
+		n++;
+		bad += j == NULL;
+		wx_json_free(j);
+	}
+	if (d)
+		closedir(d);
+	ok(n > 50, "samples: many .json samples found");
+	is_int(bad, 0, "samples: every .json sample parses");
+	wx_buf_free(&text);
+}
+
 /* Every proper prefix of a real answer is truncated, hence NULL. */
 static void
 test_prefixes(const char *path)
@@ -442,6 +472,7 @@ main(void)
 	test_iterate();
 	test_sample_init();
 	test_sample_sync();
+	test_all_samples();
 	test_prefixes("t/samples/webwxinit-wechat4u-1.json");
 	test_prefixes("t/samples/webwxsync-qwx_23-1.json");
 	test_writer();

@@ -1,0 +1,74 @@
+/* libFuzzer target for lib/json.c: any bytes must parse or fail cleanly;
+ * on success every token is walked and read; and the writer's output
+ * must always parse back to the same decoded string. */
+#include <stdlib.h>
+
+#include "fuzz.h"
+
+/* Read every token through every accessor, as commands would. */
+static void
+walk(const struct wx_json *j)
+{
+	int tok, k, n = 0;
+	long long v;
+	uint64_t u;
+	size_t len;
+
+	for (tok = 0; wx_json_type(j, tok) != WX_JSON_NONE; tok++) {
+		free(wx_json_str(j, tok));
+		(void)wx_json_raw(j, tok, &len);
+		(void)wx_json_int(j, tok, &v);
+		(void)wx_json_uint64(j, tok, &u);
+		for (k = wx_json_first(j, tok); k >= 0; k = wx_json_next(j, k))
+			n++;
+		if (n < wx_json_count(j, tok))
+			abort();  /* iteration lost children */
+		n = 0;
+	}
+	free(wx_json_getstr(j, 0, "BaseResponse.Ret"));
+	(void)wx_json_get(j, 0, "AddMsgList.0.Content");
+	(void)wx_json_get(j, 0, "0.0.1");
+}
+
+/* put_str(bytes) parses as one string equal to put_str's own reading of
+ * them: valid UTF-8 unchanged, anything else as U+FFFD. */
+static void
+writer(const char *s, size_t n)
+{
+	struct wx_buf b = {0}, again = {0};
+	struct wx_json *j;
+	char *dec;
+
+	wx_json_put_str(&b, s, n);
+	j = wx_json_parse(b.p, b.len, NULL, 0);
+	if (!j || wx_json_type(j, 0) != WX_JSON_STRING)
+		abort();
+	dec = wx_json_str(j, 0);
+	if (fuzz_clean_utf8(s, n) && (strlen(dec) != n || memcmp(dec, s, n)))
+		abort();
+	if (!fuzz_clean_utf8(dec, strlen(dec)))
+		abort();  /* U+FFFD replaced everything else */
+	wx_json_put_strz(&again, dec);
+	if (!memchr(s, '\0', n) && strcmp(again.p, b.p) != 0)
+		abort();  /* the writer is idempotent on its own output */
+	free(dec);
+	wx_json_free(j);
+	wx_buf_free(&b);
+	wx_buf_free(&again);
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	char err[128];
+	struct wx_json *j = wx_json_parse((const char *)data, size, err,
+					  sizeof err);
+
+	if (j)
+		walk(j);
+	else if (!err[0])
+		abort();  /* a failure always carries a reason */
+	wx_json_free(j);
+	writer((const char *)data, size);
+	return 0;
+}
