@@ -75,6 +75,14 @@ void emu_resp_js(struct emu_resp *w);
  * endpoint answers its own error shape with that code. */
 int emu_fault_ret(const struct emu_req *r);
 int emu_fault_arm(const char *endpoint, const char *kind, int count);
+/* Cookie-style date with hyphens: "Mon, 31-Dec-2018 00:57:48 GMT". */
+void emu_http_date(time_t t, char out[40]);
+/* Start the listener on 127.0.0.1 (*port 0: any; the bound port is put
+ * back); TLS when cert and key (PEM text) are given; log may be NULL.
+ * Returns the daemon (struct MHD_Daemon *) or NULL. */
+void *emu_daemon_start(FILE *log, const char *cert, const char *key,
+                       int *port);
+void emu_daemon_stop(void *daemon);
 
 /* ---- jw.c: JSON in the server's layout (protocol.md §3.1) ---- */
 
@@ -141,6 +149,7 @@ struct emu_login {             /* one uuid from jslogin / pushloginurl */
 	int desktop;            /* redirect_uri had mod=desktop */
 	time_t created, scanned, confirmed;
 	int polls;              /* login polls seen (for -a) */
+	int told;               /* the 201 of this scan was answered */
 };
 
 struct emu_session {           /* one webwxnewloginpage → logout/kick */
@@ -220,6 +229,9 @@ struct emu_world {
 extern struct emu_world world;
 
 void emu_world_init(void);          /* generate from emu_opt (seeded) */
+void emu_world_free(void);
+/* Shutdown: wake every emu_wait(), which from then on returns -1 at once. */
+void emu_world_stop(void);
 void emu_lock(void);
 void emu_unlock(void);
 /* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
@@ -236,6 +248,12 @@ struct emu_contact *emu_member(const struct emu_contact *room, int i);
 struct emu_login *emu_login_new(const char *web, const char *lang, int desktop);
 struct emu_login *emu_login_find(const char *uuid);
 struct emu_login *emu_login_latest(void);
+/* Phone-side transitions (control API, -a, push login); each wakes polls.
+ * confirm also scans and makes the ticket.  -1 if l is past that step. */
+int emu_login_scan(struct emu_login *l);
+int emu_login_confirm(struct emu_login *l);
+int emu_login_cancel(struct emu_login *l);
+int emu_login_expire(struct emu_login *l);
 /* New session for a confirmed login; older live sessions become dead 1101
  * ("logged in elsewhere"). */
 struct emu_session *emu_session_new(const struct emu_login *l);
@@ -265,6 +283,13 @@ void emu_loginpoll(struct emu_req *r, struct emu_resp *w);
 void emu_newloginpage(struct emu_req *r, struct emu_resp *w);
 void emu_pushloginurl(struct emu_req *r, struct emu_resp *w);
 /* session.c */
+/* A contact object in the shape an answer needs (protocol.md §9): init's
+ * ContactList (rooms with partial members), webwxgetcontact's list (rooms
+ * without members), webwxbatchgetcontact (rooms with full members and
+ * EncryChatRoomId), webwxsync's ModContactList (9.3). */
+enum emu_cform { EMU_CF_INIT, EMU_CF_LIST, EMU_CF_BATCH, EMU_CF_MOD };
+void emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
+                     const struct emu_session *s, enum emu_cform form);
 void emu_webwxinit(struct emu_req *r, struct emu_resp *w);
 void emu_statusnotify(struct emu_req *r, struct emu_resp *w);
 void emu_getcontact(struct emu_req *r, struct emu_resp *w);
@@ -272,6 +297,11 @@ void emu_batchgetcontact(struct emu_req *r, struct emu_resp *w);
 void emu_logout(struct emu_req *r, struct emu_resp *w);
 void emu_geticon(struct emu_req *r, struct emu_resp *w);       /* and headimg */
 /* sync.c */
+/* Member `name` ("SyncKey", "SyncCheckKey") for session s at event
+ * position seq: keys 1,2,3,1000 (init) or, once synced, 1,2,3,11,201,
+ * 1000,1001.  s NULL: {"Count": 0, "List": []} of an error answer. */
+void emu_put_synckey(struct emu_jw *w, const char *name,
+                     const struct emu_session *s, uint64_t seq, int synced);
 void emu_synccheck(struct emu_req *r, struct emu_resp *w);
 void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
 /* media.c */

@@ -1,0 +1,391 @@
+/* control.c — the test-side API under /_emu/ (design.md §4): play the
+ * phone (scan, confirm, cancel, expire), inject messages and contact
+ * changes, read what clients sent, end sessions, arm faults. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+#define INJECT_MAX 100000       /* ?count= cap per request */
+
+static void text(struct emu_resp *w, int status, const char *body)
+{
+	w->status = status;
+	emu_resp_header(w, "Content-Type", "text/plain; charset=utf-8");
+	wx_buf_adds(&w->body, body);
+}
+
+/* ---- the phone ---- */
+
+static struct emu_login *login_arg(struct emu_req *r)
+{
+	const char *uuid = emu_arg(r, "uuid");
+
+	return uuid && *uuid ? emu_login_find(uuid) : emu_login_latest();
+}
+
+static void phone(struct emu_req *r, struct emu_resp *w,
+                  int (*step)(struct emu_login *))
+{
+	struct emu_login *l = login_arg(r);
+
+	if (!l)
+		text(w, 404, "no such uuid\n");
+	else if (step(l) < 0)
+		text(w, 409, "uuid is past that step\n");
+	else
+		text(w, 200, "ok\n");
+}
+
+static void c_scan(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_scan); }
+static void c_confirm(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_confirm); }
+static void c_cancel(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_cancel); }
+static void c_expire(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_expire); }
+
+/* ---- messages ---- */
+
+/* Plain text to the server's Content form: & < > as entities, LF as
+ * <br/> (protocol.md §8.4).  Emoji stay raw UTF-8. */
+static void server_escape(struct wx_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': wx_buf_adds(b, "&amp;"); break;
+		case '<': wx_buf_adds(b, "&lt;"); break;
+		case '>': wx_buf_adds(b, "&gt;"); break;
+		case '\n': wx_buf_adds(b, "<br/>"); break;
+		default: wx_buf_addc(b, *s);
+		}
+	}
+}
+
+static int random_of(enum emu_ckind kind)
+{
+	for (int tries = 0; tries < 1000 && world.ncontacts > 0; tries++) {
+		int i = (int)(emu_rand() % (unsigned long)world.ncontacts);
+		if (world.contacts[i].kind == kind)
+			return i;
+	}
+	return -1;
+}
+
+/* A room member other than self, for a room message without Sender. */
+static const char *random_sender(const struct emu_contact *room)
+{
+	if (room->nmembers < 2)
+		return world.contacts[0].username;
+	return emu_member(room, 1 + (int)(emu_rand() %
+	                  (unsigned long)(room->nmembers - 1)))->username;
+}
+
+/* m->content from plain text, with "@sender:<br/>" for a room. */
+static void set_content(struct emu_msg *m, const char *plain, int raw,
+                        const char *sender)
+{
+	struct wx_buf b = {0};
+
+	wx_buf_adds(&b, "");
+	if (sender)
+		wx_buf_addf(&b, "%s:<br/>", sender);
+	if (raw)
+		wx_buf_adds(&b, plain);
+	else
+		server_escape(&b, plain);
+	m->content = b.p;
+}
+
+static const char *const SAMPLES[] = {
+	"hello", "你好", "Tom & Jerry <3", "line one\nline two", "emoji 😀",
+	"http://example.com/?a=1&b=2",
+};
+
+static uint64_t inject_generated(int i)
+{
+	struct emu_msg m = { .type = 1, .status = 3, .imgstatus = 1 };
+	int from = i % 5 == 4 && random_of(EMU_ROOM) >= 0 ? random_of(EMU_ROOM)
+	         : random_of(EMU_PERSON);
+	const struct emu_contact *c = from >= 0 ? &world.contacts[from]
+	                                        : &world.contacts[0];
+	char *plain = wx_asprintf("%s %d", SAMPLES[i % 6], i + 1);
+	uint64_t id;
+
+	m.from = (char *)c->username;
+	m.to = world.contacts[0].username;
+	set_content(&m, plain, 0, c->kind == EMU_ROOM ? random_sender(c) : NULL);
+	m.msgid = emu_new_msgid();
+	id = m.msgid;
+	emu_event_msg(&m, NULL);
+	free(m.content);
+	free(plain);
+	return id;
+}
+
+static char *jstr(const struct wx_json *j, const char *key)
+{
+	return j ? wx_json_getstr(j, 0, key) : NULL;
+}
+
+static int jint(const struct wx_json *j, const char *key, int dflt)
+{
+	long long v;
+
+	if (!j || wx_json_int(j, wx_json_get(j, 0, key), &v) < 0)
+		return dflt;
+	return (int)v;
+}
+
+/* UserName or "self"; NULL if unknown. */
+static const struct emu_contact *who(const char *name)
+{
+	if (name && strcmp(name, "self") == 0)
+		return &world.contacts[0];
+	return emu_contact_by_name(name);
+}
+
+/* The optional AddMsg fields a test may set, by their wire names. */
+static void optional_fields(const struct wx_json *j, struct emu_msg *m)
+{
+	m->status = jint(j, "Status", 3);
+	m->imgstatus = jint(j, "ImgStatus", 1);
+	m->appmsgtype = jint(j, "AppMsgType", 0);
+	m->subtype = jint(j, "SubMsgType", 0);
+	m->statuscode = jint(j, "StatusNotifyCode", 0);
+	m->voicelength = jint(j, "VoiceLength", 0);
+	m->playlength = jint(j, "PlayLength", 0);
+	m->imgwidth = jint(j, "ImgWidth", 0);
+	m->imgheight = jint(j, "ImgHeight", 0);
+	m->createtime = jint(j, "CreateTime", 0);
+	m->statususer = jstr(j, "StatusNotifyUserName");
+	m->filename = jstr(j, "FileName");
+	m->filesize = jstr(j, "FileSize");
+	m->mediaid = jstr(j, "MediaId");
+	m->url = jstr(j, "Url");
+	m->oricontent = jstr(j, "OriContent");
+	m->encryname = jstr(j, "EncryFileName");
+}
+
+static void free_fields(struct emu_msg *m)
+{
+	free(m->content);
+	free(m->statususer);
+	free(m->filename);
+	free(m->filesize);
+	free(m->mediaid);
+	free(m->url);
+	free(m->oricontent);
+	free(m->encryname);
+}
+
+/* One message from the JSON body; its MsgId, or 0 with *err set. */
+static uint64_t inject_one(const struct wx_json *j, const char **err)
+{
+	struct emu_msg m = { .type = jint(j, "MsgType", 1) };
+	char *from = jstr(j, "From"), *to = jstr(j, "To");
+	char *content = jstr(j, "Content"), *sender = jstr(j, "Sender");
+	const struct emu_contact *f, *t;
+	int pf = random_of(EMU_PERSON);
+	uint64_t id = 0;
+
+	f = from ? who(from) : pf >= 0 ? &world.contacts[pf] : NULL;
+	t = to ? who(to) : &world.contacts[0];
+	if (!f || !t) {
+		*err = !f ? "unknown From\n" : "unknown To\n";
+	} else if (sender && f->kind == EMU_ROOM && !who(sender)) {
+		*err = "unknown Sender\n";
+	} else {
+		optional_fields(j, &m);
+		m.from = (char *)f->username;
+		m.to = (char *)t->username;
+		set_content(&m, content ? content : "", jint(j, "Raw", 0),
+		            f->kind != EMU_ROOM ? NULL
+		            : sender ? who(sender)->username : random_sender(f));
+		m.msgid = emu_new_msgid();
+		id = m.msgid;
+		emu_event_msg(&m, NULL);
+		free_fields(&m);
+	}
+	free(from);
+	free(to);
+	free(content);
+	free(sender);
+	return id;
+}
+
+static void c_message(struct emu_req *r, struct emu_resp *w)
+{
+	const char *count = emu_arg(r, "count"), *err = NULL;
+	struct wx_buf ids = {0};
+
+	if (count) {
+		char *end;
+		long n = strtol(count, &end, 10);
+		if (*end || n < 1 || n > INJECT_MAX) {
+			text(w, 400, "bad count\n");
+			return;
+		}
+		for (long i = 0; i < n; i++)
+			wx_buf_addf(&ids, "%llu\n",
+			            (unsigned long long)inject_generated((int)i));
+	} else if (r->body.len && !r->json) {
+		text(w, 400, "body is not JSON\n");
+		return;
+	} else {
+		uint64_t id = inject_one(r->json, &err);
+		if (!id) {
+			text(w, 400, err);
+			return;
+		}
+		wx_buf_addf(&ids, "%llu\n", (unsigned long long)id);
+	}
+	text(w, 200, ids.p);
+	wx_buf_free(&ids);
+}
+
+/* ---- what clients sent ---- */
+
+static void c_sent(struct emu_req *r, struct emu_resp *w)
+{
+	size_t first = world.nsent < EMU_SENT ? 0 : world.sentpos;
+
+	(void)r;
+	text(w, 200, "");
+	for (size_t i = 0; i < world.nsent; i++) {
+		wx_buf_adds(&w->body, world.sent[(first + i) % EMU_SENT].json);
+		wx_buf_addc(&w->body, '\n');
+	}
+}
+
+/* ---- sessions and contacts ---- */
+
+static void c_kick(struct emu_req *r, struct emu_resp *w)
+{
+	struct emu_session *s = emu_session_newest();
+
+	(void)r;
+	if (!s || s->dead) {
+		text(w, 404, "no live session\n");
+		return;
+	}
+	s->dead = 1101;
+	emu_notify();
+	text(w, 200, "ok\n");
+}
+
+static void contact_event(struct emu_req *r, struct emu_resp *w,
+                          enum emu_ekind kind)
+{
+	struct emu_contact *c = emu_contact_by_name(emu_arg(r, "username"));
+	const char *nick = emu_arg(r, "nickname");
+
+	if (!c || c < world.contacts || c >= world.contacts + world.ncontacts ||
+	    c->kind == EMU_SELF) {
+		text(w, 404, "no such contact\n");
+		return;
+	}
+	if (kind == EMU_EV_MODCONTACT && nick) {
+		struct wx_buf b = {0};
+		wx_buf_adds(&b, "");
+		server_escape(&b, nick);
+		free(c->nickname);
+		c->nickname = b.p;
+	}
+	if (kind == EMU_EV_MODCONTACT)
+		c->saved = 1;
+	else
+		c->saved = 0;
+	emu_event_contact(kind, (int)(c - world.contacts));
+	text(w, 200, "ok\n");
+}
+
+static void c_modcontact(struct emu_req *r, struct emu_resp *w)
+{
+	contact_event(r, w, EMU_EV_MODCONTACT);
+}
+
+static void c_delcontact(struct emu_req *r, struct emu_resp *w)
+{
+	contact_event(r, w, EMU_EV_DELCONTACT);
+}
+
+static void c_fault(struct emu_req *r, struct emu_resp *w)
+{
+	const char *ep = emu_arg(r, "endpoint"), *kind = emu_arg(r, "kind");
+	const char *count = emu_arg(r, "count");
+	char *end = NULL;
+	long n = count ? strtol(count, &end, 10) : 1;
+
+	if (!ep || !kind || (end && *end) || n < 0 || n > 1000000 ||
+	    emu_fault_arm(ep, kind, (int)n) < 0) {
+		text(w, 400, "bad fault: need endpoint, kind (http500 reset "
+		     "truncate malformed slow ret1100 ret1101 ret1102 ret1203 "
+		     "ret1205) and count\n");
+		return;
+	}
+	text(w, 200, "ok\n");
+}
+
+static const char *const KIND[] = { "person", "room", "mp", "special", "self" };
+static const char *const STATE[] = { "waiting", "scanned", "confirmed",
+                                     "expired", "cancelled", "used" };
+
+/* NDJSON, one contact a line: what tests need to address them. */
+static void c_contacts(struct emu_req *r, struct emu_resp *w)
+{
+	(void)r;
+	text(w, 200, "");
+	for (int i = 0; i < world.ncontacts; i++) {
+		const struct emu_contact *c = &world.contacts[i];
+		wx_buf_adds(&w->body, "{\"UserName\":");
+		wx_json_put_strz(&w->body, c->username);
+		wx_buf_adds(&w->body, ",\"NickName\":");
+		wx_json_put_strz(&w->body, c->nickname);
+		wx_buf_addf(&w->body, ",\"Kind\":\"%s\",\"Saved\":%d,"
+		            "\"MemberCount\":%d}\n", KIND[c->kind], c->saved,
+		            c->nmembers);
+	}
+}
+
+static void c_state(struct emu_req *r, struct emu_resp *w)
+{
+	(void)r;
+	text(w, 200, "");
+	wx_buf_addf(&w->body, "{\"self\":\"%s\",\"uin\":\"%u\",\"contacts\":%d,"
+	            "\"seq\":%llu,\"logins\":[", world.contacts[0].username,
+	            world.contacts[0].uin, world.ncontacts,
+	            (unsigned long long)world.seq);
+	for (int i = 0; i < world.nlogins; i++)
+		wx_buf_addf(&w->body, "%s{\"uuid\":\"%s\",\"state\":\"%s\","
+		            "\"web\":\"%s\"}", i ? "," : "", world.logins[i].uuid,
+		            STATE[world.logins[i].state], world.logins[i].web);
+	wx_buf_adds(&w->body, "],\"sessions\":[");
+	for (int i = 0; i < world.nsessions; i++)
+		wx_buf_addf(&w->body, "%s{\"web\":\"%s\",\"dead\":%d,"
+		            "\"inited\":%d,\"seen\":%llu}", i ? "," : "",
+		            world.sessions[i].web, world.sessions[i].dead,
+		            world.sessions[i].inited,
+		            (unsigned long long)world.sessions[i].seen);
+	wx_buf_adds(&w->body, "]}\n");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct emu_req *, struct emu_resp *);
+} CALLS[] = {
+	{ "scan", c_scan }, { "confirm", c_confirm }, { "cancel", c_cancel },
+	{ "expire", c_expire }, { "message", c_message }, { "sent", c_sent },
+	{ "kick", c_kick }, { "fault", c_fault }, { "modcontact", c_modcontact },
+	{ "delcontact", c_delcontact }, { "contacts", c_contacts },
+	{ "state", c_state },
+};
+
+void emu_control(struct emu_req *r, struct emu_resp *w)
+{
+	const char *name = r->path + strlen("/_emu/");
+
+	for (size_t i = 0; i < sizeof CALLS / sizeof *CALLS; i++)
+		if (strcmp(name, CALLS[i].name) == 0) {
+			CALLS[i].fn(r, w);
+			return;
+		}
+	text(w, 404, "no such control call\n");
+}

@@ -1,0 +1,175 @@
+/* jw.c — JSON written in the real server's layout (protocol.md §3.1).
+ *
+ * What the captures pin down, byte for byte (webwxsync-qwx_23-1.json,
+ * webwxstatusnotify-weixinHttp-1.recon.json, the qwx SyncKey fragments):
+ * no indentation; an object is "{" LF, its members joined by "," LF, then
+ * LF "}" LF; a member is "\"Key\": " value; an array is "[", its elements
+ * joined by ",", "]", with no LF of its own; the document ends "}" LF.
+ *
+ * Cases no capture shows, and the form chosen here (documented in
+ * wx-emu(1); clients must not depend on them):
+ *  - a nested object as the LAST member of its parent closes as "}" LF
+ *    "}" LF, with no blank line between: the closing brace adds LF only
+ *    when the text does not already end with one.  This is how every
+ *    webwxsync ends (SyncCheckKey) and how webwxinit's User would end.
+ *  - a non-empty array followed by another member: "]" "," LF, the same
+ *    separator as after any scalar.
+ *  - arrays of scalars: "[1,2]", "[\"a\",\"b\"]" (elements joined by ","
+ *    as for objects, no spaces).
+ *  - an empty object: "{" LF "}" LF.
+ * Strings escape '"', '\\' and control characters (LF and TAB as \n and
+ * \t); '/' and every byte >= 0x80 go out raw, as in the raw samples. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+/* Separator before a value: array elements are joined by ",", object
+ * members got theirs in jw_key. */
+static void
+value_prefix(struct emu_jw *w)
+{
+	int d = w->depth - 1;
+
+	if (d >= 0 && w->kind[d] == '[') {
+		if (w->count[d]++ > 0)
+			wx_buf_addc(w->b, ',');
+	}
+}
+
+static void
+push(struct emu_jw *w, char kind)
+{
+	if (w->depth >= EMU_JW_DEPTH)
+		abort();        /* a handler nests deeper than any answer does */
+	w->kind[w->depth] = kind;
+	w->count[w->depth] = 0;
+	w->depth++;
+	wx_buf_adds(w->b, kind == '{' ? "{\n" : "[");
+}
+
+void
+jw_begin(struct emu_jw *w, struct wx_buf *b)
+{
+	w->b = b;
+	w->depth = 0;
+	push(w, '{');
+}
+
+void
+jw_end(struct emu_jw *w)
+{
+	struct wx_buf *b = w->b;
+
+	if (w->depth == 0)
+		abort();
+	w->depth--;
+	if (w->kind[w->depth] == '[') {
+		wx_buf_addc(b, ']');
+		return;
+	}
+	/* A last member that was an object already ended with LF. */
+	if (b->len == 0 || b->p[b->len - 1] != '\n')
+		wx_buf_addc(b, '\n');
+	wx_buf_adds(b, "}\n");
+}
+
+void
+jw_key(struct emu_jw *w, const char *key)
+{
+	int d = w->depth - 1;
+
+	if (d < 0 || w->kind[d] != '{')
+		abort();
+	if (w->count[d]++ > 0)
+		wx_buf_adds(w->b, ",\n");
+	wx_buf_addc(w->b, '"');
+	wx_buf_adds(w->b, key);
+	wx_buf_adds(w->b, "\": ");
+}
+
+void
+jw_obj(struct emu_jw *w)
+{
+	value_prefix(w);
+	push(w, '{');
+}
+
+void
+jw_arr(struct emu_jw *w)
+{
+	value_prefix(w);
+	push(w, '[');
+}
+
+void
+jw_strn(struct emu_jw *w, const char *s, size_t n)
+{
+	struct wx_buf *b = w->b;
+
+	value_prefix(w);
+	wx_buf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			wx_buf_addc(b, '\\');
+			wx_buf_addc(b, (char)c);
+		} else if (c == '\n') {
+			wx_buf_adds(b, "\\n");
+		} else if (c == '\t') {
+			wx_buf_adds(b, "\\t");
+		} else if (c == '\r') {
+			wx_buf_adds(b, "\\r");
+		} else if (c < 0x20) {
+			wx_buf_addf(b, "\\u%04x", c);
+		} else {
+			wx_buf_addc(b, (char)c);
+		}
+	}
+	wx_buf_addc(b, '"');
+}
+
+void
+jw_str(struct emu_jw *w, const char *s)
+{
+	jw_strn(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+void
+jw_int(struct emu_jw *w, long long v)
+{
+	value_prefix(w);
+	wx_buf_addf(w->b, "%lld", v);
+}
+
+void
+jw_u64(struct emu_jw *w, uint64_t v)
+{
+	value_prefix(w);
+	wx_buf_addf(w->b, "%llu", (unsigned long long)v);
+}
+
+void
+jw_kstr(struct emu_jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+void
+jw_kint(struct emu_jw *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+
+void
+jw_base_response(struct emu_jw *w, int ret, const char *errmsg)
+{
+	jw_key(w, "BaseResponse");
+	jw_obj(w);
+	jw_kint(w, "Ret", ret);
+	jw_kstr(w, "ErrMsg", errmsg);
+	jw_end(w);
+}

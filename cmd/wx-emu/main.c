@@ -1,0 +1,134 @@
+/* wx-emu — a local Web WeChat server for tests and CI (wx-emu(1)). */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+#define USAGE "usage: wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] " \
+	"[-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] " \
+	"[-p port] [-s seed] [-w webhost]"
+
+struct emu_opts emu_opt = {
+	.web = "wx2.qq.com",
+	.contacts = 20,
+	.groups = 3,
+	.members = 5,
+	.hold = 25,
+	.seed = 1,
+	.maxconn = 256,
+	.maxbody = 64u << 20,
+};
+
+_Noreturn static void usage(const char *why)
+{
+	if (why)
+		wx_warn("%s", why);
+	fprintf(stderr, "%s\n", USAGE);
+	exit(WX_EXIT_USAGE);
+}
+
+static void parse_options(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, ":ac:g:hH:k:l:m:n:P:p:s:w:")) != -1) {
+		switch (c) {
+		case 'a': emu_opt.autoconfirm = 1; break;
+		case 'c': emu_opt.cert = optarg; break;
+		case 'k': emu_opt.key = optarg; break;
+		case 'l': emu_opt.logfile = optarg; break;
+		case 'P': emu_opt.portfile = optarg; break;
+		case 'w': emu_opt.web = optarg; break;
+		case 'p': emu_opt.port = (int)wx_strtonum(optarg, 0, 65535, "-p"); break;
+		case 'n': emu_opt.contacts = (int)wx_strtonum(optarg, 0, 100000, "-n"); break;
+		case 'g': emu_opt.groups = (int)wx_strtonum(optarg, 0, 10000, "-g"); break;
+		case 'm': emu_opt.members = (int)wx_strtonum(optarg, 1, 5000, "-m"); break;
+		case 'H': emu_opt.hold = (int)wx_strtonum(optarg, 0, 3600, "-H"); break;
+		case 's':
+			emu_opt.seed = (unsigned long)wx_strtonum(optarg, 0, 0xFFFFFFFFLL, "-s");
+			break;
+		case 'h': usage(NULL);
+		case ':': wx_warn("-%c: needs an argument", optopt); usage(NULL);
+		default: wx_warn("-%c: unknown option", optopt); usage(NULL);
+		}
+	}
+	if (optind < argc)
+		usage("too many arguments");
+	if (!emu_opt.cert != !emu_opt.key)
+		usage("-c and -k go together");
+	if (!wx_web_host_known(emu_opt.web))
+		wx_die(WX_EXIT_USAGE, "-w: unknown web host '%s'", emu_opt.web);
+}
+
+static char *read_pem(const char *path)
+{
+	struct wx_buf b = {0};
+
+	if (wx_read_file(path, 1 << 20, &b) < 0)
+		wx_die(WX_EXIT_USAGE, "%s:", path);
+	return b.p ? b.p : wx_strdup("");
+}
+
+/* Write the port to path atomically: a reader sees nothing or all of it. */
+static void write_portfile(const char *path, int port)
+{
+	char *tmp = wx_asprintf("%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+
+	if (!f)
+		wx_die(WX_EXIT_USAGE, "%s:", tmp);
+	fprintf(f, "%d\n", port);
+	if (wx_fshut(f, tmp, 0) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		wx_die(WX_EXIT_TEMP, "%s:", path);
+	}
+	free(tmp);
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t sigs;
+	FILE *log = NULL;
+	char *cert = NULL, *key = NULL;
+	void *daemon;
+	int sig, port;
+
+	wx_argv0 = "wx-emu";
+	parse_options(argc, argv);
+	if (emu_opt.cert) {
+		cert = read_pem(emu_opt.cert);
+		key = read_pem(emu_opt.key);
+	}
+	if (emu_opt.logfile && !(log = fopen(emu_opt.logfile, "a")))
+		wx_die(WX_EXIT_USAGE, "%s:", emu_opt.logfile);
+
+	/* Threads inherit this mask, so only sigwait below sees the signals. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	emu_world_init();
+	port = emu_opt.port;
+	if (!(daemon = emu_daemon_start(log, cert, key, &port)))
+		wx_die(WX_EXIT_TEMP, "cannot listen on 127.0.0.1:%d", emu_opt.port);
+	if (emu_opt.portfile)
+		write_portfile(emu_opt.portfile, port);
+
+	while (sigwait(&sigs, &sig) != 0 || sig == SIGHUP)
+		;
+	emu_world_stop();
+	emu_daemon_stop(daemon);
+	emu_world_free();
+	free(cert);
+	free(key);
+	return log ? wx_fshut(log, emu_opt.logfile, WX_EXIT_OK) : WX_EXIT_OK;
+}

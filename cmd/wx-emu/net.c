@@ -1,0 +1,617 @@
+/* net.c — libmicrohttpd glue: collect a request, route it by Host and
+ * path to a handler (world lock held), apply armed faults, log it as one
+ * NDJSON line, and send the answer with the captured header order. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "emu.h"
+
+#define GZIP_MIN 267            /* CAP: bodies from 267 B on came gzipped */
+#define LOG_BODY_MAX (1 << 20)  /* bytes of a request body in the log */
+
+/* ---- request accessors ---- */
+
+static struct MHD_Connection *mhd(const struct emu_req *r) { return r->conn; }
+
+const char *emu_arg(const struct emu_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(mhd(r), MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *emu_header(const struct emu_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(mhd(r), MHD_HEADER_KIND, name);
+}
+
+const char *emu_cookie(const struct emu_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(mhd(r), MHD_COOKIE_KIND, name);
+}
+
+/* ---- response helpers ---- */
+
+void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+
+	va_start(ap, fmt);
+	if (vasprintf(&v, fmt, ap) < 0)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	va_end(ap);
+	wx_buf_addf(&w->headers, "%s: %s\r\n", name, v);
+	free(v);
+}
+
+/* Cookie date with hyphens, "Mon, 31-Dec-2018 00:57:48 GMT" (§3.6). */
+void emu_http_date(time_t t, char out[40])
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	                                  "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	                                   "Jun", "Jul", "Aug", "Sep", "Oct",
+	                                   "Nov", "Dec" };
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, 40, "%s, %02d-%s-%04d %02d:%02d:%02d GMT", wd[tm.tm_wday],
+	         tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	         tm.tm_min, tm.tm_sec);
+}
+
+void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
+                    const char *domain, long life)
+{
+	char date[40];
+
+	emu_http_date(time(NULL) + life, date);
+	emu_resp_header(w, "Set-Cookie", "%s=%s; Domain=%s; Path=/; Expires=%s; "
+	                "Secure", name, value, domain, date);
+}
+
+void emu_resp_json(struct emu_resp *w)
+{
+	emu_resp_header(w, "Content-Type", "text/plain");
+	w->sts = 1;
+	w->may_gzip = 1;
+}
+
+void emu_resp_js(struct emu_resp *w)
+{
+	emu_resp_header(w, "Content-Type", "text/javascript");
+}
+
+static void resp_text(struct emu_resp *w, int status, const char *text)
+{
+	w->status = status;
+	emu_resp_header(w, "Content-Type", "text/plain");
+	wx_buf_adds(&w->body, text);
+}
+
+/* ---- faults ---- */
+
+struct fault {
+	char endpoint[64];
+	char kind[16];
+	int count;
+};
+#define NFAULTS 32
+static struct fault faults[NFAULTS];
+
+static const char *const FAULT_KINDS[] = {
+	"http500", "reset", "truncate", "malformed", "slow",
+	"ret1100", "ret1101", "ret1102", "ret1203", "ret1205",
+};
+
+int emu_fault_arm(const char *endpoint, const char *kind, int count)
+{
+	struct fault *free_slot = NULL;
+	size_t k;
+
+	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
+		if (strcmp(kind, FAULT_KINDS[k]) == 0)
+			break;
+	if (k == sizeof FAULT_KINDS / sizeof *FAULT_KINDS || !*endpoint ||
+	    strlen(endpoint) >= sizeof faults[0].endpoint || count < 0)
+		return -1;
+	for (int i = 0; i < NFAULTS; i++) {
+		if (faults[i].count > 0 && strcmp(faults[i].endpoint, endpoint) == 0) {
+			free_slot = &faults[i];   /* re-arming replaces */
+			break;
+		}
+		if (faults[i].count <= 0 && !free_slot)
+			free_slot = &faults[i];
+	}
+	if (!free_slot)
+		return -1;
+	snprintf(free_slot->endpoint, sizeof free_slot->endpoint, "%s", endpoint);
+	snprintf(free_slot->kind, sizeof free_slot->kind, "%s", kind);
+	free_slot->count = count;
+	return 0;
+}
+
+/* Consume one armed fault for endpoint whose kind starts with "ret" (ret
+ * != 0) or not (ret == 0); the kind, or NULL. */
+static const char *fault_take(const char *endpoint, int ret)
+{
+	for (int i = 0; i < NFAULTS; i++) {
+		struct fault *f = &faults[i];
+		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
+		    (strncmp(f->kind, "ret", 3) == 0) == (ret != 0)) {
+			f->count--;
+			return f->kind;
+		}
+	}
+	return NULL;
+}
+
+int emu_fault_ret(const struct emu_req *r)
+{
+	const char *k = fault_take(r->endpoint, 1);
+
+	return k ? atoi(k + 3) : 0;
+}
+
+/* ---- request log ---- */
+
+static FILE *reqlog;
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+struct kv_out {
+	struct wx_buf *b;
+	int n;
+};
+
+static enum MHD_Result kv_json(void *cls, enum MHD_ValueKind kind,
+                               const char *key, const char *value)
+{
+	struct kv_out *o = cls;
+
+	(void)kind;
+	wx_buf_adds(o->b, o->n++ ? "," : "");
+	wx_json_put_strz(o->b, key);
+	wx_buf_addc(o->b, ':');
+	wx_json_put_strz(o->b, value ? value : "");
+	return MHD_YES;
+}
+
+static void log_values(struct wx_buf *b, const struct emu_req *r,
+                       enum MHD_ValueKind kind)
+{
+	struct kv_out o = { b, 0 };
+
+	wx_buf_addc(b, '{');
+	MHD_get_connection_values(mhd(r), kind, kv_json, &o);
+	wx_buf_addc(b, '}');
+}
+
+static void log_request(const struct emu_req *r)
+{
+	struct wx_buf b = {0};
+	size_t n = r->body.len < LOG_BODY_MAX ? r->body.len : LOG_BODY_MAX;
+
+	if (!reqlog)
+		return;
+	wx_buf_addf(&b, "{\"time\":%lld,\"method\":", wx_now_ms());
+	wx_json_put_strz(&b, r->method);
+	wx_buf_adds(&b, ",\"host\":");
+	wx_json_put_strz(&b, r->host);
+	wx_buf_adds(&b, ",\"path\":");
+	wx_json_put_strz(&b, r->path);
+	wx_buf_adds(&b, ",\"query\":");
+	log_values(&b, r, MHD_GET_ARGUMENT_KIND);
+	wx_buf_adds(&b, ",\"headers\":");
+	log_values(&b, r, MHD_HEADER_KIND);
+	wx_buf_addf(&b, ",\"body_length\":%zu,\"body\":", r->body.len);
+	wx_json_put_str(&b, r->body.p ? r->body.p : "", n);
+	wx_buf_adds(&b, "}\n");
+	pthread_mutex_lock(&log_mu);
+	fwrite(b.p, 1, b.len, reqlog);
+	fflush(reqlog);
+	pthread_mutex_unlock(&log_mu);
+	wx_buf_free(&b);
+}
+
+/* ---- routing ---- */
+
+static const char *const WEB_HOSTS[] = {
+	"wx.qq.com", "wx2.qq.com", "wx8.qq.com", "web.wechat.com",
+	"web2.wechat.com",
+};
+
+/* The known web host equal to h, or NULL. */
+static const char *web_host(const char *h)
+{
+	for (size_t i = 0; i < sizeof WEB_HOSTS / sizeof *WEB_HOSTS; i++)
+		if (strcmp(h, WEB_HOSTS[i]) == 0)
+			return WEB_HOSTS[i];
+	return NULL;
+}
+
+/* After "prefix[digits]." in host, the rest; NULL if host is not so. */
+static const char *after_prefix(const char *host, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(host, prefix, n) != 0)
+		return NULL;
+	host += n;
+	while (*host >= '0' && *host <= '9')
+		host++;
+	return *host == '.' ? host + 1 : NULL;
+}
+
+/* Role and web-host family of a Host (protocol.md §2.1, §2.2 inverted);
+ * -1 for a host wx-emu does not serve. */
+static int host_role(const char *host, char *family, size_t fsize)
+{
+	static const struct {
+		const char *prefix;
+		int role;
+	} pre[] = {
+		{ "login", EMU_LOGIN }, { "webpush", EMU_PUSH }, { "file", EMU_FILE },
+	};
+	const char *rest, *web;
+
+	family[0] = '\0';
+	if ((web = web_host(host))) {
+		snprintf(family, fsize, "%s", web);
+		return EMU_WEB;
+	}
+	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
+		if (!(rest = after_prefix(host, pre[i].prefix)))
+			continue;
+		if ((web = web_host(rest)))
+			snprintf(family, fsize, "%s", web);
+		else if (strcmp(rest, "wechat.com") == 0)
+			snprintf(family, fsize, "web.wechat.com");
+		else if (strcmp(rest, "weixin.qq.com") != 0 &&
+		         strcmp(rest, "wechatapp.com") != 0)
+			return -1;
+		return pre[i].role;
+	}
+	return -1;
+}
+
+typedef void handler(struct emu_req *, struct emu_resp *);
+
+static const struct route {
+	int role;
+	const char *endpoint;
+	handler *fn;
+} ROUTES[] = {
+	{ EMU_LOGIN, "login", emu_loginpoll },
+	{ EMU_LOGIN, "webwxpushloginurl", emu_pushloginurl },
+	{ EMU_WEB, "webwxnewloginpage", emu_newloginpage },
+	{ EMU_WEB, "webwxpushloginurl", emu_pushloginurl },
+	{ EMU_WEB, "webwxinit", emu_webwxinit },
+	{ EMU_WEB, "webwxstatusnotify", emu_statusnotify },
+	{ EMU_WEB, "webwxgetcontact", emu_getcontact },
+	{ EMU_WEB, "webwxbatchgetcontact", emu_batchgetcontact },
+	{ EMU_WEB, "webwxlogout", emu_logout },
+	{ EMU_WEB, "webwxgeticon", emu_geticon },
+	{ EMU_WEB, "webwxgetheadimg", emu_geticon },
+	{ EMU_WEB, "webwxsync", emu_webwxsync },
+	{ EMU_WEB, "webwxsendmsg", emu_sendmsg },
+	{ EMU_WEB, "webwxsendmsgimg", emu_sendmsg },
+	{ EMU_WEB, "webwxsendappmsg", emu_sendmsg },
+	{ EMU_WEB, "webwxsendvideomsg", emu_sendmsg },
+	{ EMU_WEB, "webwxsendemoticon", emu_sendmsg },
+	{ EMU_WEB, "webwxrevokemsg", emu_revokemsg },
+	{ EMU_WEB, "webwxgetmsgimg", emu_download },
+	{ EMU_WEB, "webwxgetvoice", emu_download },
+	{ EMU_WEB, "webwxgetvideo", emu_download },
+	{ EMU_PUSH, "synccheck", emu_synccheck },
+	{ EMU_FILE, "webwxuploadmedia", emu_uploadmedia },
+	{ EMU_FILE, "webwxgetmedia", emu_download },
+};
+
+static handler *route(const struct emu_req *r)
+{
+	static const char CGI[] = "/cgi-bin/mmwebwx-bin/";
+
+	if (r->role == EMU_CONTROL)
+		return emu_control;
+	if (r->role == EMU_WEB && strcmp(r->path, "/") == 0)
+		return emu_home;
+	if (r->role == EMU_LOGIN && strcmp(r->path, "/jslogin") == 0)
+		return emu_jslogin;
+	if (r->role == EMU_LOGIN && strncmp(r->path, "/qrcode/", 8) == 0)
+		return emu_qrcode;
+	if (strncmp(r->path, CGI, sizeof CGI - 1) != 0 ||
+	    strchr(r->path + sizeof CGI - 1, '/'))
+		return NULL;
+	for (size_t i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++)
+		if ((int)r->role == ROUTES[i].role &&
+		    strcmp(r->endpoint, ROUTES[i].endpoint) == 0)
+			return ROUTES[i].fn;
+	return NULL;
+}
+
+/* Fill r from the connection; -1 when the Host is not served. */
+static int req_init(struct emu_req *r, struct MHD_Connection *c,
+                    const char *url, const char *method, struct wx_buf *body)
+{
+	const char *h, *slash;
+	int role;
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->conn = c;
+	r->method = method;
+	r->path = url;
+	slash = strrchr(url, '/');
+	r->endpoint = slash ? slash + 1 : url;
+	if (strncmp(url, "/qrcode/", 8) == 0)
+		r->endpoint = "qrcode";
+	r->body = *body;
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	for (i = 0; h && h[i] && h[i] != ':' && i < sizeof r->host - 1; i++)
+		r->host[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
+	r->host[i] = '\0';
+	role = host_role(r->host, r->family, sizeof r->family);
+	if (strncmp(url, "/_emu/", 6) == 0)
+		role = EMU_CONTROL;
+	r->role = role < 0 ? EMU_WEB : (enum emu_role)role;
+	if (body->len) {
+		const char *p = body->p;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p == '{' || *p == '[') {
+			char err[128];
+			r->json = wx_json_parse(body->p, body->len, err, sizeof err);
+		}
+	}
+	return role;
+}
+
+/* A 5xx page as a front end would give it. */
+static void fault_500(struct emu_resp *w)
+{
+	w->status = 500;
+	emu_resp_header(w, "Content-Type", "text/html");
+	wx_buf_adds(&w->body, "<html><head><title>500 Internal Server Error"
+	            "</title></head><body><center><h1>500 Internal Server "
+	            "Error</h1></center></body></html>\n");
+}
+
+/* Hold the answer -H seconds (the slow fault), wakeable by shutdown. */
+static void fault_slow(void)
+{
+	time_t deadline = time(NULL) + emu_opt.hold;
+
+	while (emu_wait(deadline) == 0)
+		;
+}
+
+static void dispatch(struct emu_req *r, struct emu_resp *w, int served)
+{
+	handler *fn = served < 0 ? NULL : route(r);
+	const char *fault = NULL;
+
+	if (!fn) {
+		resp_text(w, 404, "not found\n");
+		return;
+	}
+	if (r->role != EMU_CONTROL)
+		fault = fault_take(r->endpoint, 0);
+	if (fault && strcmp(fault, "slow") == 0)
+		fault_slow();
+	if (fault && strcmp(fault, "http500") == 0)
+		fault_500(w);
+	else if (fault && strcmp(fault, "reset") == 0)
+		w->drop = 1;
+	else
+		fn(r, w);
+	if (fault && strcmp(fault, "truncate") == 0) {
+		w->body.len /= 2;   /* a complete HTTP answer, half a document */
+		w->may_gzip = 0;
+	} else if (fault && strcmp(fault, "malformed") == 0) {
+		wx_buf_reset(&w->body);
+		wx_buf_adds(&w->body, "<html><body><h1>502 Bad Gateway</h1>"
+		            "<p>The proxy server received an invalid response "
+		            "from an upstream server.</p></body></html>\n");
+	}
+}
+
+/* ---- sending ---- */
+
+static int gzip_buf(const struct wx_buf *in, struct wx_buf *out)
+{
+	z_stream z = {0};
+	int rc;
+
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	                 Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	size_t cap = deflateBound(&z, in->len) + 32;
+	wx_buf_reset(out);
+	wx_buf_add(out, "", 0);
+	out->p = wx_realloc(out->p, cap);
+	out->cap = cap;
+	z.next_in = (unsigned char *)in->p;
+	z.avail_in = (uInt)in->len;
+	z.next_out = (unsigned char *)out->p;
+	z.avail_out = (uInt)cap;
+	rc = deflate(&z, Z_FINISH);
+	out->len = cap - z.avail_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+static int wants_gzip(const struct emu_req *r, const struct emu_resp *w)
+{
+	const char *ae = emu_header(r, "Accept-Encoding");
+
+	return w->may_gzip && w->body.len >= GZIP_MIN && ae && strstr(ae, "gzip");
+}
+
+/* Add the handler's "Name: value\r\n" lines to resp in order. */
+static void add_headers(struct MHD_Response *resp, const struct wx_buf *h)
+{
+	const char *p = h->p, *end = h->p + h->len;
+
+	while (p && p < end) {
+		const char *eol = strstr(p, "\r\n"), *colon = strchr(p, ':');
+		if (!eol || !colon || colon > eol)
+			break;
+		char *name = wx_strndup(p, (size_t)(colon - p));
+		char *value = wx_strndup(colon + 2, (size_t)(eol - colon - 2));
+		MHD_add_response_header(resp, name, value);
+		free(name);
+		free(value);
+		p = eol + 2;
+	}
+}
+
+static enum MHD_Result send_resp(const struct emu_req *r, struct emu_resp *w)
+{
+	struct wx_buf gz = {0};
+	const struct wx_buf *body = &w->body;
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+	int zipped = wants_gzip(r, w) && gzip_buf(&w->body, &gz) == 0;
+
+	if (zipped)
+		body = &gz;
+	static char nothing[1];
+
+	resp = MHD_create_response_from_buffer(body->len,
+	                                       body->p ? body->p : nothing,
+	                                       MHD_RESPMEM_MUST_COPY);
+	/* MHD drops a "Connection: keep-alive" header added by hand; this
+	 * option makes it send its own (see wx-emu(1), STANDARDS). */
+	MHD_set_response_options(resp, MHD_RF_SEND_KEEP_ALIVE_HEADER,
+	                         MHD_RO_END);
+	add_headers(resp, &w->headers);
+	if (w->sts)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		                        "max-age=31536000 ; includeSubDomains");
+	if (zipped)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	ok = MHD_queue_response(mhd(r), (unsigned)w->status, resp);
+	MHD_destroy_response(resp);
+	wx_buf_free(&gz);
+	return ok;
+}
+
+/* ---- the access handler ---- */
+
+struct upload {                 /* per request: its body so far */
+	struct wx_buf body;
+	int toobig;
+};
+
+static enum MHD_Result too_big(struct MHD_Connection *c)
+{
+	struct emu_resp w = { .status = 413 };
+	struct emu_req r = { .conn = c };
+	enum MHD_Result ok;
+
+	resp_text(&w, 413, "request body too large\n");
+	ok = send_resp(&r, &w);
+	wx_buf_free(&w.headers);
+	wx_buf_free(&w.body);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *data,
+                                  size_t *size, void **state)
+{
+	struct upload *u = *state;
+	struct emu_req r;
+	struct emu_resp w = { .status = 200 };
+	enum MHD_Result ok = MHD_NO;
+
+	(void)cls;
+	(void)version;
+	if (!u) {
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                             "Content-Length");
+		*state = u = wx_calloc(1, sizeof *u);
+		if (cl && strtoull(cl, NULL, 10) > emu_opt.maxbody)
+			return too_big(c);
+		return MHD_YES;
+	}
+	if (*size) {
+		if (u->body.len + *size > emu_opt.maxbody)
+			u->toobig = 1;
+		else
+			wx_buf_add(&u->body, data, *size);
+		*size = 0;
+		return MHD_YES;
+	}
+	if (u->toobig)
+		return too_big(c);
+	int served = req_init(&r, c, url, method, &u->body);
+	log_request(&r);
+	emu_lock();
+	dispatch(&r, &w, served);
+	emu_unlock();
+	if (!w.drop)
+		ok = send_resp(&r, &w);
+	wx_json_free(r.json);
+	wx_buf_free(&w.headers);
+	wx_buf_free(&w.body);
+	return ok;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **state,
+                    enum MHD_RequestTerminationCode why)
+{
+	struct upload *u = *state;
+
+	(void)cls;
+	(void)c;
+	(void)why;
+	if (u) {
+		wx_buf_free(&u->body);
+		free(u);
+		*state = NULL;
+	}
+}
+
+/* ---- daemon ---- */
+
+void *emu_daemon_start(FILE *log, const char *cert, const char *key,
+                       int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	                 MHD_USE_THREAD_PER_CONNECTION |
+	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_USE_ERROR_LOG;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+
+	reqlog = log;
+	sa.sin_port = htons((uint16_t)*port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (cert)
+		flags |= MHD_USE_TLS;
+	d = MHD_start_daemon(flags, (uint16_t)*port, NULL, NULL, on_request, NULL,
+	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)emu_opt.maxconn,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	                     cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	                     cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	                     MHD_OPTION_END);
+	if (!d)
+		return NULL;
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info ? info->port : *port;
+	return d;
+}
+
+void emu_daemon_stop(void *d)
+{
+	MHD_stop_daemon(d);
+}

@@ -1,0 +1,610 @@
+/* session.c — the session phase of wx-emu: webwxinit, webwxstatusnotify,
+ * webwxgetcontact (paged), webwxbatchgetcontact, webwxlogout and the
+ * avatars (protocol.md §5.1–5.4, §7, §9, §10.5).  Every answer keeps the
+ * key order of the captures; error answers keep every key with zero
+ * values (§3.3). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+
+/* webwxgetcontact pages: at most this many contacts per answer, Seq the
+ * index to ask for next (0 on the last page), so clients must loop as
+ * they must on large real accounts.  Documented in wx-emu(1). */
+#define EMU_CONTACT_PAGE 500
+/* webwxbatchgetcontact: RC and every peer batch 50; a longer List is
+ * answered Ret 1 (parameter error) with Count 0 and an empty list. */
+#define EMU_BATCH_MAX 50
+/* Recent chats of init's ContactList / ChatSet and the MsgType 51 list. */
+#define EMU_RECENT 10
+#define EMU_CLIENT_VERSION 385876258    /* CAP 2018 */
+#define EMU_INVITE_START 40
+#define EMU_CLICK_REPORT 600000
+
+/* ---- contact objects ---- */
+
+static void
+put_headimgurl(struct emu_jw *w, const struct emu_contact *c,
+               const struct emu_session *s, enum emu_cform form)
+{
+	struct wx_buf u = {0};
+	int room = c->kind == EMU_ROOM;
+	/* Rooms: seq 0 with the skey in init and ModContact, the real seq
+	 * with an empty skey in batch answers (§7, CAP and W4U). */
+	uint32_t seq = room && (form == EMU_CF_INIT || form == EMU_CF_MOD)
+	               ? 0 : c->headseq;
+	const char *skey = room && form == EMU_CF_BATCH ? "" : s->skey;
+
+	wx_buf_addf(&u, "/cgi-bin/mmwebwx-bin/%s?seq=%u&username=%s&skey=%s",
+	            room ? "webwxgetheadimg" : "webwxgeticon", seq,
+	            c->username, skey);
+	jw_key(w, "HeadImgUrl");
+	jw_strn(w, u.p, u.len);
+	wx_buf_free(&u);
+}
+
+/* Room member object (§9.2).  full: as batchgetcontact fills it (the
+ * NickName is the remark self gave a friend, as in CAP); else as init
+ * lists it, NickName "" and AttrStatus 0. */
+static void
+put_member(struct emu_jw *w, const struct emu_contact *m, int full)
+{
+	const char *nick = m->remark && *m->remark ? m->remark : m->nickname;
+
+	jw_obj(w);
+	jw_kint(w, "Uin", m->kind == EMU_SELF ? 0 : m->uin);
+	jw_kstr(w, "UserName", m->username);
+	jw_kstr(w, "NickName", full ? nick : "");
+	jw_kint(w, "AttrStatus", full ? m->attrstatus : 0);
+	jw_kstr(w, "PYInitial", "");
+	jw_kstr(w, "PYQuanPin", "");
+	jw_kstr(w, "RemarkPYInitial", "");
+	jw_kstr(w, "RemarkPYQuanPin", "");
+	jw_kint(w, "MemberStatus", 0);
+	jw_kstr(w, "DisplayName", "");
+	jw_kstr(w, "KeyWord", "");
+	jw_end(w);
+}
+
+static void
+put_members(struct emu_jw *w, const struct emu_contact *c, int full)
+{
+	jw_key(w, "MemberList");
+	jw_arr(w);
+	for (int i = 0; i < c->nmembers; i++)
+		put_member(w, emu_member(c, i), full);
+	jw_end(w);
+}
+
+static int
+is_owner(const struct emu_contact *room)
+{
+	return room->topic_owner &&
+	       strcmp(room->topic_owner, world.contacts[0].username) == 0;
+}
+
+/* ModContact shape (§9.3): no Uin, PY* or EncryChatRoomId. */
+static void
+put_modcontact(struct emu_jw *w, const struct emu_contact *c,
+               const struct emu_session *s)
+{
+	int room = c->kind == EMU_ROOM;
+
+	jw_kstr(w, "UserName", c->username);
+	jw_kstr(w, "NickName", c->nickname);
+	jw_kint(w, "Sex", c->sex);
+	jw_kint(w, "HeadImgUpdateFlag", 1);
+	jw_kint(w, "ContactType", 0);
+	jw_kstr(w, "Alias", c->alias);
+	jw_kstr(w, "ChatRoomOwner", room ? c->topic_owner : "");
+	put_headimgurl(w, c, s, EMU_CF_MOD);
+	jw_kint(w, "ContactFlag", c->contactflag);
+	jw_kint(w, "MemberCount", room ? c->nmembers : 0);
+	if (room)
+		put_members(w, c, 1);
+	else {
+		jw_key(w, "MemberList");
+		jw_arr(w);
+		jw_end(w);
+	}
+	jw_kint(w, "HideInputBarFlag", 0);
+	jw_kstr(w, "Signature", c->signature);
+	jw_kint(w, "VerifyFlag", c->verifyflag);
+	jw_kstr(w, "RemarkName", c->remark);
+	jw_kint(w, "Statues", c->statues);
+	jw_kint(w, "AttrStatus", c->attrstatus);
+	jw_kstr(w, "Province", c->province);
+	jw_kstr(w, "City", c->city);
+	jw_kint(w, "SnsFlag", c->snsflag);
+	jw_kstr(w, "KeyWord", c->keyword);
+}
+
+/* Contact object (§9.1).  A room's ContactFlag and member list depend on
+ * the answer, as in the captures: init 0 with partial members, getcontact
+ * the stored flag without members, batch 2 with full members and its
+ * EncryChatRoomId (CAP 0 -> 2). */
+static void
+put_fullcontact(struct emu_jw *w, const struct emu_contact *c,
+                const struct emu_session *s, enum emu_cform form)
+{
+	int room = c->kind == EMU_ROOM;
+	int flag = !room ? c->contactflag
+	         : form == EMU_CF_INIT ? 0
+	         : form == EMU_CF_BATCH ? 2 : c->contactflag;
+	int members = room && form != EMU_CF_LIST;
+	int py = !(room && form == EMU_CF_INIT);
+
+	jw_kint(w, "Uin", c->kind == EMU_SELF ? 0 : c->uin);
+	jw_kstr(w, "UserName", c->username);
+	jw_kstr(w, "NickName", c->nickname);
+	put_headimgurl(w, c, s, form);
+	jw_kint(w, "ContactFlag", flag);
+	jw_kint(w, "MemberCount", members ? c->nmembers : 0);
+	if (members)
+		put_members(w, c, form == EMU_CF_BATCH);
+	else {
+		jw_key(w, "MemberList");
+		jw_arr(w);
+		jw_end(w);
+	}
+	jw_kstr(w, "RemarkName", c->remark);
+	jw_kint(w, "HideInputBarFlag", 0);
+	jw_kint(w, "Sex", c->sex);
+	jw_kstr(w, "Signature", c->signature);
+	jw_kint(w, "VerifyFlag", c->verifyflag);
+	jw_kint(w, "OwnerUin", 0);
+	jw_kstr(w, "PYInitial", py ? c->pyinitial : "");
+	jw_kstr(w, "PYQuanPin", py ? c->pyquanpin : "");
+	jw_kstr(w, "RemarkPYInitial", "");
+	jw_kstr(w, "RemarkPYQuanPin", "");
+	jw_kint(w, "StarFriend", c->starfriend);
+	jw_kint(w, "AppAccountFlag", 0);
+	jw_kint(w, "Statues", c->statues);
+	jw_kint(w, "AttrStatus", c->attrstatus);
+	jw_kstr(w, "Province", c->province);
+	jw_kstr(w, "City", c->city);
+	jw_kstr(w, "Alias", c->alias);
+	jw_kint(w, "SnsFlag", c->snsflag);
+	jw_kint(w, "UniFriend", 0);
+	jw_kstr(w, "DisplayName", "");
+	jw_kint(w, "ChatRoomId", 0);
+	jw_kstr(w, "KeyWord", c->keyword);
+	jw_kstr(w, "EncryChatRoomId",
+	        room && form == EMU_CF_BATCH ? c->encry : "");
+	jw_kint(w, "IsOwner", room && is_owner(c));
+}
+
+void
+emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
+                const struct emu_session *s, enum emu_cform form)
+{
+	jw_obj(w);
+	if (form == EMU_CF_MOD)
+		put_modcontact(w, c, s);
+	else
+		put_fullcontact(w, c, s, form);
+	jw_end(w);
+}
+
+/* ---- the recent chats: init's ContactList and ChatSet, the 51 list ---- */
+
+/* filehelper and weixin, a few friends, the first rooms (the third one,
+ * unsaved, reaches clients only this way), one official account. */
+static int
+recent_chats(const struct emu_contact **out)
+{
+	int n = 0, persons = 0, rooms = 0, mps = 0;
+	const struct emu_contact *c;
+
+	if ((c = emu_contact_by_name("filehelper")))
+		out[n++] = c;
+	if ((c = emu_contact_by_name("weixin")))
+		out[n++] = c;
+	for (int i = 1; i < world.ncontacts && n < EMU_RECENT; i++) {
+		c = &world.contacts[i];
+		int *seen = c->kind == EMU_PERSON ? &persons
+		          : c->kind == EMU_ROOM ? &rooms
+		          : c->kind == EMU_MP ? &mps : NULL;
+		int max = c->kind == EMU_PERSON ? 4 : c->kind == EMU_ROOM ? 3 : 1;
+
+		if (seen && *seen < max) {
+			++*seen;
+			out[n++] = c;
+		}
+	}
+	return n;
+}
+
+/* The real account id behind a session UserName, as the MsgType 51
+ * <username> list gives it (§8.6): bare names as they are, rooms
+ * "<digits>@chatroom", official accounts "gh_<12 hex>", people their
+ * Alias or "wxid_<14>" — derived from the UserName so they stay stable. */
+static void
+real_id(const struct emu_contact *c, char *out, size_t size)
+{
+	const char *hex = c->username + (c->kind == EMU_ROOM ? 2 : 1);
+	unsigned long v;
+
+	switch (c->kind) {
+	case EMU_SPECIAL:
+		snprintf(out, size, "%s", c->username);
+		break;
+	case EMU_ROOM:
+		if (sscanf(hex, "%8lx", &v) != 1)
+			v = 0;
+		snprintf(out, size, "%lu@chatroom", v % 4000000000UL);
+		break;
+	case EMU_MP:
+		snprintf(out, size, "gh_%.12s", hex);
+		break;
+	default:
+		if (c->alias && *c->alias)
+			snprintf(out, size, "%s", c->alias);
+		else
+			snprintf(out, size, "wxid_%.14s", hex);
+	}
+}
+
+/* The MsgType 51 / StatusNotifyCode 4 message the first webwxsync after
+ * a login delivers (§8.6): the recent chats as real ids in Content and
+ * as session UserNames in StatusNotifyUserName, in the same order. */
+static void
+queue_chat_list(const struct emu_session *s)
+{
+	const struct emu_contact *chats[EMU_RECENT];
+	int n = recent_chats(chats);
+	struct wx_buf content = {0}, users = {0};
+	struct emu_msg m = {0};
+	char id[80];
+
+	wx_buf_adds(&content, "&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>"
+	            "&lt;username&gt;");
+	for (int i = 0; i < n; i++) {
+		real_id(chats[i], id, sizeof id);
+		wx_buf_addf(&content, "%s%s", i ? "," : "", id);
+		wx_buf_addf(&users, "%s%s", i ? "," : "", chats[i]->username);
+	}
+	wx_buf_adds(&content, "&lt;/username&gt;<br/>&lt;unreadchatlist&gt;<br/>");
+	for (int i = 0; i < n && i < 2; i++) {
+		real_id(chats[i], id, sizeof id);
+		wx_buf_addf(&content, "&lt;chat&gt;<br/>&lt;username&gt;%s"
+		            "&lt;/username&gt;<br/>&lt;lastreadtime&gt;%lld"
+		            "&lt;/lastreadtime&gt;<br/>&lt;/chat&gt;<br/>", id,
+		            (long long)s->loadtime - 600 * (i + 1));
+	}
+	wx_buf_adds(&content, "&lt;/unreadchatlist&gt;<br/>"
+	            "&lt;unreadfunctionlist&gt;<br/>&lt;/unreadfunctionlist&gt;"
+	            "<br/>&lt;/op&gt;<br/>&lt;/msg&gt;");
+	m.from = m.to = world.contacts[0].username;
+	m.type = 51;
+	m.content = content.p;
+	m.status = 3;
+	m.imgstatus = 1;
+	m.statuscode = 4;
+	m.statususer = users.p;
+	emu_event_msg(&m, s);
+	wx_buf_free(&content);
+	wx_buf_free(&users);
+}
+
+/* ---- webwxinit ---- */
+
+static void
+put_user(struct emu_jw *w, const struct emu_session *s)
+{
+	const struct emu_contact *me = &world.contacts[0];
+
+	jw_key(w, "User");
+	jw_obj(w);
+	jw_kint(w, "Uin", s ? me->uin : 0);
+	jw_kstr(w, "UserName", s ? me->username : "");
+	jw_kstr(w, "NickName", s ? me->nickname : "");
+	if (s)
+		put_headimgurl(w, me, s, EMU_CF_INIT);
+	else
+		jw_kstr(w, "HeadImgUrl", "");
+	jw_kstr(w, "RemarkName", "");
+	jw_kstr(w, "PYInitial", "");
+	jw_kstr(w, "PYQuanPin", "");
+	jw_kstr(w, "RemarkPYInitial", "");
+	jw_kstr(w, "RemarkPYQuanPin", "");
+	jw_kint(w, "HideInputBarFlag", 0);
+	jw_kint(w, "StarFriend", 0);
+	jw_kint(w, "Sex", s ? me->sex : 0);
+	jw_kstr(w, "Signature", s ? me->signature : "");
+	jw_kint(w, "AppAccountFlag", 0);
+	jw_kint(w, "VerifyFlag", 0);
+	jw_kint(w, "ContactFlag", 0);
+	jw_kint(w, "WebWxPluginSwitch", 0);
+	jw_kint(w, "HeadImgFlag", s ? 1 : 0);
+	jw_kint(w, "SnsFlag", s ? me->snsflag : 0);
+	jw_end(w);
+}
+
+/* One digest per official account: Title, Digest, Cover, Url. */
+static void
+put_article(struct emu_jw *w, const struct emu_contact *mp, int k)
+{
+	struct wx_buf t = {0};
+
+	jw_obj(w);
+	wx_buf_addf(&t, "%s 第%d期", mp->nickname, k + 1);
+	jw_kstr(w, "Title", t.p);
+	jw_kstr(w, "Digest", "今日推送：emulated article for testing.");
+	wx_buf_reset(&t);
+	wx_buf_addf(&t, "http://mmbiz.qpic.cn/mmbiz_jpg/%.32s/300?wxtype=jpeg"
+	            "&wxfrom=0", mp->username + 1);
+	jw_kstr(w, "Cover", t.p);
+	wx_buf_reset(&t);
+	wx_buf_addf(&t, "http://mp.weixin.qq.com/s?__biz=%.12s==&mid=%u"
+	            "&idx=%d&sn=%.32s&scene=0#rd", mp->username + 1,
+	            mp->headseq, k + 1, mp->username + 1);
+	jw_kstr(w, "Url", t.p);
+	jw_end(w);
+	wx_buf_free(&t);
+}
+
+static void
+put_subscriptions(struct emu_jw *w, const struct emu_session *s)
+{
+	const struct emu_contact *mp[2];
+	int n = 0;
+
+	for (int i = 1; s && i < world.ncontacts && n < 2; i++)
+		if (world.contacts[i].kind == EMU_MP)
+			mp[n++] = &world.contacts[i];
+	jw_kint(w, "MPSubscribeMsgCount", n);
+	jw_key(w, "MPSubscribeMsgList");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kstr(w, "UserName", mp[i]->username);
+		jw_kint(w, "MPArticleCount", 1);
+		jw_key(w, "MPArticleList");
+		jw_arr(w);
+		put_article(w, mp[i], i);
+		jw_end(w);
+		jw_kint(w, "Time", (long long)s->loadtime - 3600 * (i + 1));
+		jw_kstr(w, "NickName", mp[i]->nickname);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+/* s NULL: the error answer, every key with zero values (SMP
+ * webwxinit-WeChatNET_6-1.json, plus the final LF). */
+static void
+put_init(struct emu_jw *w, const struct emu_session *s, int ret)
+{
+	const struct emu_contact *chats[EMU_RECENT];
+	int n = s ? recent_chats(chats) : 0;
+	struct wx_buf set = {0};
+
+	jw_base_response(w, ret, "");
+	jw_kint(w, "Count", n);
+	jw_key(w, "ContactList");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		emu_put_contact(w, chats[i], s, EMU_CF_INIT);
+		wx_buf_addf(&set, "%s,", chats[i]->username);
+	}
+	jw_end(w);
+	emu_put_synckey(w, "SyncKey", s, s ? s->seen : 0, 0);
+	put_user(w, s);
+	jw_key(w, "ChatSet");
+	jw_strn(w, set.p ? set.p : "", set.len);
+	jw_kstr(w, "SKey", s ? s->skey : "");
+	jw_kint(w, "ClientVersion", s ? EMU_CLIENT_VERSION : 0);
+	jw_kint(w, "SystemTime", s ? (long long)s->loadtime : 0);
+	jw_kint(w, "GrayScale", s ? 1 : 0);
+	jw_kint(w, "InviteStartCount", s ? EMU_INVITE_START : 0);
+	put_subscriptions(w, s);
+	jw_kint(w, "ClickReportInterval", s ? EMU_CLICK_REPORT : 0);
+	wx_buf_free(&set);
+}
+
+/* RC fires two identical inits 1 ms apart; handlers run one at a time
+ * under the world lock, and only the first queues the chat list. */
+void
+emu_webwxinit(struct emu_req *r, struct emu_resp *w)
+{
+	int ret;
+	struct emu_session *s = emu_auth(r, &ret);
+	struct emu_jw j;
+
+	if (s && !s->inited) {
+		s->inited = 1;
+		queue_chat_list(s);
+	}
+	emu_resp_json(w);
+	jw_begin(&j, &w->body);
+	put_init(&j, s, s ? 0 : ret);
+	jw_end(&j);
+}
+
+/* ---- webwxstatusnotify: {BaseResponse, MsgID}, 80 bytes when OK ---- */
+
+void
+emu_statusnotify(struct emu_req *r, struct emu_resp *w)
+{
+	int ret;
+	struct emu_session *s = emu_auth(r, &ret);
+	struct emu_jw j;
+	char id[24] = "";
+
+	if (s)
+		snprintf(id, sizeof id, "%llu",
+		         (unsigned long long)emu_new_msgid());
+	emu_resp_json(w);
+	jw_begin(&j, &w->body);
+	jw_base_response(&j, s ? 0 : ret, "");
+	jw_kstr(&j, "MsgID", id);
+	jw_end(&j);
+}
+
+/* ---- webwxgetcontact: saved contacts, EMU_CONTACT_PAGE at a time ---- */
+
+/* Indices [start, *end) of world.contacts hold the page; returns how many
+ * of them are saved (listed). */
+static int
+contact_page(int start, int *end)
+{
+	int n = 0, i;
+
+	for (i = start; i < world.ncontacts && n < EMU_CONTACT_PAGE; i++)
+		n += world.contacts[i].saved != 0;
+	*end = i;
+	return n;
+}
+
+static int
+saved_from(int i)
+{
+	for (; i < world.ncontacts; i++)
+		if (world.contacts[i].saved)
+			return 1;
+	return 0;
+}
+
+void
+emu_getcontact(struct emu_req *r, struct emu_resp *w)
+{
+	int ret, start = 1, end = 1, n = 0;
+	struct emu_session *s = emu_auth(r, &ret);
+	const char *seq = emu_arg(r, "seq");
+	struct emu_jw j;
+
+	if (seq && *seq) {
+		char *e;
+		long v = strtol(seq, &e, 10);
+		start = *e || v < 1 ? 1 : v > world.ncontacts ? world.ncontacts
+		                                               : (int)v;
+	}
+	if (s)
+		n = contact_page(start, &end);
+	emu_resp_json(w);
+	jw_begin(&j, &w->body);
+	jw_base_response(&j, s ? 0 : ret, "");
+	jw_kint(&j, "MemberCount", n);
+	jw_key(&j, "MemberList");
+	jw_arr(&j);
+	for (int i = start; s && i < end; i++)
+		if (world.contacts[i].saved)
+			emu_put_contact(&j, &world.contacts[i], s, EMU_CF_LIST);
+	jw_end(&j);
+	jw_kint(&j, "Seq", s && saved_from(end) ? end : 0);
+	jw_end(&j);
+}
+
+/* ---- webwxbatchgetcontact ---- */
+
+/* Every List entry names a UserName; a room member may come with
+ * EncryChatRoomId = the room's UserName (RC) or EncryChatRoomId (IT, OW),
+ * a room with ChatRoomId or EncryChatRoomId "" — UserNames are unique in
+ * a session, so the UserName alone finds the contact or room member.
+ * Unknown UserNames are left out of the answer. */
+static int
+batch_list(const struct wx_json *json, const struct emu_contact **out)
+{
+	int list = wx_json_get(json, 0, "List"), n = 0;
+
+	for (int e = wx_json_first(json, list); e >= 0;
+	     e = wx_json_next(json, e)) {
+		char *user = wx_json_getstr(json, e, "UserName");
+		const struct emu_contact *c = emu_contact_by_name(user);
+
+		if (c)
+			out[n++] = c;
+		free(user);
+	}
+	return n;
+}
+
+void
+emu_batchgetcontact(struct emu_req *r, struct emu_resp *w)
+{
+	int ret, n = 0;
+	struct emu_session *s = emu_auth(r, &ret);
+	const struct emu_contact *found[EMU_BATCH_MAX];
+	struct emu_jw j;
+
+	if (s) {
+		int list = wx_json_get(r->json, 0, "List");
+
+		if (wx_json_type(r->json, list) != WX_JSON_ARRAY ||
+		    wx_json_count(r->json, list) > EMU_BATCH_MAX)
+			ret = 1;
+		else
+			n = batch_list(r->json, found);
+	}
+	emu_resp_json(w);
+	jw_begin(&j, &w->body);
+	jw_base_response(&j, ret, "");
+	jw_kint(&j, "Count", n);
+	jw_key(&j, "ContactList");
+	jw_arr(&j);
+	for (int i = 0; !ret && i < n; i++)
+		emu_put_contact(&j, found[i], s, EMU_CF_BATCH);
+	jw_end(&j);
+	jw_end(&j);
+}
+
+/* ---- webwxlogout: form POST (RC), GET (IT, OW), JSON POST (LYK) ---- */
+
+/* The session ends with 1100 and its long polls answer at once; the
+ * answer is an empty 200 whatever the request (every client ignores it;
+ * W4U's stub is the only sample). */
+void
+emu_logout(struct emu_req *r, struct emu_resp *w)
+{
+	int ret;
+	struct emu_session *s = emu_auth(r, &ret);
+
+	if (s) {
+		s->dead = 1100;
+		emu_notify();
+	}
+	w->sts = 1;
+}
+
+/* ---- webwxgeticon, webwxgetheadimg ---- */
+
+static void
+http_date(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* The avatar is a small PNG of the UserName's QR code — real avatars are
+ * JPEG, but the real server labels every image image/jpeg whatever its
+ * bytes (§7), so clients must not trust the type either.  No session or
+ * an unknown UserName: an empty image/jpeg answer. */
+void
+emu_geticon(struct emu_req *r, struct emu_resp *w)
+{
+	int ret;
+	struct emu_session *s = emu_auth(r, &ret);
+	const char *user = emu_arg(r, "username");
+	const struct emu_contact *c;
+	char date[64];
+	struct wx_qr qr;
+
+	if (!user)
+		user = emu_arg(r, "userName");          /* IT */
+	c = emu_contact_by_name(user);
+	http_date(s ? s->loadtime : time(NULL), date, sizeof date);
+	if (strcmp(r->endpoint, "webwxgetheadimg") == 0)
+		emu_resp_header(w, "Accept-Ranges", "bytes");
+	emu_resp_header(w, "Content-Type", "image/jpeg");
+	emu_resp_header(w, "Last-Modified", "%s", date);
+	emu_resp_header(w, "Cache-control", "max-age=604800");
+	w->sts = 1;
+	if (s && c && wx_qr_encode(c->username, &qr) == 0) {
+		wx_qr_png(&qr, 1, &w->body);
+		wx_qr_free(&qr);
+	}
+}

@@ -1,0 +1,447 @@
+/* http.c — every request of wx goes through one libcurl easy handle, so
+ * connections are kept alive between the steps of a command.  libcurl does
+ * the HTTP, TLS, cookies and decompression; this file only sets the policy:
+ * browser User-Agent, explicit timeouts, a size cap, no redirects (the
+ * caller must see webwxnewloginpage's 301), verification always on, and a
+ * cookie jar written 0600 by us rather than by libcurl's umask. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "wx.h"
+
+#define USER_AGENT "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
+	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+#define CONNECT_SECONDS 10L
+#define TOTAL_SECONDS 30L
+#define MAX_ANSWER (16u << 20)
+
+struct wx_http {
+	CURL *curl;
+	char *cookiefile;
+	struct curl_slist *headers;     /* wx_http_header lines */
+	struct curl_slist *connect_to;  /* from WX_CONNECT_TO */
+	long timeout;                   /* seconds, 0 = TOTAL_SECONDS */
+	int too_large;                  /* set by the write callback */
+	struct wx_buf *sink;            /* body of the request in flight */
+	char err[CURL_ERROR_SIZE];
+};
+
+/* Query keys whose values are secrets or identify the account. */
+static const char *const secret_keys[] = {
+	"skey", "sid", "wxsid", "pass_ticket", "ticket", "webwx_data_ticket",
+	"uin", "wxuin",
+};
+
+static int
+is_secret_key(const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof secret_keys / sizeof *secret_keys; i++)
+		if (strlen(secret_keys[i]) == n && memcmp(secret_keys[i], k, n) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+wx_mask_url(const char *url)
+{
+	struct wx_buf b = {0};
+	const char *q = strchr(url, '?');
+	const char *p, *end, *eq;
+
+	if (!q)
+		return wx_strdup(url);
+	wx_buf_add(&b, url, (size_t)(q - url) + 1);
+	for (p = q + 1; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "&#");
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq && is_secret_key(p, (size_t)(eq - p))) {
+			wx_buf_add(&b, p, (size_t)(eq - p) + 1);
+			wx_buf_adds(&b, "***");
+		} else {
+			wx_buf_add(&b, p, (size_t)(end - p));
+		}
+		if (*end == '#') {
+			wx_buf_adds(&b, end);
+			break;
+		}
+		if (*end)
+			wx_buf_addc(&b, '&');
+	}
+	return b.p;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct wx_http *h = arg;
+
+	n *= size;
+	if (h->sink->len + n > MAX_ANSWER) {
+		h->too_large = 1;
+		return 0;  /* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	wx_buf_add(h->sink, data, n);
+	return n;
+}
+
+/* Split a comma-separated WX_CONNECT_TO into curl's CONNECT_TO list. */
+static struct curl_slist *
+connect_to_list(const char *env)
+{
+	struct curl_slist *l = NULL;
+	char *s, *tok, *save;
+
+	if (!env || !*env)
+		return NULL;
+	s = wx_strdup(env);
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!(l = curl_slist_append(l, tok)))
+			wx_die(WX_EXIT_TEMP, "out of memory");
+	free(s);
+	return l;
+}
+
+static void
+global_init_once(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		wx_die(WX_EXIT_TEMP, "libcurl: global init failed");
+	done = 1;
+}
+
+/* Options that hold for every request of the handle. */
+static int
+set_policy(struct wx_http *h)
+{
+	CURL *c = h->curl;
+	const char *ca = getenv("CURL_CA_BUNDLE");
+	int bad = 0;
+
+	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+	bad |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
+	bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->err);
+	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	if (ca && *ca)
+		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	h->connect_to = connect_to_list(getenv("WX_CONNECT_TO"));
+	if (h->connect_to)
+		bad |= curl_easy_setopt(c, CURLOPT_CONNECT_TO, h->connect_to);
+	/* "" turns the cookie engine on even without a file; RELOAD reads the
+	 * file now, so cookies are known before the first request. */
+	bad |= curl_easy_setopt(c, CURLOPT_COOKIEFILE,
+	                        h->cookiefile ? h->cookiefile : "");
+	bad |= curl_easy_setopt(c, CURLOPT_COOKIELIST, "RELOAD");
+	return bad;
+}
+
+struct wx_http *
+wx_http_new(const char *cookiefile)
+{
+	struct wx_http *h = wx_calloc(1, sizeof *h);
+
+	global_init_once();
+	if (!(h->curl = curl_easy_init()))
+		wx_die(WX_EXIT_TEMP, "libcurl: cannot start");
+	h->cookiefile = cookiefile ? wx_strdup(cookiefile) : NULL;
+	if (set_policy(h) != 0)
+		wx_die(WX_EXIT_TEMP, "libcurl: missing a needed feature");
+	return h;
+}
+
+/* Netscape cookie file from libcurl's jar, written by us so that the mode
+ * is 0600 whatever the umask, and atomically (temp + rename). */
+static int
+write_jar(struct wx_http *h)
+{
+	struct curl_slist *list = NULL, *l;
+	char *tmp = wx_asprintf("%s.XXXXXX", h->cookiefile);
+	int fd = mkstemp(tmp), rc = 0;
+	FILE *f;
+
+	if (fd < 0 || fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+		wx_warn("%s:", tmp);
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &list);
+	fputs("# Netscape HTTP Cookie File\n", f);
+	for (l = list; l; l = l->next)
+		fprintf(f, "%s\n", l->data);
+	curl_slist_free_all(list);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, h->cookiefile) != 0)
+		rc = -1;
+	if (rc != 0) {
+		wx_warn("write %s:", h->cookiefile);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+int
+wx_http_free(struct wx_http *h)
+{
+	int rc = 0;
+
+	if (!h)
+		return 0;
+	if (h->cookiefile)
+		rc = write_jar(h);
+	curl_easy_cleanup(h->curl);
+	curl_slist_free_all(h->headers);
+	curl_slist_free_all(h->connect_to);
+	free(h->cookiefile);
+	free(h);
+	return rc;
+}
+
+void
+wx_http_header(struct wx_http *h, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(h->headers, line);
+
+	if (!l)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	h->headers = l;
+}
+
+void
+wx_http_timeout(struct wx_http *h, long seconds)
+{
+	h->timeout = seconds > 0 ? seconds : 0;
+}
+
+void
+wx_resp_free(struct wx_resp *r)
+{
+	wx_buf_free(&r->body);
+	free(r->content_type);
+	r->content_type = NULL;
+	r->status = 0;
+}
+
+/* The headers of one request: the caller's extra lines, then ours. */
+static struct curl_slist *
+request_headers(const struct wx_http *h, const char *content_type)
+{
+	struct curl_slist *l = NULL, *x;
+	char *ct;
+
+	for (x = h->headers; x; x = x->next)
+		if (!(l = curl_slist_append(l, x->data)))
+			wx_die(WX_EXIT_TEMP, "out of memory");
+	/* No browser sends "Expect: 100-continue"; neither do we. */
+	if (!(l = curl_slist_append(l, "Expect:")))
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	if (content_type) {
+		ct = wx_asprintf("Content-Type: %s", content_type);
+		l = curl_slist_append(l, ct);
+		free(ct);
+		if (!l)
+			wx_die(WX_EXIT_TEMP, "out of memory");
+	}
+	return l;
+}
+
+/* Run the request set up by the caller; the common end of every method. */
+static int
+perform(struct wx_http *h, const char *method, const char *url,
+        const char *content_type, struct wx_resp *r)
+{
+	struct curl_slist *hdrs = request_headers(h, content_type);
+	CURLcode cc;
+	char *ct = NULL, *masked;
+	const char *why;
+
+	wx_buf_reset(&r->body);
+	wx_buf_add(&r->body, "", 0);
+	free(r->content_type);
+	r->content_type = NULL;
+	r->status = 0;
+	h->sink = &r->body;
+	h->too_large = 0;
+	h->err[0] = '\0';
+	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT,
+	                 h->timeout ? h->timeout : TOTAL_SECONDS);
+	cc = curl_easy_perform(h->curl);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	h->sink = NULL;
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
+	    && ct)
+		r->content_type = wx_strdup(ct);
+	if (cc == CURLE_OK && r->status < 500)
+		return 0;
+	if (cc == CURLE_OK)
+		why = NULL;
+	else if (h->too_large)
+		why = "answer too large";
+	else
+		why = h->err[0] ? h->err : curl_easy_strerror(cc);
+	masked = wx_mask_url(url);
+	if (why)
+		wx_warn("%s %s: %s", method, masked, why);
+	else
+		wx_warn("%s %s: HTTP %ld", method, masked, r->status);
+	free(masked);
+	return WX_EXIT_TEMP;
+}
+
+int
+wx_http_get(struct wx_http *h, const char *url, struct wx_resp *r)
+{
+	curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+	return perform(h, "GET", url, NULL, r);
+}
+
+static int
+post_bytes(struct wx_http *h, const char *url, const char *body, size_t len,
+           const char *content_type, struct wx_resp *r)
+{
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+	return perform(h, "POST", url, content_type, r);
+}
+
+int
+wx_http_post_json(struct wx_http *h, const char *url, const char *body,
+                  size_t len, struct wx_resp *r)
+{
+	return post_bytes(h, url, body, len, "application/json;charset=UTF-8",
+	                  r);
+}
+
+int
+wx_http_post_form(struct wx_http *h, const char *url, const char *form,
+                  struct wx_resp *r)
+{
+	return post_bytes(h, url, form, strlen(form),
+	                  "application/x-www-form-urlencoded", r);
+}
+
+static void
+add_part(curl_mime *mime, const struct wx_part *p)
+{
+	curl_mimepart *part = curl_mime_addpart(mime);
+	int bad;
+
+	if (!part)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	bad = curl_mime_name(part, p->name)
+	    | curl_mime_data(part, p->data, p->len);
+	if (p->filename)
+		bad |= curl_mime_filename(part, p->filename)
+		     | curl_mime_type(part, p->type ? p->type
+		                                    : "application/octet-stream");
+	if (bad)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+}
+
+int
+wx_http_post_multipart(struct wx_http *h, const char *url,
+                       const struct wx_part *parts, size_t n,
+                       struct wx_resp *r)
+{
+	curl_mime *mime = curl_mime_init(h->curl);
+	size_t i;
+	int rc;
+
+	if (!mime)
+		wx_die(WX_EXIT_TEMP, "out of memory");
+	for (i = 0; i < n; i++)
+		add_part(mime, &parts[i]);
+	curl_easy_setopt(h->curl, CURLOPT_MIMEPOST, mime);
+	rc = perform(h, "POST", url, NULL, r);
+	curl_easy_setopt(h->curl, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(mime);
+	return rc;
+}
+
+/* Does a jar line's domain field cover host?  "#HttpOnly_" is a prefix
+ * of the field, a leading dot (or TRUE in the next field) means the
+ * cookie also applies to subdomains. */
+static int
+domain_covers(const char *field, size_t n, int tail, const char *host)
+{
+	size_t hl = strlen(host);
+
+	if (n >= 10 && memcmp(field, "#HttpOnly_", 10) == 0) {
+		field += 10;
+		n -= 10;
+	}
+	if (n > 0 && field[0] == '.') {
+		field++;
+		n--;
+		tail = 1;
+	}
+	if (n == 0 || hl < n || strncasecmp(host + hl - n, field, n) != 0)
+		return 0;
+	return hl == n || (tail && host[hl - n - 1] == '.');
+}
+
+/* Fields of a jar line: domain, tailmatch, path, secure, expires, name,
+ * value — tab separated. */
+static char *
+cookie_match(const char *line, const char *host, const char *name)
+{
+	const char *f[7];
+	size_t len[7];
+	int i;
+
+	for (i = 0; i < 7; i++) {
+		f[i] = line;
+		len[i] = strcspn(line, i < 6 ? "\t" : "");
+		line += len[i];
+		if (i < 6 && *line++ != '\t')
+			return NULL;
+	}
+	if (strlen(name) != len[5] || memcmp(f[5], name, len[5]) != 0)
+		return NULL;
+	if (!domain_covers(f[0], len[0], len[1] == 4 &&
+	                   memcmp(f[1], "TRUE", 4) == 0, host))
+		return NULL;
+	return wx_strndup(f[6], len[6]);
+}
+
+char *
+wx_http_cookie(struct wx_http *h, const char *host, const char *name)
+{
+	struct curl_slist *list = NULL, *l;
+	char *v = NULL;
+
+	if (curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
+		return NULL;
+	for (l = list; l && !v; l = l->next)
+		v = cookie_match(l->data, host, name);
+	curl_slist_free_all(list);
+	return v;
+}

@@ -1,0 +1,574 @@
+/* state.c — key=value session files (wx-session(5)): parse, edit, format,
+ * and commit under an flock with temp file + fsync + rename, so a crash
+ * never leaves half a file and two writers never lose each other's keys. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wx.h"
+
+/* The file holds secrets and is rewritten whole: refuse anything larger. */
+#define STATE_MAX (1024 * 1024)
+
+/* A pair (key set), a deleted pair (key set, val NULL: skipped when
+ * formatting, but it tells wx_state_commit to delete the key), or a
+ * comment/blank line kept verbatim (key NULL, text in val). */
+struct wx_line {
+	char *key, *val;
+};
+
+struct wx_state {
+	struct wx_line *line;
+	size_t n, cap;
+};
+
+static int
+key_ok(const char *k, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !((k[0] >= 'a' && k[0] <= 'z') || k[0] == '_'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') ||
+		      k[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* A value runs to the end of its line, so it can hold neither line end;
+ * NUL would cut it short when read back. */
+static const char *
+value_fault(const char *v, size_t n)
+{
+	if (memchr(v, '\n', n))
+		return "newline";
+	if (memchr(v, '\r', n))
+		return "carriage return";
+	if (memchr(v, '\0', n))
+		return "NUL byte";
+	return NULL;
+}
+
+static void
+push(struct wx_state *st, char *key, char *val)
+{
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->line = wx_realloc(st->line, st->cap * sizeof *st->line);
+	}
+	st->line[st->n].key = key;
+	st->line[st->n].val = val;
+	st->n++;
+}
+
+struct wx_state *
+wx_state_new(void)
+{
+	return wx_calloc(1, sizeof(struct wx_state));
+}
+
+void
+wx_state_free(struct wx_state *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->n; i++) {
+		free(st->line[i].key);
+		free(st->line[i].val);
+	}
+	free(st->line);
+	free(st);
+}
+
+static int
+is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* One line without its LF: NULL if fine, else the reason it is not. */
+static const char *
+parse_line(struct wx_state *st, const char *s, size_t n)
+{
+	const char *eq, *fault = value_fault(s, n);
+
+	if (fault)
+		return fault;
+	if (is_blank(s, n) || s[0] == '#') {
+		push(st, NULL, wx_strndup(s, n));
+		return NULL;
+	}
+	eq = memchr(s, '=', n);
+	if (!eq)
+		return "no '=' (expected key=value)";
+	if (!key_ok(s, (size_t)(eq - s)))
+		return "bad key";
+	push(st, wx_strndup(s, (size_t)(eq - s)),
+	     wx_strndup(eq + 1, n - (size_t)(eq + 1 - s)));
+	return NULL;
+}
+
+struct wx_state *
+wx_state_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct wx_state *st = wx_state_new();
+	const char *p = text, *end = text + len, *nl, *why;
+	size_t lineno = 0;
+
+	while (p < end) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		why = parse_line(st, p, (size_t)(nl - p));
+		if (why) {
+			snprintf(err, errlen, "line %zu: %s", lineno, why);
+			wx_state_free(st);
+			errno = EINVAL;
+			return NULL;
+		}
+		p = nl + 1;
+	}
+	return st;
+}
+
+/* Index of the last pair named key (deleted or not), or -1. */
+static long
+find_last(const struct wx_state *st, const char *key)
+{
+	size_t i;
+
+	for (i = st->n; i-- > 0;)
+		if (st->line[i].key && strcmp(st->line[i].key, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *
+wx_state_get(const struct wx_state *st, const char *key)
+{
+	long i = find_last(st, key);
+
+	return i < 0 ? NULL : st->line[i].val;
+}
+
+int
+wx_state_setn(struct wx_state *st, const char *key, const char *val,
+              size_t vlen)
+{
+	long last;
+	size_t i;
+
+	if (!key_ok(key, strlen(key)) || (val && value_fault(val, vlen)))
+		return -1;
+	/* A hand-edited file may repeat a key; the last one counts (as in
+	 * wx_state_get), and setting it drops the earlier ones. */
+	last = find_last(st, key);
+	for (i = 0; last >= 0 && i < (size_t)last; i++)
+		if (st->line[i].key && strcmp(st->line[i].key, key) == 0) {
+			free(st->line[i].val);
+			st->line[i].val = NULL;
+		}
+	if (last < 0) {
+		push(st, wx_strdup(key), NULL);
+		last = (long)st->n - 1;
+	}
+	free(st->line[last].val);
+	st->line[last].val = val ? wx_strndup(val, vlen) : NULL;
+	return 0;
+}
+
+int
+wx_state_set(struct wx_state *st, const char *key, const char *val)
+{
+	return wx_state_setn(st, key, val, val ? strlen(val) : 0);
+}
+
+void
+wx_state_format(const struct wx_state *st, struct wx_buf *out)
+{
+	size_t i;
+
+	wx_buf_add(out, "", 0);
+	for (i = 0; i < st->n; i++) {
+		const struct wx_line *l = &st->line[i];
+
+		if (l->key && !l->val)
+			continue;
+		if (l->key) {
+			wx_buf_adds(out, l->key);
+			wx_buf_addc(out, '=');
+		}
+		wx_buf_adds(out, l->val);
+		wx_buf_addc(out, '\n');
+	}
+}
+
+/* Fill err with "PATH: what: strerror(errno)", keeping errno. */
+static void
+fail(char *err, size_t errlen, const char *path, const char *what)
+{
+	int saved = errno;
+
+	snprintf(err, errlen, "%s: %s%s%s", path, what, *what ? ": " : "",
+	         strerror(saved));
+	errno = saved;
+}
+
+/* The file holds secrets: refuse it when others could read or change it. */
+static int
+check_file(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0) {
+		fail(err, errlen, path, "stat");
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		errno = EINVAL;
+		return -1;
+	}
+	if (sb.st_mode & 077) {
+		snprintf(err, errlen, "%s: mode %04o lets group or others in; "
+		         "it holds secrets (chmod 600 it)", path,
+		         (unsigned)(sb.st_mode & 07777));
+		errno = EPERM;
+		return -1;
+	}
+	if (sb.st_size > STATE_MAX) {
+		snprintf(err, errlen, "%s: larger than 1 MiB", path);
+		errno = EFBIG;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_checked(const char *path, struct wx_buf *text, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc, saved;
+	FILE *f;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		fail(err, errlen, path, "");
+		return -1;
+	}
+	if (check_file(fd, path, err, errlen) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	f = fdopen(fd, "rb");
+	if (!f) {
+		fail(err, errlen, path, "");
+		close(fd);
+		return -1;
+	}
+	rc = wx_read_stream(f, STATE_MAX, text);
+	saved = errno;
+	fclose(f);
+	errno = saved;
+	if (rc < 0)
+		fail(err, errlen, path, "read");
+	return rc;
+}
+
+struct wx_state *
+wx_state_load(const char *path, char *err, size_t errlen)
+{
+	struct wx_buf text = {0};
+	struct wx_state *st = NULL;
+	char why[128];
+	int saved;
+
+	if (read_checked(path, &text, err, errlen) == 0) {
+		st = wx_state_parse(text.p ? text.p : "", text.len, why,
+		                    sizeof why);
+		if (!st)
+			snprintf(err, errlen, "%s: %s", path, why);
+	}
+	saved = errno;
+	wx_buf_free(&text);
+	errno = saved;
+	return st;
+}
+
+/* Directory part of path ("." when there is none), malloc'd. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return wx_strdup(".");
+	if (slash == path)
+		return wx_strdup("/");
+	return wx_strndup(path, (size_t)(slash - path));
+}
+
+/* Temp files are only made under the lock, so any "BASE.tmp.*" found
+ * while holding it was left by a writer that died: remove it. */
+static void
+remove_stale_temps(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *prefix = wx_asprintf("%s.tmp.", base), *p;
+	size_t plen = strlen(prefix);
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		p = wx_asprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* Write text to tmp (0600), fsync it and rename it over path. */
+static int
+replace_file(const char *path, const char *tmp, const struct wx_buf *text,
+             char *err, size_t errlen)
+{
+	int fd, saved;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	          0600);
+	if (fd < 0) {
+		fail(err, errlen, tmp, "");
+		return -1;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, text->p, text->len) < 0 ||
+	    fsync(fd) < 0) {
+		fail(err, errlen, tmp, "write");
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0) {
+		fail(err, errlen, tmp, "write");
+		return -1;
+	}
+	if (rename(tmp, path) < 0) {
+		fail(err, errlen, path, "rename");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+lock_file(const char *path, char *err, size_t errlen)
+{
+	char *lock = wx_asprintf("%s.lock", path);
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int saved;
+
+	if (fd < 0)
+		fail(err, errlen, lock, "");
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		fail(err, errlen, lock, "flock");
+		saved = errno;
+		close(fd);
+		errno = saved;
+		fd = -1;
+	}
+	free(lock);
+	return fd;
+}
+
+/* Under the lock: re-read path, apply changes, replace the file. */
+static int
+commit_locked(const char *path, const struct wx_state *changes, char *err,
+              size_t errlen)
+{
+	struct wx_state *st = wx_state_load(path, err, errlen);
+	struct wx_buf text = {0};
+	char *dir, *tmp;
+	const char *base;
+	size_t i;
+	int rc, saved;
+
+	if (!st)
+		return -1;
+	for (i = 0; i < changes->n; i++)
+		if (changes->line[i].key)
+			wx_state_set(st, changes->line[i].key, changes->line[i].val);
+	wx_state_format(st, &text);
+	wx_state_free(st);
+
+	dir = dir_of(path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	remove_stale_temps(dir, base);
+	tmp = wx_asprintf("%s.tmp.%ld", path, (long)getpid());
+	rc = replace_file(path, tmp, &text, err, errlen);
+	if (rc < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+	} else if (fsync_dir(dir) < 0) {
+		fail(err, errlen, dir, "fsync");
+		rc = -1;
+	}
+	free(tmp);
+	free(dir);
+	wx_buf_free(&text);
+	return rc;
+}
+
+int
+wx_state_commit(const char *path, const struct wx_state *changes, char *err,
+                size_t errlen)
+{
+	int fd = lock_file(path, err, errlen), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = commit_locked(path, changes, err, errlen);
+	saved = errno;
+	close(fd);  /* releases the flock */
+	errno = saved;
+	return rc;
+}
+
+/* mkdir -p: parents 0755, the last component 0700 (it holds secrets). */
+static int
+make_dirs(char *path)
+{
+	char *p;
+	struct stat sb;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(path, &sb) < 0)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+char *
+wx_session_dir(const char *opt)
+{
+	const char *env = getenv("WX_DIR"), *base;
+	char *dir;
+	size_t n;
+
+	if (opt && *opt)
+		dir = wx_strdup(opt);
+	else if (env && *env)
+		dir = wx_strdup(env);
+	else if ((base = getenv("XDG_STATE_HOME")) && *base)
+		dir = wx_asprintf("%s/wx", base);
+	else if ((base = getenv("HOME")) && *base)
+		dir = wx_asprintf("%s/.local/state/wx", base);
+	else
+		wx_die(WX_EXIT_USAGE, "no session directory: HOME is not set "
+		       "(use -d DIR or WX_DIR)");
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	if (make_dirs(dir) < 0)
+		wx_die(WX_EXIT_USAGE, "%s:", dir);
+	return dir;
+}
+
+struct wx_state *
+wx_session_load(const char *dir)
+{
+	char *path = wx_asprintf("%s/session", dir), err[512];
+	struct wx_state *st = wx_state_load(path, err, sizeof err);
+
+	if (!st)
+		wx_die(WX_EXIT_USAGE, "%s", err);
+	free(path);
+	return st;
+}
+
+void
+wx_session_commit(const char *dir, const struct wx_state *changes)
+{
+	char *path = wx_asprintf("%s/session", dir), err[512];
+
+	if (wx_state_commit(path, changes, err, sizeof err) < 0)
+		wx_die(WX_EXIT_TEMP, "%s", err);
+	free(path);
+}
+
+const char *
+wx_session_need(const struct wx_state *st, const char *dir, const char *key,
+                const char *hint)
+{
+	const char *v = wx_state_get(st, key);
+
+	if (!v || !*v)
+		wx_die(WX_EXIT_USAGE, "%s/session: no %s; run %s first", dir, key,
+		       hint);
+	return v;
+}
