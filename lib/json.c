@@ -83,7 +83,7 @@ tokenize(struct wx_json *j, size_t *at)
 		j->tok = wx_realloc(j->tok, cap * sizeof *j->tok);
 	}
 	*at = p.pos;
-	return r;
+	return r < 0 ? r : (int)p.toknext;  /* tokens really filled in */
 }
 
 static int
@@ -309,7 +309,8 @@ wx_json_parse(const char *text, size_t len, char *err, size_t errlen)
 	size_t at;
 
 	j->text = wx_malloc(len + 2);
-	memcpy(j->text, text, len);
+	if (len)
+		memcpy(j->text, text, len);
 	j->text[len] = '\0';
 	j->len = len;
 	if ((why = parse_into(j, &at))) {
