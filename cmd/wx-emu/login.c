@@ -60,12 +60,14 @@ void emu_home(struct emu_req *r, struct emu_resp *w)
 	emu_set_cookie(w, "mm_lang", lang_of(r), r->host, COOKIE_LIFE);
 	w->sts = 1;
 	w->may_gzip = 1;
-	wx_buf_adds(&w->body,
-	            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	            "<title>微信网页版</title></head>\n<body><p>wx-emu: Web "
-	            "WeChat emulator. Log in with jslogin on login.");
-	wx_buf_adds(&w->body, r->host);
-	wx_buf_adds(&w->body, ".</p></body></html>\n");
+	wx_buf_addf(&w->body,
+	            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+	            "<title>微信网页版</title></head>\n<body>\n<p>wx-emu: a "
+	            "local Web WeChat server for tests. This page stands in for "
+	            "the web client of https://%s/; clients log in through "
+	            "https://login.%s/jslogin and the QR code of "
+	            "https://login.weixin.qq.com/qrcode/&lt;uuid&gt;.</p>\n"
+	            "</body></html>\n", r->host, r->host);
 }
 
 void emu_jslogin(struct emu_req *r, struct emu_resp *w)
