@@ -56,3 +56,18 @@ emu_base() {
 	printf '{"BaseRequest":{"Uin":%s,"Sid":"%s","Skey":"%s","DeviceID":"e123456789012345"}}' \
 		"$UIN" "$SID" "$SKEY"
 }
+
+# emu_start_own [options]: a TLS emulator for this test alone, beside the
+# one of setup_file (whose variables come back with the next test).
+# Stop it with teardown() { emu_stop_own; }.
+emu_start_own() {
+	OWN_EMU=1
+	BATS_FILE_TMPDIR=$BATS_TEST_TMPDIR emu_start "$@"
+}
+
+emu_stop_own() {
+	if [ -n "${OWN_EMU:-}" ]; then
+		emu_stop
+		OWN_EMU=
+	fi
+}

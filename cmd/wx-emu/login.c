@@ -209,20 +209,21 @@ static void session_cookies(struct emu_resp *w, const struct emu_session *s,
                             const char *lang, int desktop301)
 {
 	const char *d = s->web, *shared = shared_domain(s->web);
+	long skew = (long)(s->loadtime - time(NULL));  /* count from wxloadtime */
 	char uin[16], load[24];
 
 	snprintf(uin, sizeof uin, "%u", s->uin);
 	snprintf(load, sizeof load, "%lld", (long long)s->loadtime);
-	emu_set_cookie(w, "wxuin", uin, d, COOKIE_LIFE);
-	emu_set_cookie(w, "wxsid", s->sid, d, COOKIE_LIFE);
-	emu_set_cookie(w, "wxloadtime", load, d, COOKIE_LIFE);
-	emu_set_cookie(w, "mm_lang", lang, d, COOKIE_LIFE);
+	emu_set_cookie(w, "wxuin", uin, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "wxsid", s->sid, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "wxloadtime", load, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "mm_lang", lang, d, COOKIE_LIFE + skew);
 	if (desktop301)
-		emu_set_cookie(w, "wxuin", uin, shared, COOKIE_LIFE);
+		emu_set_cookie(w, "wxuin", uin, shared, COOKIE_LIFE + skew);
 	emu_set_cookie(w, "webwx_data_ticket", s->data_ticket, shared,
-	               COOKIE_LIFE);
-	emu_set_cookie(w, "webwxuvid", s->uvid, d, COOKIE_LONG);
-	emu_set_cookie(w, "webwx_auth_ticket", s->auth_ticket, d, COOKIE_LONG);
+	               COOKIE_LIFE + skew);
+	emu_set_cookie(w, "webwxuvid", s->uvid, d, COOKIE_LONG + skew);
+	emu_set_cookie(w, "webwx_auth_ticket", s->auth_ticket, d, COOKIE_LONG + skew);
 }
 
 void emu_newloginpage(struct emu_req *r, struct emu_resp *w)
