@@ -620,13 +620,23 @@ static char *credential(const struct emu_req *r, const char *json_key,
 	return v && *v ? wx_strdup(v) : NULL;
 }
 
-/* a equals b, or equals b once percent-decoded (sid "U%2BUg…"). */
+/* given equals want, where a space in given may stand for '+': MHD
+ * decodes '+' in a query to a space, and base64 sids carry '+'. */
+static int plus_equal(const char *given, const char *want)
+{
+	for (; *given && *want; given++, want++)
+		if (*given != *want && !(*given == ' ' && *want == '+'))
+			return 0;
+	return *given == *want;
+}
+
+/* given equals want raw or once percent-decoded (sid "U%2BUg…"). */
 static int same_token(const char *given, const char *want)
 {
-	if (strcmp(given, want) == 0)
+	if (plus_equal(given, want))
 		return 1;
 	char *d = wx_urldecode(given);
-	int ok = d && strcmp(d, want) == 0;
+	int ok = d && plus_equal(d, want);
 	free(d);
 	return ok;
 }
