@@ -52,12 +52,12 @@ init_key() {
 	emu_login
 	local key id
 	key=$(init_key)
-	run emu_ctl message '' --data '{"From":"filehelper","Content":"a < b & c\nnext"}'
+	run emu_ctl message '' --data '{"From":"filehelper","Content":"a < b & c\nnext 😀"}'
 	assert_output --regexp '^[1-9][0-9]{18}$'
 	id=$output
 	run sync_from "$key"
 	run jq -c '.AddMsgList[] | select(.MsgId=="'"$id"'") | [.FromUserName, .MsgType, .Content]' <<<"$output"
-	assert_output "$(jq -cn --arg to x '["filehelper",1,"a &lt; b &amp; c<br/>next"]')"
+	assert_output '["filehelper",1,"a &lt; b &amp; c<br/>next <span class=\"emoji emoji1f600\"></span>"]'
 }
 
 @test "control: a room message carries @sender:<br/> and may be given raw" {
