@@ -253,22 +253,3 @@ assert_header_order() {
 	assert_header_order "$BATS_TEST_TMPDIR/h" Accept-Ranges Content-Type Last-Modified Cache-control Strict-Transport-Security
 	[ -s "$BATS_TEST_TMPDIR/b" ]
 }
-
-# Last: restarts the emulator with a large world.
-@test "a 10,000-contact world: init and the whole contact list" {
-	emu_stop
-	emu_start -n 10000
-	emu_login
-	do_init
-	local seq=0 total=0 pages=0 page
-	while :; do
-		page=$(web_get webwxgetcontact "r=1&seq=$seq&skey=$SKEY")
-		total=$((total + $(jq .MemberCount <<<"$page")))
-		seq=$(jq .Seq <<<"$page")
-		pages=$((pages + 1))
-		[ "$pages" -le 30 ] || fail "Seq never reached 0"
-		[ "$seq" = 0 ] && break
-	done
-	[ "$total" -ge 10000 ]
-	[ "$pages" -ge 20 ]
-}
