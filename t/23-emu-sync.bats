@@ -156,6 +156,19 @@ wait_polls() {
 	[ "$(jq .AddMsgCount <<<"$SYNC")" = 0 ]
 }
 
+@test "webwxsync: at most 100 messages an answer; synccheck says 2 until all are out" {
+	logged_in_and_synced
+	emu_ctl message "count=150" >/dev/null
+	do_sync "$KEY"
+	[ "$(jq -c '[.AddMsgCount, (.AddMsgList | length), .ContinueFlag]' <<<"$SYNC")" = '[100,100,0]' ]
+	run -0 synccheck "$(key_pipe "$(jq -c .SyncCheckKey <<<"$SYNC")")"
+	assert_output 'window.synccheck={retcode:"0",selector:"2"}'
+	do_sync "$(jq -c .SyncKey <<<"$SYNC")"
+	[ "$(jq .AddMsgCount <<<"$SYNC")" = 50 ]
+	run -0 synccheck "$(key_pipe "$(jq -c .SyncCheckKey <<<"$SYNC")")"
+	assert_output 'window.synccheck={retcode:"0",selector:"0"}'
+}
+
 @test "webwxsync: a room message keeps the server form @sender:<br/>text" {
 	logged_in_and_synced
 	local room member me body
