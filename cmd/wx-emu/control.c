@@ -8,7 +8,8 @@
 
 #define INJECT_MAX 100000       /* ?count= cap per request */
 
-static void text(struct emu_resp *w, int status, const char *body)
+static void
+text(struct emu_resp *w, int status, const char *body)
 {
 	w->status = status;
 	emu_resp_header(w, "Content-Type", "text/plain; charset=utf-8");
@@ -17,15 +18,17 @@ static void text(struct emu_resp *w, int status, const char *body)
 
 /* ---- the phone ---- */
 
-static struct emu_login *login_arg(struct emu_req *r)
+static struct emu_login *
+login_arg(struct emu_req *r)
 {
 	const char *uuid = emu_arg(r, "uuid");
 
 	return uuid && *uuid ? emu_login_find(uuid) : emu_login_latest();
 }
 
-static void phone(struct emu_req *r, struct emu_resp *w,
-                  int (*step)(struct emu_login *))
+static void
+phone(struct emu_req *r, struct emu_resp *w,
+      int (*step)(struct emu_login *))
 {
 	struct emu_login *l = login_arg(r);
 
@@ -37,29 +40,65 @@ static void phone(struct emu_req *r, struct emu_resp *w,
 		text(w, 200, "ok\n");
 }
 
-static void c_scan(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_scan); }
-static void c_confirm(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_confirm); }
-static void c_cancel(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_cancel); }
-static void c_expire(struct emu_req *r, struct emu_resp *w) { phone(r, w, emu_login_expire); }
+static void
+c_scan(struct emu_req *r, struct emu_resp *w)
+{
+	phone(r, w, emu_login_scan);
+}
+
+static void
+c_confirm(struct emu_req *r, struct emu_resp *w)
+{
+	phone(r, w, emu_login_confirm);
+}
+
+static void
+c_cancel(struct emu_req *r, struct emu_resp *w)
+{
+	phone(r, w, emu_login_cancel);
+}
+
+static void
+c_expire(struct emu_req *r, struct emu_resp *w)
+{
+	phone(r, w, emu_login_expire);
+}
 
 /* ---- messages ---- */
 
-/* Plain text to the server's Content form: & < > as entities, LF as
- * <br/> (protocol.md §8.4).  Emoji stay raw UTF-8. */
-static void server_escape(struct wx_buf *b, const char *s)
+/* Plain text to the server's Content form (protocol.md §8.4): & < > as
+ * entities, LF as <br/>, emoji as the spans the web client renders. */
+static void
+server_escape(struct wx_buf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': wx_buf_adds(b, "&amp;"); break;
-		case '<': wx_buf_adds(b, "&lt;"); break;
-		case '>': wx_buf_adds(b, "&gt;"); break;
-		case '\n': wx_buf_adds(b, "<br/>"); break;
-		default: wx_buf_addc(b, *s);
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int len = wx_utf8_get(s + i, n - i, &cp);
+		if (len < 1) {          /* not UTF-8: the byte as it is */
+			len = 1;
+			cp = (unsigned char)s[i];
 		}
+		if (cp == '&')
+			wx_buf_adds(b, "&amp;");
+		else if (cp == '<')
+			wx_buf_adds(b, "&lt;");
+		else if (cp == '>')
+			wx_buf_adds(b, "&gt;");
+		else if (cp == '\n')
+			wx_buf_adds(b, "<br/>");
+		else if (cp >= 0x1F000 && cp <= 0x1FAFF)
+			wx_buf_addf(b, "<span class=\"emoji emoji%x\"></span>",
+			            (unsigned)cp);
+		else
+			wx_buf_add(b, s + i, (size_t)len);
+		i += (size_t)len;
 	}
 }
 
-static int random_of(enum emu_ckind kind)
+static int
+random_of(enum emu_ckind kind)
 {
 	for (int tries = 0; tries < 1000 && world.ncontacts > 0; tries++) {
 		int i = (int)(emu_rand() % (unsigned long)world.ncontacts);
@@ -70,7 +109,8 @@ static int random_of(enum emu_ckind kind)
 }
 
 /* A room member other than self, for a room message without Sender. */
-static const char *random_sender(const struct emu_contact *room)
+static const char *
+random_sender(const struct emu_contact *room)
 {
 	if (room->nmembers < 2)
 		return world.contacts[0].username;
@@ -79,8 +119,9 @@ static const char *random_sender(const struct emu_contact *room)
 }
 
 /* m->content from plain text, with "@sender:<br/>" for a room. */
-static void set_content(struct emu_msg *m, const char *plain, int raw,
-                        const char *sender)
+static void
+set_content(struct emu_msg *m, const char *plain, int raw,
+            const char *sender)
 {
 	struct wx_buf b = {0};
 
@@ -99,7 +140,8 @@ static const char *const SAMPLES[] = {
 	"http://example.com/?a=1&b=2",
 };
 
-static uint64_t inject_generated(int i)
+static uint64_t
+inject_generated(int i)
 {
 	struct emu_msg m = { .type = 1, .status = 3, .imgstatus = 1 };
 	int from = i % 5 == 4 && random_of(EMU_ROOM) >= 0 ? random_of(EMU_ROOM)
@@ -120,12 +162,14 @@ static uint64_t inject_generated(int i)
 	return id;
 }
 
-static char *jstr(const struct wx_json *j, const char *key)
+static char *
+jstr(const struct wx_json *j, const char *key)
 {
 	return j ? wx_json_getstr(j, 0, key) : NULL;
 }
 
-static int jint(const struct wx_json *j, const char *key, int dflt)
+static int
+jint(const struct wx_json *j, const char *key, int dflt)
 {
 	long long v;
 
@@ -135,7 +179,8 @@ static int jint(const struct wx_json *j, const char *key, int dflt)
 }
 
 /* UserName or "self"; NULL if unknown. */
-static const struct emu_contact *who(const char *name)
+static const struct emu_contact *
+who(const char *name)
 {
 	if (name && strcmp(name, "self") == 0)
 		return &world.contacts[0];
@@ -143,7 +188,8 @@ static const struct emu_contact *who(const char *name)
 }
 
 /* The optional AddMsg fields a test may set, by their wire names. */
-static void optional_fields(const struct wx_json *j, struct emu_msg *m)
+static void
+optional_fields(const struct wx_json *j, struct emu_msg *m)
 {
 	m->status = jint(j, "Status", 3);
 	m->imgstatus = jint(j, "ImgStatus", 1);
@@ -164,7 +210,8 @@ static void optional_fields(const struct wx_json *j, struct emu_msg *m)
 	m->encryname = jstr(j, "EncryFileName");
 }
 
-static void free_fields(struct emu_msg *m)
+static void
+free_fields(struct emu_msg *m)
 {
 	free(m->content);
 	free(m->statususer);
@@ -177,7 +224,8 @@ static void free_fields(struct emu_msg *m)
 }
 
 /* One message from the JSON body; its MsgId, or 0 with *err set. */
-static uint64_t inject_one(const struct wx_json *j, const char **err)
+static uint64_t
+inject_one(const struct wx_json *j, const char **err)
 {
 	struct emu_msg m = { .type = jint(j, "MsgType", 1) };
 	char *from = jstr(j, "From"), *to = jstr(j, "To");
@@ -211,7 +259,8 @@ static uint64_t inject_one(const struct wx_json *j, const char **err)
 	return id;
 }
 
-static void c_message(struct emu_req *r, struct emu_resp *w)
+static void
+c_message(struct emu_req *r, struct emu_resp *w)
 {
 	const char *count = emu_arg(r, "count"), *err = NULL;
 	struct wx_buf ids = {0};
@@ -243,7 +292,8 @@ static void c_message(struct emu_req *r, struct emu_resp *w)
 
 /* ---- what clients sent ---- */
 
-static void c_sent(struct emu_req *r, struct emu_resp *w)
+static void
+c_sent(struct emu_req *r, struct emu_resp *w)
 {
 	size_t first = world.nsent < EMU_SENT ? 0 : world.sentpos;
 
@@ -257,7 +307,8 @@ static void c_sent(struct emu_req *r, struct emu_resp *w)
 
 /* ---- sessions and contacts ---- */
 
-static void c_kick(struct emu_req *r, struct emu_resp *w)
+static void
+c_kick(struct emu_req *r, struct emu_resp *w)
 {
 	struct emu_session *s = emu_session_newest();
 
@@ -271,8 +322,9 @@ static void c_kick(struct emu_req *r, struct emu_resp *w)
 	text(w, 200, "ok\n");
 }
 
-static void contact_event(struct emu_req *r, struct emu_resp *w,
-                          enum emu_ekind kind)
+static void
+contact_event(struct emu_req *r, struct emu_resp *w,
+              enum emu_ekind kind)
 {
 	struct emu_contact *c = emu_contact_by_name(emu_arg(r, "username"));
 	const char *nick = emu_arg(r, "nickname");
@@ -297,17 +349,20 @@ static void contact_event(struct emu_req *r, struct emu_resp *w,
 	text(w, 200, "ok\n");
 }
 
-static void c_modcontact(struct emu_req *r, struct emu_resp *w)
+static void
+c_modcontact(struct emu_req *r, struct emu_resp *w)
 {
 	contact_event(r, w, EMU_EV_MODCONTACT);
 }
 
-static void c_delcontact(struct emu_req *r, struct emu_resp *w)
+static void
+c_delcontact(struct emu_req *r, struct emu_resp *w)
 {
 	contact_event(r, w, EMU_EV_DELCONTACT);
 }
 
-static void c_fault(struct emu_req *r, struct emu_resp *w)
+static void
+c_fault(struct emu_req *r, struct emu_resp *w)
 {
 	const char *ep = emu_arg(r, "endpoint"), *kind = emu_arg(r, "kind");
 	const char *count = emu_arg(r, "count");
@@ -329,7 +384,8 @@ static const char *const STATE[] = { "waiting", "scanned", "confirmed",
                                      "expired", "cancelled", "used" };
 
 /* NDJSON, one contact a line: what tests need to address them. */
-static void c_contacts(struct emu_req *r, struct emu_resp *w)
+static void
+c_contacts(struct emu_req *r, struct emu_resp *w)
 {
 	(void)r;
 	text(w, 200, "");
@@ -345,7 +401,8 @@ static void c_contacts(struct emu_req *r, struct emu_resp *w)
 	}
 }
 
-static void c_state(struct emu_req *r, struct emu_resp *w)
+static void
+c_state(struct emu_req *r, struct emu_resp *w)
 {
 	(void)r;
 	text(w, 200, "");
@@ -378,7 +435,8 @@ static const struct {
 	{ "state", c_state },
 };
 
-void emu_control(struct emu_req *r, struct emu_resp *w)
+void
+emu_control(struct emu_req *r, struct emu_resp *w)
 {
 	const char *name = r->path + strlen("/_emu/");
 

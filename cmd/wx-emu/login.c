@@ -23,7 +23,8 @@ static const char REFUSED_1203[] =
 /* text (h): what an unknown, used or stale ticket gets (our choice). */
 static const char REFUSED_TICKET[] = "登录失败。";
 
-static const char *lang_of(const struct emu_req *r)
+static const char *
+lang_of(const struct emu_req *r)
 {
 	const char *lang = emu_arg(r, "lang");
 
@@ -31,7 +32,8 @@ static const char *lang_of(const struct emu_req *r)
 }
 
 /* The web host an https:// URL names, when it is a known one. */
-static int url_web_host(const char *url, char *out, size_t size)
+static int
+url_web_host(const char *url, char *out, size_t size)
 {
 	static const char https[] = "https://";
 	size_t n;
@@ -49,26 +51,31 @@ static int url_web_host(const char *url, char *out, size_t size)
 
 /* Parent domain for the cookies shared by every host of the family:
  * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
-static const char *shared_domain(const char *web)
+static const char *
+shared_domain(const char *web)
 {
 	return strstr(web, "wechat.com") ? ".wechat.com" : ".qq.com";
 }
 
-void emu_home(struct emu_req *r, struct emu_resp *w)
+void
+emu_home(struct emu_req *r, struct emu_resp *w)
 {
 	emu_resp_header(w, "Content-Type", "text/html; charset=utf-8");
 	emu_set_cookie(w, "mm_lang", lang_of(r), r->host, COOKIE_LIFE);
 	w->sts = 1;
 	w->may_gzip = 1;
-	wx_buf_adds(&w->body,
-	            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	            "<title>微信网页版</title></head>\n<body><p>wx-emu: Web "
-	            "WeChat emulator. Log in with jslogin on login.");
-	wx_buf_adds(&w->body, r->host);
-	wx_buf_adds(&w->body, ".</p></body></html>\n");
+	wx_buf_addf(&w->body,
+	            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+	            "<title>微信网页版</title></head>\n<body>\n<p>wx-emu: a "
+	            "local Web WeChat server for tests. This page stands in for "
+	            "the web client of https://%s/; clients log in through "
+	            "https://login.%s/jslogin and the QR code of "
+	            "https://login.weixin.qq.com/qrcode/&lt;uuid&gt;.</p>\n"
+	            "</body></html>\n", r->host, r->host);
 }
 
-void emu_jslogin(struct emu_req *r, struct emu_resp *w)
+void
+emu_jslogin(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uri = emu_arg(r, "redirect_uri"), *mod = emu_arg(r, "mod");
 	char web[64];
@@ -87,7 +94,8 @@ void emu_jslogin(struct emu_req *r, struct emu_resp *w)
 }
 
 /* The QR of https://login.weixin.qq.com/l/<uuid>, as PNG (see wx-emu(1)). */
-void emu_qrcode(struct emu_req *r, struct emu_resp *w)
+void
+emu_qrcode(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uuid = r->path + strlen("/qrcode/");
 	struct wx_qr qr;
@@ -116,8 +124,9 @@ void emu_qrcode(struct emu_req *r, struct emu_resp *w)
 
 /* ---- login poll ---- */
 
-static void poll_answer(struct emu_req *r, struct emu_resp *w,
-                        struct emu_login *l)
+static void
+poll_answer(struct emu_req *r, struct emu_resp *w,
+            struct emu_login *l)
 {
 	const char *icon = emu_arg(r, "loginicon");
 
@@ -145,7 +154,8 @@ static void poll_answer(struct emu_req *r, struct emu_resp *w,
 }
 
 /* -a: the phone scans on the first poll and confirms on the next. */
-static void autoconfirm(struct emu_login *l)
+static void
+autoconfirm(struct emu_login *l)
 {
 	if (!emu_opt.autoconfirm)
 		return;
@@ -155,7 +165,8 @@ static void autoconfirm(struct emu_login *l)
 		emu_login_confirm(l);
 }
 
-void emu_loginpoll(struct emu_req *r, struct emu_resp *w)
+void
+emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uuid = emu_arg(r, "uuid");
 	time_t deadline = time(NULL) + emu_opt.hold;
@@ -183,14 +194,16 @@ void emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 
 /* ---- webwxnewloginpage ---- */
 
-static void xml_refusal(struct emu_resp *w, int ret, const char *text)
+static void
+xml_refusal(struct emu_resp *w, int ret, const char *text)
 {
 	wx_buf_addf(&w->body, "<error><ret>%d</ret><message>%s</message>"
 	            "</error>", ret, text);
 }
 
 /* The confirmed login whose ticket this is, still fresh; else NULL. */
-static struct emu_login *ticket_login(const struct emu_req *r)
+static struct emu_login *
+ticket_login(const struct emu_req *r)
 {
 	const char *ticket = emu_arg(r, "ticket");
 	struct emu_login *l = emu_login_find(emu_arg(r, "uuid"));
@@ -203,27 +216,31 @@ static struct emu_login *ticket_login(const struct emu_req *r)
 }
 
 /* §3.6 in order; the desktop 301 adds wxuin for the parent domain. */
-static void session_cookies(struct emu_resp *w, const struct emu_session *s,
-                            const char *lang, int desktop301)
+static void
+session_cookies(struct emu_resp *w, const struct emu_session *s,
+                const char *lang, int desktop301)
 {
 	const char *d = s->web, *shared = shared_domain(s->web);
+	long skew = (long)(s->loadtime - time(NULL));  /* count from wxloadtime */
 	char uin[16], load[24];
 
 	snprintf(uin, sizeof uin, "%u", s->uin);
 	snprintf(load, sizeof load, "%lld", (long long)s->loadtime);
-	emu_set_cookie(w, "wxuin", uin, d, COOKIE_LIFE);
-	emu_set_cookie(w, "wxsid", s->sid, d, COOKIE_LIFE);
-	emu_set_cookie(w, "wxloadtime", load, d, COOKIE_LIFE);
-	emu_set_cookie(w, "mm_lang", lang, d, COOKIE_LIFE);
+	emu_set_cookie(w, "wxuin", uin, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "wxsid", s->sid, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "wxloadtime", load, d, COOKIE_LIFE + skew);
+	emu_set_cookie(w, "mm_lang", lang, d, COOKIE_LIFE + skew);
 	if (desktop301)
-		emu_set_cookie(w, "wxuin", uin, shared, COOKIE_LIFE);
+		emu_set_cookie(w, "wxuin", uin, shared, COOKIE_LIFE + skew);
 	emu_set_cookie(w, "webwx_data_ticket", s->data_ticket, shared,
-	               COOKIE_LIFE);
-	emu_set_cookie(w, "webwxuvid", s->uvid, d, COOKIE_LONG);
-	emu_set_cookie(w, "webwx_auth_ticket", s->auth_ticket, d, COOKIE_LONG);
+	               COOKIE_LIFE + skew);
+	emu_set_cookie(w, "webwxuvid", s->uvid, d, COOKIE_LONG + skew);
+	emu_set_cookie(w, "webwx_auth_ticket", s->auth_ticket, d,
+	               COOKIE_LONG + skew);
 }
 
-void emu_newloginpage(struct emu_req *r, struct emu_resp *w)
+void
+emu_newloginpage(struct emu_req *r, struct emu_resp *w)
 {
 	const char *mod = emu_arg(r, "mod"), *version = emu_arg(r, "version");
 	int desktop = mod && strcmp(mod, "desktop") == 0;
@@ -254,7 +271,8 @@ void emu_newloginpage(struct emu_req *r, struct emu_resp *w)
 
 /* ---- webwxpushloginurl ---- */
 
-void emu_pushloginurl(struct emu_req *r, struct emu_resp *w)
+void
+emu_pushloginurl(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uin = emu_arg(r, "uin"), *mod = emu_arg(r, "mod");
 	const struct emu_session *last = emu_session_newest();

@@ -31,7 +31,8 @@ _Noreturn static void usage(const char *why)
 	exit(WX_EXIT_USAGE);
 }
 
-static void parse_options(int argc, char **argv)
+static void
+parse_options(int argc, char **argv)
 {
 	int c;
 
@@ -64,7 +65,8 @@ static void parse_options(int argc, char **argv)
 		wx_die(WX_EXIT_USAGE, "-w: unknown web host '%s'", emu_opt.web);
 }
 
-static char *read_pem(const char *path)
+static char *
+read_pem(const char *path)
 {
 	struct wx_buf b = {0};
 
@@ -74,7 +76,8 @@ static char *read_pem(const char *path)
 }
 
 /* Write the port to path atomically: a reader sees nothing or all of it. */
-static void write_portfile(const char *path, int port)
+static void
+write_portfile(const char *path, int port)
 {
 	char *tmp = wx_asprintf("%s.%ld.tmp", path, (long)getpid());
 	FILE *f = fopen(tmp, "w");
@@ -91,7 +94,8 @@ static void write_portfile(const char *path, int port)
 	free(tmp);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	sigset_t sigs;
 	FILE *log = NULL;

@@ -17,26 +17,34 @@
 
 /* ---- request accessors ---- */
 
-static struct MHD_Connection *mhd(const struct emu_req *r) { return r->conn; }
+static struct MHD_Connection *
+mhd(const struct emu_req *r)
+{
+	return r->conn;
+}
 
-const char *emu_arg(const struct emu_req *r, const char *name)
+const char *
+emu_arg(const struct emu_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(mhd(r), MHD_GET_ARGUMENT_KIND, name);
 }
 
-const char *emu_header(const struct emu_req *r, const char *name)
+const char *
+emu_header(const struct emu_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(mhd(r), MHD_HEADER_KIND, name);
 }
 
-const char *emu_cookie(const struct emu_req *r, const char *name)
+const char *
+emu_cookie(const struct emu_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(mhd(r), MHD_COOKIE_KIND, name);
 }
 
 /* ---- response helpers ---- */
 
-void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
+void
+emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	char *v;
@@ -50,7 +58,8 @@ void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
 }
 
 /* Cookie date with hyphens, "Mon, 31-Dec-2018 00:57:48 GMT" (§3.6). */
-void emu_http_date(time_t t, char out[40])
+void
+emu_http_date(time_t t, char out[40])
 {
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
 	                                  "Fri", "Sat" };
@@ -65,8 +74,9 @@ void emu_http_date(time_t t, char out[40])
 	         tm.tm_min, tm.tm_sec);
 }
 
-void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
-                    const char *domain, long life)
+void
+emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
+               const char *domain, long life)
 {
 	char date[40];
 
@@ -75,19 +85,22 @@ void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
 	                "Secure", name, value, domain, date);
 }
 
-void emu_resp_json(struct emu_resp *w)
+void
+emu_resp_json(struct emu_resp *w)
 {
 	emu_resp_header(w, "Content-Type", "text/plain");
 	w->sts = 1;
 	w->may_gzip = 1;
 }
 
-void emu_resp_js(struct emu_resp *w)
+void
+emu_resp_js(struct emu_resp *w)
 {
 	emu_resp_header(w, "Content-Type", "text/javascript");
 }
 
-static void resp_text(struct emu_resp *w, int status, const char *text)
+static void
+resp_text(struct emu_resp *w, int status, const char *text)
 {
 	w->status = status;
 	emu_resp_header(w, "Content-Type", "text/plain");
@@ -109,7 +122,8 @@ static const char *const FAULT_KINDS[] = {
 	"ret1100", "ret1101", "ret1102", "ret1203", "ret1205",
 };
 
-int emu_fault_arm(const char *endpoint, const char *kind, int count)
+int
+emu_fault_arm(const char *endpoint, const char *kind, int count)
 {
 	struct fault *free_slot = NULL;
 	size_t k;
@@ -138,7 +152,8 @@ int emu_fault_arm(const char *endpoint, const char *kind, int count)
 
 /* Consume one armed fault for endpoint whose kind starts with "ret" (ret
  * != 0) or not (ret == 0); the kind, or NULL. */
-static const char *fault_take(const char *endpoint, int ret)
+static const char *
+fault_take(const char *endpoint, int ret)
 {
 	for (int i = 0; i < NFAULTS; i++) {
 		struct fault *f = &faults[i];
@@ -151,7 +166,8 @@ static const char *fault_take(const char *endpoint, int ret)
 	return NULL;
 }
 
-int emu_fault_ret(const struct emu_req *r)
+int
+emu_fault_ret(const struct emu_req *r)
 {
 	const char *k = fault_take(r->endpoint, 1);
 
@@ -168,8 +184,9 @@ struct kv_out {
 	int n;
 };
 
-static enum MHD_Result kv_json(void *cls, enum MHD_ValueKind kind,
-                               const char *key, const char *value)
+static enum MHD_Result
+kv_json(void *cls, enum MHD_ValueKind kind,
+        const char *key, const char *value)
 {
 	struct kv_out *o = cls;
 
@@ -181,8 +198,9 @@ static enum MHD_Result kv_json(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-static void log_values(struct wx_buf *b, const struct emu_req *r,
-                       enum MHD_ValueKind kind)
+static void
+log_values(struct wx_buf *b, const struct emu_req *r,
+           enum MHD_ValueKind kind)
 {
 	struct kv_out o = { b, 0 };
 
@@ -191,7 +209,8 @@ static void log_values(struct wx_buf *b, const struct emu_req *r,
 	wx_buf_addc(b, '}');
 }
 
-static void log_request(const struct emu_req *r)
+static void
+log_request(const struct emu_req *r)
 {
 	struct wx_buf b = {0};
 	size_t n = r->body.len < LOG_BODY_MAX ? r->body.len : LOG_BODY_MAX;
@@ -226,7 +245,8 @@ static const char *const WEB_HOSTS[] = {
 };
 
 /* The known web host equal to h, or NULL. */
-static const char *web_host(const char *h)
+static const char *
+web_host(const char *h)
 {
 	for (size_t i = 0; i < sizeof WEB_HOSTS / sizeof *WEB_HOSTS; i++)
 		if (strcmp(h, WEB_HOSTS[i]) == 0)
@@ -235,7 +255,8 @@ static const char *web_host(const char *h)
 }
 
 /* After "prefix[digits]." in host, the rest; NULL if host is not so. */
-static const char *after_prefix(const char *host, const char *prefix)
+static const char *
+after_prefix(const char *host, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
@@ -249,7 +270,8 @@ static const char *after_prefix(const char *host, const char *prefix)
 
 /* Role and web-host family of a Host (protocol.md §2.1, §2.2 inverted);
  * -1 for a host wx-emu does not serve. */
-static int host_role(const char *host, char *family, size_t fsize)
+static int
+host_role(const char *host, char *family, size_t fsize)
 {
 	static const struct {
 		const char *prefix;
@@ -312,7 +334,8 @@ static const struct route {
 	{ EMU_FILE, "webwxgetmedia", emu_download },
 };
 
-static handler *route(const struct emu_req *r)
+static handler *
+route(const struct emu_req *r)
 {
 	static const char CGI[] = "/cgi-bin/mmwebwx-bin/";
 
@@ -335,8 +358,9 @@ static handler *route(const struct emu_req *r)
 }
 
 /* Fill r from the connection; -1 when the Host is not served. */
-static int req_init(struct emu_req *r, struct MHD_Connection *c,
-                    const char *url, const char *method, struct wx_buf *body)
+static int
+req_init(struct emu_req *r, struct MHD_Connection *c,
+         const char *url, const char *method, struct wx_buf *body)
 {
 	const char *h, *slash;
 	int role;
@@ -372,7 +396,8 @@ static int req_init(struct emu_req *r, struct MHD_Connection *c,
 }
 
 /* A 5xx page as a front end would give it. */
-static void fault_500(struct emu_resp *w)
+static void
+fault_500(struct emu_resp *w)
 {
 	w->status = 500;
 	emu_resp_header(w, "Content-Type", "text/html");
@@ -382,7 +407,8 @@ static void fault_500(struct emu_resp *w)
 }
 
 /* Hold the answer -H seconds (the slow fault), wakeable by shutdown. */
-static void fault_slow(void)
+static void
+fault_slow(void)
 {
 	time_t deadline = time(NULL) + emu_opt.hold;
 
@@ -390,7 +416,8 @@ static void fault_slow(void)
 		;
 }
 
-static void dispatch(struct emu_req *r, struct emu_resp *w, int served)
+static void
+dispatch(struct emu_req *r, struct emu_resp *w, int served)
 {
 	handler *fn = served < 0 ? NULL : route(r);
 	const char *fault = NULL;
@@ -422,7 +449,8 @@ static void dispatch(struct emu_req *r, struct emu_resp *w, int served)
 
 /* ---- sending ---- */
 
-static int gzip_buf(const struct wx_buf *in, struct wx_buf *out)
+static int
+gzip_buf(const struct wx_buf *in, struct wx_buf *out)
 {
 	z_stream z = {0};
 	int rc;
@@ -445,7 +473,8 @@ static int gzip_buf(const struct wx_buf *in, struct wx_buf *out)
 	return rc == Z_STREAM_END ? 0 : -1;
 }
 
-static int wants_gzip(const struct emu_req *r, const struct emu_resp *w)
+static int
+wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 {
 	const char *ae = emu_header(r, "Accept-Encoding");
 
@@ -453,7 +482,8 @@ static int wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 }
 
 /* Add the handler's "Name: value\r\n" lines to resp in order. */
-static void add_headers(struct MHD_Response *resp, const struct wx_buf *h)
+static void
+add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 {
 	const char *p = h->p, *end = h->p + h->len;
 
@@ -470,7 +500,8 @@ static void add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 	}
 }
 
-static enum MHD_Result send_resp(const struct emu_req *r, struct emu_resp *w)
+static enum MHD_Result
+send_resp(const struct emu_req *r, struct emu_resp *w)
 {
 	struct wx_buf gz = {0};
 	const struct wx_buf *body = &w->body;
@@ -508,7 +539,8 @@ struct upload {                 /* per request: its body so far */
 	int toobig;
 };
 
-static enum MHD_Result too_big(struct MHD_Connection *c)
+static enum MHD_Result
+too_big(struct MHD_Connection *c)
 {
 	struct emu_resp w = { .status = 413 };
 	struct emu_req r = { .conn = c };
@@ -521,10 +553,11 @@ static enum MHD_Result too_big(struct MHD_Connection *c)
 	return ok;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-                                  const char *url, const char *method,
-                                  const char *version, const char *data,
-                                  size_t *size, void **state)
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c,
+           const char *url, const char *method,
+           const char *version, const char *data,
+           size_t *size, void **state)
 {
 	struct upload *u = *state;
 	struct emu_req r;
@@ -564,8 +597,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	return ok;
 }
 
-static void on_done(void *cls, struct MHD_Connection *c, void **state,
-                    enum MHD_RequestTerminationCode why)
+static void
+on_done(void *cls, struct MHD_Connection *c, void **state,
+        enum MHD_RequestTerminationCode why)
 {
 	struct upload *u = *state;
 
@@ -581,8 +615,9 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
 
 /* ---- daemon ---- */
 
-void *emu_daemon_start(FILE *log, const char *cert, const char *key,
-                       int *port)
+void *
+emu_daemon_start(FILE *log, const char *cert, const char *key,
+                 int *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
@@ -611,7 +646,8 @@ void *emu_daemon_start(FILE *log, const char *cert, const char *key,
 	return d;
 }
 
-void emu_daemon_stop(void *d)
+void
+emu_daemon_stop(void *d)
 {
 	MHD_stop_daemon(d);
 }

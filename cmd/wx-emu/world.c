@@ -28,11 +28,26 @@ static const char B64URL[] =
 
 /* ---- locking ---- */
 
-void emu_lock(void) { pthread_mutex_lock(&world_mu); }
-void emu_unlock(void) { pthread_mutex_unlock(&world_mu); }
-void emu_notify(void) { pthread_cond_broadcast(&world_cv); }
+void
+emu_lock(void)
+{
+	pthread_mutex_lock(&world_mu);
+}
 
-int emu_wait(time_t deadline)
+void
+emu_unlock(void)
+{
+	pthread_mutex_unlock(&world_mu);
+}
+
+void
+emu_notify(void)
+{
+	pthread_cond_broadcast(&world_cv);
+}
+
+int
+emu_wait(time_t deadline)
 {
 	struct timespec ts = { .tv_sec = deadline, .tv_nsec = 0 };
 
@@ -44,7 +59,8 @@ int emu_wait(time_t deadline)
 }
 
 /* Shutdown: every waiting long poll answers at once, later ones at once. */
-void emu_world_stop(void)
+void
+emu_world_stop(void)
 {
 	emu_lock();
 	stopping = 1;
@@ -54,7 +70,8 @@ void emu_world_stop(void)
 
 /* ---- randomness: xorshift64*, seeded by -s, so a seed gives one world ---- */
 
-unsigned long emu_rand(void)
+unsigned long
+emu_rand(void)
 {
 	uint64_t x = world.rng;
 
@@ -65,7 +82,8 @@ unsigned long emu_rand(void)
 	return (unsigned long)(x * 0x2545F4914F6CDD1DULL);
 }
 
-void emu_randstr(char *out, size_t n, const char *set)
+void
+emu_randstr(char *out, size_t n, const char *set)
 {
 	size_t k = strlen(set);
 
@@ -74,9 +92,14 @@ void emu_randstr(char *out, size_t n, const char *set)
 	out[n] = '\0';
 }
 
-static int pick(int n) { return (int)(emu_rand() % (unsigned long)n); }
+static int
+pick(int n)
+{
+	return (int)(emu_rand() % (unsigned long)n);
+}
 
-uint64_t emu_new_msgid(void)
+uint64_t
+emu_new_msgid(void)
 {
 	/* Increasing, always 19 digits; steps vary like the real ids do. */
 	world.nextid += 1 + emu_rand() % 100000;
@@ -116,7 +139,9 @@ static const char *const SIGNATURE[] = {
 	"<span class=\"emoji emoji1f60a\"></span> smile",
 };
 
-static void hexname(char *out, int n)   /* "@" + n hex */
+/* "@" + n hex digits. */
+static void
+hexname(char *out, int n)
 {
 	out[0] = '@';
 	emu_randstr(out + 1, (size_t)n, HEX);
@@ -125,7 +150,8 @@ static void hexname(char *out, int n)   /* "@" + n hex */
 /* PYInitial / PYQuanPin stand-ins: for an ASCII name the initials in
  * upper case ("Tom &amp; Jerry" -> "TJ") or all letters in lower case;
  * "" for other scripts (the real server's pinyin is out of reach). */
-static char *pinyin(const char *name, int initials_only)
+static char *
+pinyin(const char *name, int initials_only)
 {
 	struct wx_buf b = {0};
 	int start = 1;
@@ -152,7 +178,8 @@ static char *pinyin(const char *name, int initials_only)
 }
 
 /* The i-th person's NickName: mostly plain, every few a hard case. */
-static char *person_name(int i)
+static char *
+person_name(int i)
 {
 	const char *f = FIRST[pick(20)];
 
@@ -173,7 +200,8 @@ static char *person_name(int i)
 	}
 }
 
-static void contact_strings(struct emu_contact *c, char *nick)
+static void
+contact_strings(struct emu_contact *c, char *nick)
 {
 	c->nickname = nick;
 	c->pyinitial = pinyin(nick, 1);
@@ -192,7 +220,8 @@ static void contact_strings(struct emu_contact *c, char *nick)
 		c->keyword = wx_strdup("");
 }
 
-static void gen_self(struct emu_contact *c)
+static void
+gen_self(struct emu_contact *c)
 {
 	c->kind = EMU_SELF;
 	hexname(c->username, 32);
@@ -220,7 +249,8 @@ static const struct {
 };
 #define NSPECIAL (sizeof SPECIAL / sizeof SPECIAL[0])
 
-static void gen_special(struct emu_contact *c, size_t k)
+static void
+gen_special(struct emu_contact *c, size_t k)
 {
 	c->kind = EMU_SPECIAL;
 	snprintf(c->username, sizeof c->username, "%s", SPECIAL[k].name);
@@ -232,7 +262,8 @@ static void gen_special(struct emu_contact *c, size_t k)
 	contact_strings(c, wx_strdup(SPECIAL[k].nick));
 }
 
-static void gen_person(struct emu_contact *c, int i)
+static void
+gen_person(struct emu_contact *c, int i)
 {
 	static const int flags[] = { 3, 3, 3, 3, 1, 2051, 3, 515, 3, 67 };
 	static const int attrs[] = { 135461, 233765, 98407, 37851687 };
@@ -259,7 +290,8 @@ static void gen_person(struct emu_contact *c, int i)
 	contact_strings(c, person_name(i));
 }
 
-static void gen_mp(struct emu_contact *c, int i)
+static void
+gen_mp(struct emu_contact *c, int i)
 {
 	static const char *const names[] = {
 		"腾讯新闻", "Daily &amp; Weekly", "招商银行信用卡", "Tech Review",
@@ -278,7 +310,8 @@ static void gen_mp(struct emu_contact *c, int i)
 	                         : wx_asprintf("Public Account %d", i));
 }
 
-static void gen_stranger(struct emu_contact *c, int i)
+static void
+gen_stranger(struct emu_contact *c, int i)
 {
 	c->kind = EMU_PERSON;
 	hexname(c->username, 64);
@@ -289,8 +322,9 @@ static void gen_stranger(struct emu_contact *c, int i)
 }
 
 /* Room r of members m: self, mostly contacts, a few strangers. */
-static void gen_room(struct emu_contact *c, int r, int persons_from,
-                     int npersons, int *strangers_used)
+static void
+gen_room(struct emu_contact *c, int r, int persons_from,
+         int npersons, int *strangers_used)
 {
 	c->kind = EMU_ROOM;
 	c->username[0] = c->username[1] = '@';
@@ -321,7 +355,8 @@ static void gen_room(struct emu_contact *c, int r, int persons_from,
 	                : wx_asprintf("Team &amp; Friends %d", r));
 }
 
-static void gen_contacts(void)
+static void
+gen_contacts(void)
 {
 	int n = emu_opt.contacts, g = emu_opt.groups;
 	int nmp = 3 + n / 50;
@@ -349,9 +384,11 @@ static void gen_contacts(void)
 	}
 }
 
-void emu_world_init(void)
+void
+emu_world_init(void)
 {
-	world.rng = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)emu_opt.seed * 0xBF58476D1CE4E5B9ULL);
+	world.rng = 0x9E3779B97F4A7C15ULL ^
+	            ((uint64_t)emu_opt.seed * 0xBF58476D1CE4E5B9ULL);
 	if (world.rng == 0)
 		world.rng = 1;
 	world.nextid = 1000000000000000000ULL + emu_rand() % 4000000000000000000ULL;
@@ -362,7 +399,8 @@ void emu_world_init(void)
 	world.sent = wx_calloc(EMU_SENT, sizeof *world.sent);
 }
 
-static void contact_free(struct emu_contact *c)
+static void
+contact_free(struct emu_contact *c)
 {
 	free(c->nickname);
 	free(c->remark);
@@ -377,7 +415,8 @@ static void contact_free(struct emu_contact *c)
 	free(c->topic_owner);
 }
 
-static void msg_free(struct emu_msg *m)
+static void
+msg_free(struct emu_msg *m)
 {
 	free(m->from);
 	free(m->to);
@@ -393,7 +432,8 @@ static void msg_free(struct emu_msg *m)
 	memset(m, 0, sizeof *m);
 }
 
-void emu_world_free(void)
+void
+emu_world_free(void)
 {
 	for (int i = 0; i < world.ncontacts; i++)
 		contact_free(&world.contacts[i]);
@@ -424,7 +464,8 @@ void emu_world_free(void)
 
 /* ---- lookups ---- */
 
-struct emu_contact *emu_contact_by_name(const char *username)
+struct emu_contact *
+emu_contact_by_name(const char *username)
 {
 	if (!username)
 		return NULL;
@@ -437,7 +478,8 @@ struct emu_contact *emu_contact_by_name(const char *username)
 	return NULL;
 }
 
-struct emu_contact *emu_member(const struct emu_contact *room, int i)
+struct emu_contact *
+emu_member(const struct emu_contact *room, int i)
 {
 	int k = room->members[i];
 
@@ -446,7 +488,8 @@ struct emu_contact *emu_member(const struct emu_contact *room, int i)
 
 /* ---- logins ---- */
 
-struct emu_login *emu_login_new(const char *web, const char *lang, int desktop)
+struct emu_login *
+emu_login_new(const char *web, const char *lang, int desktop)
 {
 	struct emu_login *l = &world.logins[login_next];
 
@@ -464,14 +507,16 @@ struct emu_login *emu_login_new(const char *web, const char *lang, int desktop)
 }
 
 /* An unscanned uuid expires LOGIN_LIFE seconds after jslogin. */
-static void login_age(struct emu_login *l)
+static void
+login_age(struct emu_login *l)
 {
 	if ((l->state == EMU_WAITING || l->state == EMU_SCANNED) &&
 	    time(NULL) - l->created >= LOGIN_LIFE)
 		l->state = EMU_EXPIRED;
 }
 
-struct emu_login *emu_login_find(const char *uuid)
+struct emu_login *
+emu_login_find(const char *uuid)
 {
 	if (!uuid)
 		return NULL;
@@ -483,7 +528,8 @@ struct emu_login *emu_login_find(const char *uuid)
 	return NULL;
 }
 
-struct emu_login *emu_login_latest(void)
+struct emu_login *
+emu_login_latest(void)
 {
 	if (world.nlogins == 0)
 		return NULL;
@@ -493,12 +539,14 @@ struct emu_login *emu_login_latest(void)
 	return l;
 }
 
-static int login_open(const struct emu_login *l)
+static int
+login_open(const struct emu_login *l)
 {
 	return l->state == EMU_WAITING || l->state == EMU_SCANNED;
 }
 
-int emu_login_scan(struct emu_login *l)
+int
+emu_login_scan(struct emu_login *l)
 {
 	if (l->state != EMU_WAITING)
 		return -1;
@@ -509,7 +557,8 @@ int emu_login_scan(struct emu_login *l)
 	return 0;
 }
 
-int emu_login_confirm(struct emu_login *l)
+int
+emu_login_confirm(struct emu_login *l)
 {
 	if (!login_open(l))
 		return -1;
@@ -524,7 +573,8 @@ int emu_login_confirm(struct emu_login *l)
 	return 0;
 }
 
-int emu_login_cancel(struct emu_login *l)
+int
+emu_login_cancel(struct emu_login *l)
 {
 	if (!login_open(l))
 		return -1;
@@ -533,7 +583,8 @@ int emu_login_cancel(struct emu_login *l)
 	return 0;
 }
 
-int emu_login_expire(struct emu_login *l)
+int
+emu_login_expire(struct emu_login *l)
 {
 	if (!login_open(l) && l->state != EMU_CONFIRMED)
 		return -1;
@@ -546,7 +597,8 @@ int emu_login_expire(struct emu_login *l)
 
 /* base64 of n random bytes (with padding), percent-encoded like the
  * <pass_ticket> of the XML: + / = as %2B %2F %3D. */
-static void pass_ticket(char *out, size_t size)
+static void
+pass_ticket(char *out, size_t size)
 {
 	char raw[48];
 	struct wx_buf b = {0};
@@ -564,7 +616,8 @@ static void pass_ticket(char *out, size_t size)
 	wx_buf_free(&b);
 }
 
-struct emu_session *emu_session_new(const struct emu_login *l)
+struct emu_session *
+emu_session_new(const struct emu_login *l)
 {
 	struct emu_session *s = &world.sessions[session_next];
 	char h8[9], h32[33];
@@ -593,7 +646,8 @@ struct emu_session *emu_session_new(const struct emu_login *l)
 	return s;
 }
 
-struct emu_session *emu_session_newest(void)
+struct emu_session *
+emu_session_newest(void)
 {
 	if (world.nsessions == 0)
 		return NULL;
@@ -603,8 +657,9 @@ struct emu_session *emu_session_newest(void)
 /* ---- authentication (protocol.md §12.5: lenient on encodings) ---- */
 
 /* Credential `name` from BaseRequest, else query `arg`, else cookie. */
-static char *credential(const struct emu_req *r, const char *json_key,
-                        const char *arg, const char *cookie)
+static char *
+credential(const struct emu_req *r, const char *json_key,
+           const char *arg, const char *cookie)
 {
 	if (r->json) {
 		char path[40];
@@ -620,18 +675,31 @@ static char *credential(const struct emu_req *r, const char *json_key,
 	return v && *v ? wx_strdup(v) : NULL;
 }
 
-/* a equals b, or equals b once percent-decoded (sid "U%2BUg…"). */
-static int same_token(const char *given, const char *want)
+/* given equals want, where a space in given may stand for '+': MHD
+ * decodes '+' in a query to a space, and base64 sids carry '+'. */
+static int
+plus_equal(const char *given, const char *want)
 {
-	if (strcmp(given, want) == 0)
+	for (; *given && *want; given++, want++)
+		if (*given != *want && !(*given == ' ' && *want == '+'))
+			return 0;
+	return *given == *want;
+}
+
+/* given equals want raw or once percent-decoded (sid "U%2BUg…"). */
+static int
+same_token(const char *given, const char *want)
+{
+	if (plus_equal(given, want))
 		return 1;
 	char *d = wx_urldecode(given);
-	int ok = d && strcmp(d, want) == 0;
+	int ok = d && plus_equal(d, want);
 	free(d);
 	return ok;
 }
 
-static struct emu_session *session_by_sid(const char *uin, const char *sid)
+static struct emu_session *
+session_by_sid(const char *uin, const char *sid)
 {
 	for (int i = 0; i < world.nsessions; i++) {
 		struct emu_session *s = &world.sessions[i];
@@ -643,7 +711,8 @@ static struct emu_session *session_by_sid(const char *uin, const char *sid)
 	return NULL;
 }
 
-struct emu_session *emu_auth(const struct emu_req *r, int *ret)
+struct emu_session *
+emu_auth(const struct emu_req *r, int *ret)
 {
 	struct emu_session *s = NULL;
 	int f = emu_fault_ret(r);
@@ -676,9 +745,14 @@ struct emu_session *emu_auth(const struct emu_req *r, int *ret)
 
 /* ---- events ---- */
 
-static char *dup0(const char *s) { return s ? wx_strdup(s) : NULL; }
+static char *
+dup0(const char *s)
+{
+	return s ? wx_strdup(s) : NULL;
+}
 
-static struct emu_event *event_slot(void)
+static struct emu_event *
+event_slot(void)
 {
 	struct emu_event *e = &world.events[++world.seq % EMU_EVENTS];
 
@@ -688,7 +762,8 @@ static struct emu_event *event_slot(void)
 	return e;
 }
 
-uint64_t emu_event_msg(const struct emu_msg *m, const struct emu_session *only)
+uint64_t
+emu_event_msg(const struct emu_msg *m, const struct emu_session *only)
 {
 	struct emu_event *e = event_slot();
 	struct emu_msg *c = &e->msg;
@@ -715,7 +790,8 @@ uint64_t emu_event_msg(const struct emu_msg *m, const struct emu_session *only)
 	return e->seq;
 }
 
-uint64_t emu_event_contact(enum emu_ekind kind, int contact)
+uint64_t
+emu_event_contact(enum emu_ekind kind, int contact)
 {
 	struct emu_event *e = event_slot();
 
@@ -725,8 +801,9 @@ uint64_t emu_event_contact(enum emu_ekind kind, int contact)
 	return e->seq;
 }
 
-const struct emu_event *emu_event_next(const struct emu_session *s,
-                                       uint64_t after)
+const struct emu_event *
+emu_event_next(const struct emu_session *s,
+               uint64_t after)
 {
 	uint64_t oldest = world.seq >= EMU_EVENTS ? world.seq - EMU_EVENTS + 1 : 1;
 
@@ -739,7 +816,8 @@ const struct emu_event *emu_event_next(const struct emu_session *s,
 	return NULL;
 }
 
-struct emu_msg *emu_msg_by_id(uint64_t msgid)
+struct emu_msg *
+emu_msg_by_id(uint64_t msgid)
 {
 	uint64_t oldest = world.seq >= EMU_EVENTS ? world.seq - EMU_EVENTS + 1 : 1;
 
@@ -753,7 +831,8 @@ struct emu_msg *emu_msg_by_id(uint64_t msgid)
 
 /* ---- sent log ---- */
 
-void emu_sent_add(const char *ndjson_line)
+void
+emu_sent_add(const char *ndjson_line)
 {
 	struct emu_sent *e = &world.sent[world.sentpos];
 
