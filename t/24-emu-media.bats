@@ -190,27 +190,28 @@ media_id() {
 	assert_line --index 6 'Strict-Transport-Security: max-age=31536000 ; includeSubDomains'
 }
 
-@test "webwxuploadmedia: three chunks out of order reassemble byte for byte" {
-	local f=$BATS_TEST_TMPDIR/big_file.bin size=$((524288 * 2 + 1000)) last mid
+@test "webwxuploadmedia: three chunks out of order reassemble byte for byte; 162-byte intermediate answers" {
+	local f=$BATS_TEST_TMPDIR/IMG_1002.JPG size=$((524288 * 2 + 1000)) last mid
 	mkfile "$f" "$size"
 	export CMID=1546217858497
 	run -0 upload "$f" 3 2
-	assert_output "$(printf '{\n"BaseResponse": {\n"Ret": 0,\n"ErrMsg": ""\n}\n,\n"MediaId": "",\n"StartPos": 0,\n"CDNThumbImgHeight": 0,\n"CDNThumbImgWidth": 0,\n"EncryFileName": "big%%5Ffile%%2Ebin"\n}')"
+	[ "$(printf '%s\n' "$output" | wc -c)" = 162 ]    # the captured length (§14)
+	assert_output "$(printf '{\n"BaseResponse": {\n"Ret": 0,\n"ErrMsg": ""\n}\n,\n"MediaId": "",\n"StartPos": 0,\n"CDNThumbImgHeight": 0,\n"CDNThumbImgWidth": 0,\n"EncryFileName": "IMG%%5F1002%%2EJPG"\n}')"
 	run -0 upload "$f" 3 0
 	run -0 jq -c '[.BaseResponse.Ret, .MediaId]' <<<"$output"
 	assert_output '[0,""]'
 	last=$(upload "$f" 3 1)
 	run -0 jq -c '[.BaseResponse.Ret, .StartPos, .EncryFileName]' <<<"$last"
-	assert_output "[0,$size,\"big%5Ffile%2Ebin\"]"
+	assert_output "[0,$size,\"IMG%5F1002%2EJPG\"]"
 	mid=$(jq -r .MediaId <<<"$last")
 	emu_curl -b "$JAR" -o "$BATS_TEST_TMPDIR/back" -D "$BATS_TEST_TMPDIR/head" \
-		"$FILECGI/webwxgetmedia?sender=$SELF&mediaid=$mid&encryfilename=big%255Ffile%252Ebin&fromuser=$UIN&pass_ticket=$PT&webwx_data_ticket=$DT"
+		"$FILECGI/webwxgetmedia?sender=$SELF&mediaid=$mid&encryfilename=IMG%255F1002%252EJPG&fromuser=$UIN&pass_ticket=$PT&webwx_data_ticket=$DT"
 	cmp "$f" "$BATS_TEST_TMPDIR/back"
 	run -0 tr -d '\r' <"$BATS_TEST_TMPDIR/head"
-	assert_line 'Content-Disposition: attachment; filename="big_file.bin"'
+	assert_line 'Content-Disposition: attachment; filename="IMG_1002.JPG"'
 	run -0 emu_curl "$WEB/_emu/sent"
 	run -0 jq -c "select(.MediaId == \"$mid\") | [.endpoint, .name, .size, .chunks, .md5]" <<<"$output"
-	assert_output "[\"webwxuploadmedia\",\"big_file.bin\",$size,3,\"$(md5sum "$f" | cut -d' ' -f1)\"]"
+	assert_output "[\"webwxuploadmedia\",\"IMG_1002.JPG\",$size,3,\"$(md5sum "$f" | cut -d' ' -f1)\"]"
 }
 
 @test "webwxuploadmedia: a wrong data ticket or FileMd5 answers Ret 1" {
