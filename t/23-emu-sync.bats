@@ -5,10 +5,12 @@
 # injected messages, redelivery with an old key, the byte-exact error
 # bodies (protocol.md §5.5, §5.6, §8, §12.8, §12.9).
 load helper
-load emu-login
+load emu
+load emu-session
 
 setup_file() { emu_start -n 40 -g 3 -m 5; }
 teardown_file() { emu_stop; }
+teardown() { emu_stop_own; }   # the plain-HTTP test runs its own
 
 ADDMSG_KEYS='["MsgId","FromUserName","ToUserName","MsgType","Content","Status","ImgStatus","CreateTime","VoiceLength","PlayLength","FileName","FileSize","MediaId","Url","AppMsgType","StatusNotifyCode","StatusNotifyUserName","RecommendInfo","ForwardFlag","AppInfo","HasProductId","Ticket","ImgHeight","ImgWidth","SubMsgType","NewMsgId","OriContent","EncryFileName"]'
 SYNC_KEYS='["BaseResponse","AddMsgCount","AddMsgList","ModContactCount","ModContactList","DelContactCount","DelContactList","ModChatRoomMemberCount","ModChatRoomMemberList","Profile","ContinueFlag","SyncKey","SKey","SyncCheckKey"]'
@@ -95,7 +97,7 @@ wait_polls() {
 	do_init
 	local body t
 	t=$(awk '$6 == "wxloadtime" { print $7 }' "$JAR")
-	body=$(jq -cn --argjson br "$(base_request)" --argjson k "$(jq -c .SyncKey <<<"$INIT")" '$br + {SyncKey: $k, rr: -1}')
+	body=$(jq -cn --argjson br "$(emu_base)" --argjson k "$(jq -c .SyncKey <<<"$INIT")" '$br + {SyncKey: $k, rr: -1}')
 	web_post webwxsync "sid=$(uri "$SID")&skey=$SKEY" "$body" -D "$BATS_TEST_TMPDIR/h" -o "$BATS_TEST_TMPDIR/b"
 	tr -d '\r' <"$BATS_TEST_TMPDIR/h" >"$BATS_TEST_TMPDIR/head"
 	run -0 sed -n 's/^Set-Cookie: \([^=]*\)=.*/\1/p' "$BATS_TEST_TMPDIR/head"
@@ -225,6 +227,16 @@ wait_polls() {
 	assert_output 'window.synccheck={retcode:"1102",selector:"0"}'
 }
 
+@test "synccheck over plain HTTP: the query credentials suffice (Secure cookies stay away)" {
+	OWN_EMU=1
+	BATS_FILE_TMPDIR=$BATS_TEST_TMPDIR emu_start_plain -n 10
+	emu_login
+	do_init
+	[ "$(grep -c wxsid "$JAR")" = 0 ]
+	run -0 synccheck "$(key_pipe "$(jq -c .SyncKey <<<"$INIT")")"
+	assert_output 'window.synccheck={retcode:"0",selector:"2"}'
+}
+
 @test "synccheck: 1100 on a push host of another family" {
 	logged_in_and_synced
 	[ "$WEB" = wx2.qq.com ]
@@ -289,7 +301,7 @@ wait_polls() {
 	# The sample's bytes up to SKey, then the uncaptured end: a nested
 	# object as last member closes "}" LF "}" LF.
 	web_post webwxsync "sid=$(uri "$SID")&skey=$SKEY" \
-		"$(jq -cn --argjson br "$(base_request)" '$br + {SyncKey: {Count: 0, List: []}}')" \
+		"$(jq -cn --argjson br "$(emu_base)" '$br + {SyncKey: {Count: 0, List: []}}')" \
 		-o "$BATS_TEST_TMPDIR/b"
 	cmp "$BATS_TEST_TMPDIR/b" <(head -n -2 "$SAMPLES/webwxsync-qwx_23-1.json"
 		printf '"SKey": "",\n"SyncCheckKey": {\n"Count": 0,\n"List": []\n}\n}\n')

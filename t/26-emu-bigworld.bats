@@ -2,7 +2,8 @@
 # wx-emu with a large generated world: init and the whole paged contact
 # list of 10,000 contacts, quickly.
 load helper
-load emu-login
+load emu
+load emu-session
 
 setup_file() { emu_start -n 10000; }
 teardown_file() { emu_stop; }
