@@ -309,6 +309,9 @@ void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
+/* Plain text to the server form of Content (protocol.md §8.4): & < > as
+ * entities, LF as <br/>, emoji as <span class="emoji emoji1f604"></span>. */
+void emu_server_text(struct wx_buf *b, const char *s);
 /* control.c */
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
 
