@@ -10,7 +10,6 @@
 
 #include "wx.h"
 
-#define QUIET 4
 #define SVG_SCALE 8   /* default pixels per module in the SVG's size */
 
 int
@@ -42,12 +41,11 @@ wx_qr_free(struct wx_qr *qr)
 	qr->width = 0;
 }
 
-/* 1 if the module at (x, y) of the image with quiet zone is dark. */
-static int
-dark_at(const struct wx_qr *qr, int x, int y)
+int
+wx_qr_module(const struct wx_qr *qr, int x, int y)
 {
-	x -= QUIET;
-	y -= QUIET;
+	x -= WX_QR_QUIET;
+	y -= WX_QR_QUIET;
 	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width)
 		return 0;
 	return qr->dark[y * qr->width + x];
@@ -85,11 +83,11 @@ static void
 fill_row(const struct wx_qr *qr, int scale, int y, unsigned char *row,
          size_t rowlen)
 {
-	int side = (qr->width + 2 * QUIET) * scale, px;
+	int side = (qr->width + 2 * WX_QR_QUIET) * scale, px;
 
 	memset(row, 0xff, rowlen);
 	for (px = 0; px < side; px++)
-		if (dark_at(qr, px / scale, y / scale))
+		if (wx_qr_module(qr, px / scale, y / scale))
 			row[px / 8] &= (unsigned char)~(0x80u >> (px % 8));
 }
 
@@ -104,7 +102,7 @@ wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b)
 
 	if (!qr->dark || scale < 1 || scale > 64)
 		return -1;
-	side = (qr->width + 2 * QUIET) * scale;
+	side = (qr->width + 2 * WX_QR_QUIET) * scale;
 	rowlen = ((size_t)side + 7) / 8;
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
 	                              png_quiet);
@@ -136,7 +134,7 @@ wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b)
 void
 wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b)
 {
-	int side = qr->width + 2 * QUIET, x, y, run;
+	int side = qr->width + 2 * WX_QR_QUIET, x, y, run;
 
 	wx_buf_addf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -152,8 +150,8 @@ wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b)
 			     qr->dark[y * qr->width + x + run]; run++)
 				;
 			if (run)
-				wx_buf_addf(b, "M%d %dh%dv1h-%dz", x + QUIET,
-				            y + QUIET, run, run);
+				wx_buf_addf(b, "M%d %dh%dv1h-%dz", x + WX_QR_QUIET,
+				            y + WX_QR_QUIET, run, run);
 		}
 	wx_buf_adds(b, "\"/>\n</svg>\n");
 }

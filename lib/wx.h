@@ -273,9 +273,27 @@ struct wx_qr {
 /* Encode text (8-bit, level L..H auto).  -1 on failure. */
 int wx_qr_encode(const char *text, struct wx_qr *qr);
 void wx_qr_free(struct wx_qr *qr);
+/* Quiet zone in modules around every rendering (PNG, SVG, terminal). */
+#define WX_QR_QUIET 4
+/* 1 if the module at (x, y) is dark, counting from the outer corner of
+ * the quiet zone; anything outside the symbol is light. */
+int wx_qr_module(const struct wx_qr *qr, int x, int y);
 /* PNG with a 4-module quiet zone, scale px per module, into b. */
 int wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b);
 /* SVG document into b. */
 void wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b);
+
+/* ---- input.c: a command's input value, from stdin or the session ---- */
+
+/* For a command without operand (design.md §3): the value of key read
+ * from stdin when stdin is neither a terminal nor empty (key=value lines,
+ * as `wx-uuid | wx-wait` sends them), else from DIR/session.  stdin is
+ * read to its end first, and only then is the session loaded into *st:
+ * in `wx-uuid -D | wx-wait | wx-init` the earlier commands have committed
+ * by the time their output ends.  Dies (100) when stdin is not key=value
+ * or lacks key, or the session is bad or lacks it ("run HINT first").
+ * malloc'd. */
+char *wx_input(const char *dir, const char *key, const char *hint,
+               struct wx_state **st);
 
 #endif
