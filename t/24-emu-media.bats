@@ -126,13 +126,13 @@ media_id() {
 @test "a send is logged in /_emu/sent and echoed by webwxsync from self" {
 	local id msgid sk
 	id=$(local_id)
-	msgid=$(send webwxsendmsg "\"Type\":1,\"Content\":\"a<b & \\\"c\\\"\\nd\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" | jq -r .MsgID)
+	msgid=$(send webwxsendmsg "\"Type\":1,\"Content\":\"a<b & \\\"c\\\"\\nd 😀\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" | jq -r .MsgID)
 	run -0 emu_curl "$WEB/_emu/sent"
 	run -0 jq -c "select(.ClientMsgId == \"$id\") | [.endpoint, .MsgID, .LocalID, .From, .To, .Type, .Content]" <<<"$output"
-	assert_output "[\"webwxsendmsg\",\"$msgid\",\"$id\",\"$SELF\",\"filehelper\",1,\"a<b & \\\"c\\\"\\nd\"]"
+	assert_output "[\"webwxsendmsg\",\"$msgid\",\"$id\",\"$SELF\",\"filehelper\",1,\"a<b & \\\"c\\\"\\nd 😀\"]"
 	sk=$(post webwxsync "{\"BaseRequest\":$(base_request),\"SyncKey\":{\"Count\":1,\"List\":[{\"Key\":1,\"Val\":1}]},\"rr\":-1}")
 	run -0 jq -c ".AddMsgList[] | select(.MsgId == \"$msgid\") | [.FromUserName, .ToUserName, .MsgType, .Content, .Status]" <<<"$sk"
-	assert_output "[\"$SELF\",\"filehelper\",1,\"a&lt;b &amp; \\\"c\\\"<br/>d\",3]"
+	assert_output "[\"$SELF\",\"filehelper\",1,\"a&lt;b &amp; \\\"c\\\"<br/>d <span class=\\\"emoji emoji1f600\\\"></span>\",3]"
 }
 
 @test "a resend with the same ClientMsgId gets the same MsgID and is logged once" {
