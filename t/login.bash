@@ -29,9 +29,15 @@ new_uuid() {
 	UUID=${out#uuid=}
 }
 
+# $1 percent-encoded for a query string (a uuid may hold + / =).
+uri() {
+	jq -rn --arg s "$1" '$s | @uri'
+}
+
 # Scan and confirm UUID on the emulator's phone.
 phone_confirm() {
-	emu_ctl scan "uuid=$1" >/dev/null && emu_ctl confirm "uuid=$1" >/dev/null
+	emu_ctl scan "uuid=$(uri "$1")" >/dev/null &&
+		emu_ctl confirm "uuid=$(uri "$1")" >/dev/null
 }
 
 # Arm fault kind $2 for the next $3 (default 1) requests to endpoint $1;
