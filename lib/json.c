@@ -454,6 +454,22 @@ simple_escape(char c)
 	}
 }
 
+/* Length of the ASCII run at s that both decoding and writing copy as
+ * is: no backslash, and for writing no quote or control character. */
+static size_t
+plain_run(const char *s, size_t n, int writing)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || c == '\\' ||
+		    (writing && (c < 0x20 || c == '"')))
+			break;
+	}
+	return i;
+}
+
 /* Decode a string token's raw bytes.  Raw bytes that are not UTF-8 turn
  * into U+FFFD too, so the result is always valid UTF-8 without NUL. */
 static void
@@ -464,14 +480,16 @@ decode_into(struct wx_buf *b, const char *s, size_t n)
 	int len;
 
 	while (i < n) {
-		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'u') {
+		size_t run = plain_run(s + i, n - i, 0);
+		if (run > 0) {
+			wx_buf_add(b, s + i, run);
+			i += run;
+		} else if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'u') {
 			i += unicode_escape(s, i, n, &cp);
 			wx_utf8_put(b, cp);
 		} else if (s[i] == '\\' && i + 1 < n) {
 			wx_buf_addc(b, simple_escape(s[i + 1]));
 			i += 2;
-		} else if ((unsigned char)s[i] < 0x80) {
-			wx_buf_addc(b, s[i++]);
 		} else if ((len = wx_utf8_get(s + i, n - i, &cp)) > 0) {
 			wx_buf_add(b, s + i, (size_t)len);
 			i += (size_t)len;
@@ -657,11 +675,12 @@ wx_json_put_str(struct wx_buf *b, const char *s, size_t n)
 	wx_buf_addc(b, '"');
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == '"' || c == '\\') {
+		size_t run = plain_run(s + i, n - i, 1);
+		if (run > 0) {
+			wx_buf_add(b, s + i, run);
+			i += run;
+		} else if (c < 0x20 || c == '"' || c == '\\') {
 			put_escaped(b, c);
-			i++;
-		} else if (c < 0x80) {
-			wx_buf_addc(b, (char)c);
 			i++;
 		} else if ((len = wx_utf8_get(s + i, n - i, &cp)) > 0) {
 			wx_buf_add(b, s + i, (size_t)len);

@@ -275,6 +275,17 @@ tag(struct wx_buf *b, const char *s, size_t n)
 	return emoji_span(b, s, n);
 }
 
+/* Bytes before the next '&' or '<', the only places markup can start. */
+static size_t
+plain_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] != '&' && s[i] != '<')
+		i++;
+	return i;
+}
+
 char *
 wx_text_decode(const char *s, size_t n)
 {
@@ -283,13 +294,11 @@ wx_text_decode(const char *s, size_t n)
 
 	wx_buf_add(&b, "", 0);
 	while (i < n) {
-		used = 0;
-		if (s[i] == '&')
-			used = entity(&b, s + i, n - i);
-		else if (s[i] == '<')
-			used = tag(&b, s + i, n - i);
-		if (used == 0) {
-			wx_buf_addc(&b, s[i]);
+		if ((used = plain_len(s + i, n - i)) > 0) {
+			wx_buf_add(&b, s + i, used);
+		} else if ((used = s[i] == '&' ? entity(&b, s + i, n - i) :
+				   tag(&b, s + i, n - i)) == 0) {
+			wx_buf_addc(&b, s[i]);  /* not markup after all */
 			used = 1;
 		}
 		i += used;

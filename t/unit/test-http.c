@@ -153,8 +153,9 @@ read_request(int c, struct wx_buf *b)
 	}
 }
 
-/* The answer to one request, chosen by its path: /301, /502, /big (past
- * the 16 MiB cap), else the request itself as the body. */
+/* The answer to one request, chosen by its path: /301, /502, /slow (2 s
+ * late), /gz (gzip encoded), /big (past the 16 MiB cap), else the request
+ * itself. */
 static void
 answer(int c, const struct wx_buf *req)
 {
@@ -169,6 +170,17 @@ answer(int c, const struct wx_buf *req)
 	} else if (strncmp(req->p, "GET /502", 8) == 0) {
 		wx_buf_adds(&out, "HTTP/1.1 502 Bad Gateway\r\n"
 		            "Content-Length: 3\r\n\r\nbad");
+	} else if (strncmp(req->p, "GET /slow", 9) == 0) {
+		sleep(2);
+		wx_buf_adds(&out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	} else if (strncmp(req->p, "GET /gz", 7) == 0) {
+		/* "hello, gzip" as made by gzip -n -9. */
+		static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00"
+		        "\x02\x03\xcb\x48\xcd\xc9\xc9\xd7\x51\x48\xaf\xca\x2c"
+		        "\x00\x00\x4a\x9b\xb1\x5c\x0b\x00\x00\x00";
+		wx_buf_addf(&out, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+		            "Content-Length: %zu\r\n\r\n", sizeof gz - 1);
+		wx_buf_add(&out, gz, sizeof gz - 1);
 	} else if (strncmp(req->p, "GET /big", 8) == 0) {
 		wx_buf_addf(&out, "HTTP/1.1 200 OK\r\n"
 		            "Content-Length: %zu\r\n\r\n", big);
@@ -312,6 +324,8 @@ test_requests(struct wx_http *h)
 	   "multipart: file part with name and type");
 	ok(memmem(r.body.p, r.body.len, "hi\0there\r\n", 10) != NULL,
 	   "multipart: binary data intact");
+	is_int(wx_http_get(h, "http://wx.qq.com/gz", &r), 0, "gzip: ok");
+	is_str(r.body.p, "hello, gzip", "gzip: body decoded");
 	is_int(wx_http_get(h, "http://wx.qq.com/echo", &r), 0,
 	       "get after post: ok");
 	ok(has(&r, "GET /echo "), "get after post: method is GET again");
@@ -337,6 +351,12 @@ test_failures(struct wx_http *h)
 	       "over 16 MiB: exit 111");
 	is_str(msg.p, "test-http: GET http://wx.qq.com/big: answer too large\n",
 	       "over 16 MiB: message");
+	wx_http_timeout(h, 1);
+	is_int(get_capturing(h, "http://wx.qq.com/slow", &r, &msg), WX_EXIT_TEMP,
+	       "timeout: exit 111");
+	ok(strstr(msg.p, "test-http: GET http://wx.qq.com/slow: ") == msg.p &&
+	   strstr(msg.p, "timed out"), "timeout: message");
+	wx_http_timeout(h, 0);
 	is_int(wx_http_get(h, "http://wx.qq.com/echo", &r), 0,
 	       "after a failure: the handle still works");
 	wx_buf_free(&msg);
