@@ -12,7 +12,7 @@
 #include "wx.h"
 
 #define DEFAULT_WEB "wx.qq.com"
-/* Above the server's hold (~25 s) and below nothing: RC waits 35 s. */
+/* Each poll may take this long: above the server's ~25 s hold, as RC. */
 #define POLL_TIMEOUT 35
 
 static const char B64[] =
