@@ -145,7 +145,8 @@ const char *wx_json_raw(const struct wx_json *j, int tok, size_t *len);
  * source text (so a 20-digit id stays exact).  malloc'd; NULL if tok < 0
  * or tok is an object/array. */
 char *wx_json_str(const struct wx_json *j, int tok);
-/* Key lookup straight to a decoded string, "" -> NULL when absent. */
+/* Path lookup straight to a decoded string; NULL when the path is absent
+ * or names an object/array, "" for an empty string value. */
 char *wx_json_getstr(const struct wx_json *j, int tok, const char *path);
 /* Integer value of a number or a numeric string.  -1 if absent, not an
  * integer, or out of range; 0 with *out set otherwise. */
