@@ -7,27 +7,31 @@ load login
 
 # Serve one HTTP answer over TLS: status line $1 ("200 OK"), body in
 # file $2; sets FAKE_PID, and WX_CONNECT_TO/CURL_CA_BUNDLE to reach it.
+# s_server sends its stdin to its one client (-naccept 1); stdin is kept
+# open until teardown, since its end would close the connection.
 fake_server() {
 	local body out=$BATS_TEST_TMPDIR/s_server.out i=0 port=
+	local d=$BATS_FILE_TMPDIR/ca
 	body=$(cat "$2")
 	emu_make_ca
-	local d=$BATS_FILE_TMPDIR/ca
-	# s_server sends what it reads on stdin to its one client (-naccept 1).
-	printf 'HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-		"$1" "$(printf %s "$body" | wc -c)" "$body" |
-		openssl s_server -accept 127.0.0.1:0 -naccept 1 \
-			-cert "$d/cert.pem" -key "$d/key.pem" >"$out" 2>&1 3>&- &
+	{
+		printf 'HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+			"$1" "$(printf %s "$body" | wc -c)" "$body"
+		wait_for_file "$BATS_TEST_TMPDIR/served" 60 || true
+	} | openssl s_server -accept 127.0.0.1:0 -naccept 1 \
+		-cert "$d/cert.pem" -key "$d/key.pem" >"$out" 2>&1 3>&- &
 	FAKE_PID=$!
 	while [ -z "$port" ]; do
 		i=$((i + 1))
 		[ "$i" -le 200 ] || fail "s_server did not start: $(cat "$out")"
-		port=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$out")
+		port=$(sed -n 's/^ACCEPT 127\.0\.0\.1://p' "$out" 2>/dev/null) || true
 		[ -n "$port" ] || sleep 0.05
 	done
 	export WX_CONNECT_TO="::127.0.0.1:$port" CURL_CA_BUNDLE="$d/ca.pem"
 }
 
 teardown() {
+	echo served >"$BATS_TEST_TMPDIR/served"
 	[ -z "${FAKE_PID:-}" ] || kill "$FAKE_PID" 2>/dev/null || true
 }
 
@@ -59,7 +63,7 @@ confirmed_session() {
 	fake_server "200 OK" "$SAMPLES/webwxnewloginpage-puppetwechat-2.html"
 	run -1 --separate-stderr wx-init </dev/null
 	assert_output ''
-	[ "$stderr" = "wx-init: login refused (HTML page): 当前登录环境异常。为了你的帐号安全，暂时不能登录web微信。你可以通过Windows微信、Mac微信或者手机客户端微信登录。" ]
+	assert_equal "$stderr" "wx-init: login refused (HTML page): 当前登录环境异常。为了你的帐号安全，暂时不能登录web微信。你可以通过Windows微信、Mac微信或者手机客户端微信登录。"
 	[ "$(session_sum)" = "$before" ]
 }
 
