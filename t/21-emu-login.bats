@@ -3,7 +3,7 @@
 load helper
 load emu
 
-setup_file() { emu_start -H 1; }
+setup_file() { emu_start -H 1 -w wx.qq.com; }
 teardown_file() { emu_stop; }
 teardown() { emu_stop_own; }
 
@@ -63,9 +63,10 @@ mask_login() {
 	emu_ctl scan "uuid=$u" >/dev/null
 	run emu_poll "$u"
 	assert_output 'window.code=201;'
-	# After the 201 the poll waits for the confirmation: 408 until then.
+	# After the 201 the poll waits for the confirmation, then says 201
+	# again (never a hot loop, never a step back to 408).
 	run emu_poll "$u"
-	assert_output 'window.code=408;'
+	assert_output 'window.code=201;'
 }
 
 @test "login poll: 200 with LF and redirect_uri, 183 bytes like the capture" {
@@ -83,18 +84,18 @@ mask_login() {
 	assert_line --index 1 --regexp "^window\.redirect_uri=\"https://wx\.qq\.com/cgi-bin/mmwebwx-bin/webwxnewloginpage\?ticket=A[A-Za-z0-9_]{23}@qrticket_0&uuid=$u&lang=zh_CN&scan=[0-9]{10}\";$"
 }
 
-@test "login poll: redirect_uri follows the jslogin's redirect_uri host and lang" {
+@test "login poll: redirect_uri names the -w host, whatever jslogin asked, and its lang" {
 	local u
 	u=$(emu_curl "https://login.web.wechat.com/jslogin?appid=wx782c26e4c19acffb&redirect_uri=https%3A%2F%2Fweb.wechat.com%2Fcgi-bin%2Fmmwebwx-bin%2Fwebwxnewloginpage&fun=new&lang=en_US" |
 		sed -n 's/.*uuid = "\(.*\)";$/\1/p')
 	emu_ctl confirm "uuid=$u" >/dev/null
 	run emu_poll "$u" web.wechat.com
-	assert_line --index 1 --regexp '^window\.redirect_uri="https://web\.wechat\.com/.*&lang=en_US&scan='
-	# Without redirect_uri (ItChat): the -w host, wx2.qq.com by default.
+	assert_line --index 1 --regexp '^window\.redirect_uri="https://wx\.qq\.com/.*&lang=en_US&scan='
+	# Without redirect_uri (ItChat) the same.
 	u=$(emu_curl 'https://login.weixin.qq.com/jslogin?appid=wx782c26e4c19acffb&fun=new' | sed -n 's/.*uuid = "\(.*\)";$/\1/p')
 	emu_ctl confirm "uuid=$u" >/dev/null
 	run emu_poll "$u"
-	assert_line --index 1 --regexp '^window\.redirect_uri="https://wx2\.qq\.com/'
+	assert_line --index 1 --regexp '^window\.redirect_uri="https://wx\.qq\.com/.*&lang=zh_CN&scan='
 }
 
 @test "login poll: 400 for an expired or unknown uuid, 202 when cancelled" {
@@ -174,14 +175,14 @@ mask_login() {
 	assert_line --index 0 'HTTP/1.1 301 Moved Permanently'
 	refute_line --regexp '^Location:'
 	run sed -n 's/^Set-Cookie: \([a-z_]*\)=[^;]*; Domain=\([^;]*\);.*/\1 \2/p' "$BATS_TEST_TMPDIR/h"
-	assert_output "wxuin wx2.qq.com
-wxsid wx2.qq.com
-wxloadtime wx2.qq.com
-mm_lang wx2.qq.com
+	assert_output "wxuin wx.qq.com
+wxsid wx.qq.com
+wxloadtime wx.qq.com
+mm_lang wx.qq.com
 wxuin .qq.com
 webwx_data_ticket .qq.com
-webwxuvid wx2.qq.com
-webwx_auth_ticket wx2.qq.com"
+webwxuvid wx.qq.com
+webwx_auth_ticket wx.qq.com"
 	run cat "$BATS_TEST_TMPDIR/b"
 	assert_output --regexp '^<error><ret>0</ret>.*<isgrayscale>1</isgrayscale></error>$'
 	# With version=v2 the desktop exchange is a plain 200.
@@ -219,7 +220,7 @@ webwx_auth_ticket wx2.qq.com"
 
 @test "webwxpushloginurl: a known uin gets a uuid the phone is asked about" {
 	emu_login
-	run emu_curl "https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxpushloginurl?uin=$UIN"
+	run emu_curl "https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxpushloginurl?uin=$UIN"
 	assert_output --regexp '^\{"ret":"0","msg":"all ok","uuid":"[A-Za-z0-9_-]{10}=="\}$'
 	local u
 	u=$(printf '%s' "$output" | jq -r .uuid)
@@ -237,13 +238,17 @@ webwx_auth_ticket wx2.qq.com"
 	assert_output '{"ret":"1","msg":"args error"}'
 }
 
-@test "qrcode: a PNG that decodes to the /l/ URL; 404 for an unknown uuid" {
+@test "qrcode: a JPEG that decodes to the /l/ URL; 404 for an unknown uuid" {
 	local u
 	u=$(emu_jslogin)
-	emu_curl -D "$BATS_TEST_TMPDIR/h" -o "$BATS_TEST_TMPDIR/qr.png" "https://login.weixin.qq.com/qrcode/$u"
-	run grep -c $'^Content-Type: image/png\r$' "$BATS_TEST_TMPDIR/h"
-	assert_output 1
-	run -0 --separate-stderr zbarimg -q --raw "$BATS_TEST_TMPDIR/qr.png"
+	heads -o "$BATS_TEST_TMPDIR/qr.jpg" "https://login.weixin.qq.com/qrcode/$u" >"$BATS_TEST_TMPDIR/h"
+	# The captured head: Content-Type image/jpeg, then Content-Length only.
+	sed 's/^Content-Length: .*/Content-Length: N/' "$BATS_TEST_TMPDIR/h" >"$BATS_TEST_TMPDIR/mine"
+	sed 's/^Content-Length: .*/Content-Length: N/' "$SAMPLES/qrcode-weixinHttp-1.headers" >"$BATS_TEST_TMPDIR/real"
+	diff "$BATS_TEST_TMPDIR/real" "$BATS_TEST_TMPDIR/mine"
+	run -0 od -An -tx1 -N3 "$BATS_TEST_TMPDIR/qr.jpg"
+	assert_output ' ff d8 ff'
+	run -0 --separate-stderr zbarimg -q --raw "$BATS_TEST_TMPDIR/qr.jpg"
 	assert_output "https://login.weixin.qq.com/l/$u"
 	run emu_curl -o /dev/null -w '%{http_code}' https://login.weixin.qq.com/qrcode/NoSuchUuid==
 	assert_output 404

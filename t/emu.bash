@@ -1,8 +1,9 @@
 # t/emu.bash — login helpers for the wx-emu tests (load after helper).
 #
 #   emu_jslogin [web]       prints the uuid of a new jslogin on login.<web>
-#   emu_login [web]         full QR login with curl; sets UUID, UIN, SID,
-#                           SKEY, PASS_TICKET, WEB and the cookie jar JAR
+#   emu_login [web]         full QR login with curl through login.<web>;
+#                           sets UUID, UIN, SID, SKEY, PASS_TICKET, WEB (the
+#                           host of redirect_uri) and the cookie jar JAR
 
 # URL on the emulator for host $1 and path $2, in its scheme.
 emu_url() {
@@ -35,6 +36,8 @@ emu_login() {
 	r=$(emu_poll "$UUID" "$WEB")
 	REDIRECT=$(printf '%s\n' "$r" | sed -n 's/^window\.redirect_uri="\(.*\)";$/\1/p')
 	[ -n "$REDIRECT" ] || return 1
+	WEB=${REDIRECT#https://}
+	WEB=${WEB%%/*}
 	xml=$(emu_curl -c "$JAR" "${REDIRECT/https:/$EMU_SCHEME:}&fun=new&version=v2")
 	SKEY=$(printf '%s' "$xml" | xml_get skey)
 	SID=$(printf '%s' "$xml" | xml_get wxsid)

@@ -223,6 +223,20 @@ free_fields(struct emu_msg *m)
 	free(m->encryname);
 }
 
+/* Content that already starts "<member>:<br/>" is in server form. */
+static int
+has_sender_prefix(const char *content)
+{
+	const char *end = strstr(content, ":<br/>");
+	char name[72];
+
+	if (!end || content[0] != '@' || (size_t)(end - content) >= sizeof name)
+		return 0;
+	memcpy(name, content, (size_t)(end - content));
+	name[end - content] = '\0';
+	return who(name) != NULL;
+}
+
 /* One message from the JSON body; its MsgId, or 0 with *err set. */
 static uint64_t
 inject_one(const struct wx_json *j, const char **err)
@@ -244,8 +258,10 @@ inject_one(const struct wx_json *j, const char **err)
 		optional_fields(j, &m);
 		m.from = (char *)f->username;
 		m.to = (char *)t->username;
-		set_content(&m, content ? content : "", jint(j, "Raw", 0),
-		            f->kind != EMU_ROOM ? NULL
+		const char *text = content ? content : "";
+		int raw = jint(j, "Raw", 0) ||
+		          (f->kind == EMU_ROOM && !sender && has_sender_prefix(text));
+		set_content(&m, text, raw, raw || f->kind != EMU_ROOM ? NULL
 		            : sender ? who(sender)->username : random_sender(f));
 		m.msgid = emu_new_msgid();
 		id = m.msgid;

@@ -31,24 +31,6 @@ lang_of(const struct emu_req *r)
 	return lang && *lang && strlen(lang) < 16 ? lang : "zh_CN";
 }
 
-/* The web host an https:// URL names, when it is a known one. */
-static int
-url_web_host(const char *url, char *out, size_t size)
-{
-	static const char https[] = "https://";
-	size_t n;
-
-	if (!url || strncmp(url, https, sizeof https - 1) != 0)
-		return -1;
-	url += sizeof https - 1;
-	n = strcspn(url, "/?:#");
-	if (n == 0 || n >= size)
-		return -1;
-	memcpy(out, url, n);
-	out[n] = '\0';
-	return wx_web_host_known(out) ? 0 : -1;
-}
-
 /* Parent domain for the cookies shared by every host of the family:
  * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
 static const char *
@@ -78,14 +60,13 @@ void
 emu_jslogin(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uri = emu_arg(r, "redirect_uri"), *mod = emu_arg(r, "mod");
-	char web[64];
 	int desktop = (uri && strstr(uri, "mod=desktop")) ||
 	              (mod && strcmp(mod, "desktop") == 0);
 	struct emu_login *l;
 
-	if (url_web_host(uri, web, sizeof web) < 0)
-		snprintf(web, sizeof web, "%s", emu_opt.web);
-	l = emu_login_new(web, lang_of(r), desktop);
+	/* The account lives on -w's host whatever the page asked for, as
+	 * the real server sends wx2 accounts to wx2 (protocol.md §4.1). */
+	l = emu_login_new(emu_opt.web, lang_of(r), desktop);
 	emu_resp_js(w);
 	emu_resp_header(w, "Content-Type", "text/html; charset=gbk");
 	emu_resp_header(w, "Cache-Control", "no-cache, must-revalidate");
@@ -93,7 +74,92 @@ emu_jslogin(struct emu_req *r, struct emu_resp *w)
 	            "window.QRLogin.uuid = \"%s\";", l->uuid);
 }
 
-/* The QR of https://login.weixin.qq.com/l/<uuid>, as PNG (see wx-emu(1)). */
+/* ---- the QR image, a JPEG like the real one ---- */
+
+/* Bit writer for JPEG entropy-coded data: MSB first, 0xFF stuffed. */
+struct bitw {
+	struct wx_buf *b;
+	unsigned acc;
+	int n;
+};
+
+static void
+put_bits(struct bitw *o, unsigned v, int n)
+{
+	while (n-- > 0) {
+		o->acc = (o->acc << 1) | ((v >> n) & 1);
+		if (++o->n == 8) {
+			wx_buf_addc(o->b, (char)o->acc);
+			if ((o->acc & 0xFF) == 0xFF)
+				wx_buf_addc(o->b, 0);
+			o->acc = 0;
+			o->n = 0;
+		}
+	}
+}
+
+static void
+put_segment(struct wx_buf *b, int marker, const unsigned char *p, size_t n)
+{
+	unsigned char head[4] = { 0xFF, (unsigned char)marker,
+	                          (unsigned char)((n + 2) >> 8),
+	                          (unsigned char)(n + 2) };
+
+	wx_buf_add(b, head, 4);
+	wx_buf_add(b, p, n);
+}
+
+/* Baseline greyscale JPEG of qr, one 8x8 block per module (4 modules of
+ * quiet zone).  Every block is flat black or white, so its DC value alone
+ * is the picture and the Huffman tables need only the DC differences that
+ * occur (0, 127 for the first white block, ±255) and an EOB. */
+static void
+qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
+{
+	static const unsigned char dht_dc[] = {
+		0x00, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 7,
+	};      /* codes 0 -> cat 0, 10 -> cat 8, 110 -> cat 7 (never all 1s) */
+	static const unsigned char dht_ac[] = {
+		0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+	};                      /* code 0 -> EOB */
+	static const unsigned char sos[] = { 1, 1, 0x00, 0, 63, 0 };
+	int side = qr->width + 8, px = side * 8, pred = 0;
+	unsigned char dqt[65] = { 0x00, 8 }, sof[] = {
+		8, (unsigned char)(px >> 8), (unsigned char)px,
+		(unsigned char)(px >> 8), (unsigned char)px, 1, 1, 0x11, 0,
+	};
+	struct bitw o = { b, 0, 0 };
+
+	for (int i = 2; i < 65; i++)
+		dqt[i] = 1;
+	wx_buf_add(b, "\xFF\xD8", 2);
+	put_segment(b, 0xDB, dqt, sizeof dqt);
+	put_segment(b, 0xC0, sof, sizeof sof);
+	put_segment(b, 0xC4, dht_dc, sizeof dht_dc);
+	put_segment(b, 0xC4, dht_ac, sizeof dht_ac);
+	put_segment(b, 0xDA, sos, sizeof sos);
+	for (int y = 0; y < side; y++) {
+		for (int x = 0; x < side; x++) {
+			int mx = x - 4, my = y - 4;
+			int dark = mx >= 0 && my >= 0 && mx < qr->width &&
+			           my < qr->width && qr->dark[my * qr->width + mx];
+			int dc = dark ? -128 : 127, d = dc - pred;  /* pixel 0 / 255 */
+			pred = dc;
+			if (d == 0)
+				put_bits(&o, 0x0, 1);
+			else if (d == 127)
+				put_bits(&o, 0x6, 3), put_bits(&o, 127, 7);
+			else
+				put_bits(&o, 0x2, 2), put_bits(&o, d > 0 ? 255 : 0, 8);
+			put_bits(&o, 0x0, 1);           /* EOB */
+		}
+	}
+	while (o.n)
+		put_bits(&o, 1, 1);
+	wx_buf_add(b, "\xFF\xD9", 2);
+}
+
+/* The QR of https://login.weixin.qq.com/l/<uuid>, as image/jpeg (§4.2). */
 void
 emu_qrcode(struct emu_req *r, struct emu_resp *w)
 {
@@ -111,15 +177,11 @@ emu_qrcode(struct emu_req *r, struct emu_resp *w)
 	if (wx_qr_encode(text, &qr) < 0) {
 		w->status = 500;
 	} else {
-		if (wx_qr_png(&qr, 8, &w->body) < 0)
-			w->status = 500;
+		emu_resp_header(w, "Content-Type", "image/jpeg");
+		qr_jpeg(&qr, &w->body);
 		wx_qr_free(&qr);
 	}
 	free(text);
-	if (w->status == 500)
-		wx_buf_reset(&w->body);
-	else
-		emu_resp_header(w, "Content-Type", "image/png");
 }
 
 /* ---- login poll ---- */
@@ -177,14 +239,18 @@ emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 		l->polls++;
 		autoconfirm(l);
 	}
-	/* Re-find after every wait: the ring may have reused the slot. */
+	/* Re-find after every wait: the ring may have reused the slot.  A
+	 * scan already told is held too, then told again (as ItChat's
+	 * once-only "press confirm" message expects), never a hot loop. */
 	while ((l = emu_login_find(uuid)) &&
 	       (l->state == EMU_WAITING ||
 	        (l->state == EMU_SCANNED && l->told))) {
-		if (emu_wait(deadline) < 0) {
-			wx_buf_adds(&w->body, "window.code=408;");
-			return;
-		}
+		if (emu_wait(deadline) < 0)
+			break;
+	}
+	if (l && l->state == EMU_WAITING) {
+		wx_buf_adds(&w->body, "window.code=408;");
+		return;
 	}
 	if (!l)
 		wx_buf_adds(&w->body, "window.code=400;");

@@ -120,6 +120,7 @@ static struct fault faults[NFAULTS];
 static const char *const FAULT_KINDS[] = {
 	"http500", "reset", "truncate", "malformed", "slow",
 	"ret1100", "ret1101", "ret1102", "ret1203", "ret1205",
+	"ret-1",                /* synccheck retcode "-1" (§12.8), Ret -1 */
 };
 
 int

@@ -331,6 +331,7 @@ gen_room(struct emu_contact *c, int r, int persons_from,
 	emu_randstr(c->username + 2, 64, HEX);
 	hexname(c->encry, 32);
 	c->contactflag = 3;
+	c->headseq = 100000000u + (uint32_t)(emu_rand() % 4000000000u);
 	c->statues = r % 4 != 3;
 	c->saved = r % 3 != 2;  /* every third room only reaches clients via
 	                           init's ChatSet and its messages */
