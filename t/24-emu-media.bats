@@ -15,6 +15,14 @@ setup_file() {
 
 teardown_file() { emu_stop; }
 
+# A test that restarts the emulator stops its own one: teardown_file runs
+# in another process and only knows the one setup_file started.
+teardown() {
+	if [ -n "${OWN_EMU:-}" ]; then
+		emu_stop
+	fi
+}
+
 # The value of <tag> in the XML on stdin.
 xml_tag() {
 	sed -n "s|.*<$1>\([^<]*\)</$1>.*|\1|p"
@@ -433,6 +441,7 @@ inject() {
 	emu_stop || true         # started by setup_file: not our child
 	export WX_EMU_REVOKE_WINDOW=0
 	emu_start -n 5
+	OWN_EMU=1
 	unset WX_EMU_REVOKE_WINDOW
 	browser_login
 	id=$(local_id)
