@@ -68,7 +68,7 @@ teardown_file() { emu_stop; }
 	new_uuid
 	phone_confirm "$UUID"
 	run -0 --separate-stderr wx-wait -t 10 </dev/null
-	assert_output -e "^redirect_uri=https://wx\\.qq\\.com/cgi-bin/mmwebwx-bin/webwxnewloginpage\\?ticket=[A-Za-z0-9_]{24}@qrticket_0&uuid=.*&lang=zh_CN&scan=[0-9]+$"
+	assert_output -e "^redirect_uri=https://wx2\\.qq\\.com/cgi-bin/mmwebwx-bin/webwxnewloginpage\\?ticket=[A-Za-z0-9_]{24}@qrticket_0&uuid=.*&lang=zh_CN&scan=[0-9]+$"
 	[ "$(session_get redirect_uri)" = "${output#redirect_uri=}" ]
 	[ "$(session_mode)" = 600 ]
 }

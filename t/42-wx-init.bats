@@ -30,7 +30,7 @@ confirmed() {
 	[ -z "$stderr" ]
 	assert_line --index 0 -e '^username=@[0-9a-f]{32,64}$'
 	assert_line --index 1 -e '^nickname=.'
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	assert_line --index 3 'mode=web'
 	assert_line --index 4 -e '^contacts=[0-9]+$'
 	assert_line --index 5 -e '^chats=[0-9]+$'
@@ -39,9 +39,9 @@ confirmed() {
 	for k in skey wxsid wxuin pass_ticket synckey synccheckkey; do
 		[ -n "$(session_get $k)" ] || fail "no $k"
 	done
-	[ "$(session_get host)" = wx.qq.com ]
-	[ "$(session_get file_host)" = file.wx.qq.com ]
-	[ "$(session_get push_host)" = webpush.wx.qq.com ]
+	[ "$(session_get host)" = wx2.qq.com ]
+	[ "$(session_get file_host)" = file.wx2.qq.com ]
+	[ "$(session_get push_host)" = webpush.wx2.qq.com ]
 	[ "$(session_get username)" = "${lines[0]#username=}" ]
 	[ "$(session_get nickname)" = "${lines[1]#nickname=}" ]
 	[ "$(session_get synckey)" = "$(session_get synccheckkey)" ]
@@ -92,13 +92,13 @@ confirmed() {
 @test "wx-init: redirect_uri from stdin, and the wx-wait | wx-init pipeline" {
 	new_uuid
 	run -0 --separate-stderr sh -c 'wx-wait -t 20 </dev/null | wx-init'
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	refute_secrets
 	new_uuid
 	local uri
 	uri=$(wx-wait -t 20 </dev/null)
 	run -0 --separate-stderr wx-init <<<"$uri"
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 }
 
 @test "wx-init: wx-uuid -D | wx-wait | wx-init reads the mode committed upstream" {

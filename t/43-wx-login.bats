@@ -20,7 +20,7 @@ teardown_file() { emu_stop; }
 	: >"$EMU_LOG"
 	run -0 --separate-stderr setsid -w wx-login -d "$dir" -t 20
 	assert_line --index 0 -e '^username=@'
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	assert_line --index 3 'mode=web'
 	[ "$(stat -c %a "$dir/session")" = 600 ]
 	[ -n "$(sed -n 's/^skey=//p' "$dir/session")" ]
@@ -38,7 +38,7 @@ teardown_file() { emu_stop; }
 	uin=$(session_get wxuin)
 	: >"$EMU_LOG"
 	run -0 --separate-stderr setsid -w wx-login -t 20
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	[ "${stderr%%$'\n'*}" = "wx-login: confirm the login on the phone" ]
 	[ "$(grep -c '█\|▀\|▄' <<<"$stderr")" -eq 0 ]
 	run -0 jq -r 'select(.path | endswith("webwxpushloginurl")) | .query.uin' "$EMU_LOG"
@@ -53,7 +53,7 @@ teardown_file() { emu_stop; }
 	printf 'wxuin=12345\n' >"$WX_DIR/session"
 	chmod 600 "$WX_DIR/session"
 	run -0 --separate-stderr setsid -w wx-login -t 20
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	[[ "$stderr" == *"wx-uuid: push login refused"* ]]
 	[[ "$stderr" == *"wx-login: push login failed; scan the QR code instead"* ]]
 }

@@ -30,7 +30,7 @@ expire_uuids() {
 	run -0 --separate-stderr setsid -w wx-login -t 20
 	touch "$BATS_TEST_TMPDIR/stop"
 	wait "$pid"
-	assert_line --index 2 'host=wx.qq.com'
+	assert_line --index 2 'host=wx2.qq.com'
 	[[ "$stderr" == *"wx-login: new QR code (2 of 3)"* ]]
 	[[ "$stderr" == *"wx-login: new QR code (3 of 3)"* ]]
 }
