@@ -65,6 +65,9 @@ void wx_buf_free(struct wx_buf *b);
 int wx_read_file(const char *path, size_t max, struct wx_buf *out);
 int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
 
+/* Value of a hex digit (either case), -1 for any other character. */
+int wx_hexdigit(char c);
+
 /* Milliseconds since the epoch (wall clock). */
 long long wx_now_ms(void);
 
