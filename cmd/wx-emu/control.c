@@ -210,19 +210,6 @@ optional_fields(const struct wx_json *j, struct emu_msg *m)
 	m->encryname = jstr(j, "EncryFileName");
 }
 
-static void
-free_fields(struct emu_msg *m)
-{
-	free(m->content);
-	free(m->statususer);
-	free(m->filename);
-	free(m->filesize);
-	free(m->mediaid);
-	free(m->url);
-	free(m->oricontent);
-	free(m->encryname);
-}
-
 /* Content that already starts "<member>:<br/>" is in server form. */
 static int
 has_sender_prefix(const char *content)
@@ -266,7 +253,7 @@ inject_one(const struct wx_json *j, const char **err)
 		m.msgid = emu_new_msgid();
 		id = m.msgid;
 		emu_event_msg(&m, NULL);
-		free_fields(&m);
+		emu_msg_free_text(&m);
 	}
 	free(from);
 	free(to);
