@@ -5,7 +5,6 @@
  * synccheckkey, username, nickname and mode in one commit after all three
  * steps succeeded (else the session is untouched), cookies in DIR/cookies.
  * stdout gets a summary without secrets. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,89 +42,22 @@ struct account {
 	int contacts, chats;
 };
 
-/* Text of <name>…</name> in xml (not decoded); NULL if absent. */
-static char *
-xml_elem(const char *xml, const char *name)
-{
-	char *open = wx_asprintf("<%s>", name), *close = wx_asprintf("</%s>", name);
-	const char *p = strstr(xml, open), *q;
-	char *val = NULL;
-
-	if (p && (q = strstr(p += strlen(open), close)))
-		val = wx_strndup(p, (size_t)(q - p));
-	free(open);
-	free(close);
-	return val;
-}
-
-/* The server's message, entities decoded, or a default. */
-static char *
-xml_message(const char *xml, const char *dflt)
-{
-	char *raw = xml_elem(xml, "message"), *msg;
-
-	msg = raw && *raw ? wx_text_decode(raw, strlen(raw)) : wx_strdup(dflt);
-	free(raw);
-	return msg;
-}
-
-/* No <error> element.  A browser shows the plain-text refusal inside
- * <pre> with &lt;…&gt; (protocol.md §4.4): such a page is a refusal (1)
- * with its message; any other page (a proxy's 502) is malformed (111). */
-static _Noreturn void
-not_xml(const char *body)
-{
-	char *text = wx_text_decode(body, strlen(body)), *msg;
-	int refusal = strstr(text, "<error>") != NULL;
-
-	msg = refusal ? xml_message(text, "no reason given") : NULL;
-	free(text);
-	if (!refusal)
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: malformed answer");
-	wx_die(WX_EXIT_REFUSED, "login refused (HTML page): %s", msg);
-}
-
-/* Credentials go into URLs, JSON and the session: plain ASCII only. */
-static int
-cred_sane(const char *s, const char *extra)
-{
-	if (!s || !*s || strlen(s) > 512)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
-			return 0;
-	return 1;
-}
-
-/* <error><ret>0</ret><message/>…<skey>…</skey><wxsid>…<wxuin>…
- * <pass_ticket>…</error>; the final '>' may be missing (a 2016 sample). */
+/* The credentials of the webwxnewloginpage answer, or its verdict as the
+ * exit. */
 static void
-parse_newloginpage(const char *body, struct login *lg)
+take_credentials(const struct wx_resp *r, struct login *lg)
 {
-	char *ret, *msg, *end;
-	long v;
+	struct wx_login l = {0};
+	int rc = wx_parse_newloginpage(r->body.p, &l);
 
-	if (!strstr(body, "<error>"))
-		not_xml(body);
-	if (!strstr(body, "</error"))
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: truncated answer");
-	ret = xml_elem(body, "ret");
-	v = ret ? strtol(ret, &end, 10) : 0;
-	if (!ret || end == ret || *end)
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: no <ret> in the answer");
-	lg->skey = xml_elem(body, "skey");
-	lg->wxsid = xml_elem(body, "wxsid");
-	lg->wxuin = xml_elem(body, "wxuin");
-	lg->pass_ticket = xml_elem(body, "pass_ticket");
-	if (v != 0 || !lg->skey || !*lg->skey) {
-		msg = xml_message(body, v ? "no reason given" : "no skey");
-		wx_die(WX_EXIT_REFUSED, "login refused (ret %ld): %s", v, msg);
-	}
-	if (!cred_sane(lg->skey, "@_-+/=") || !cred_sane(lg->wxsid, "+/=_-") ||
-	    !cred_sane(lg->wxuin, "") || strlen(lg->wxuin) > 10 ||
-	    !cred_sane(lg->pass_ticket, "%+/=_.~-"))
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: malformed credentials");
-	free(ret);
+	if (rc != 0)
+		wx_die(rc, "%s", l.why);
+	lg->skey = l.skey;
+	lg->wxsid = l.wxsid;
+	lg->wxuin = l.wxuin;
+	lg->pass_ticket = l.pass_ticket;
+	l.skey = l.wxsid = l.wxuin = l.pass_ticket = NULL;
+	wx_login_free(&l);
 }
 
 /* Exchange the ticket.  A handle of its own, so that the desktop headers
@@ -149,7 +81,7 @@ newloginpage(const char *jar, const char *uri, struct login *lg)
 	/* UOS logins answer 301 without Location, XML in the body. */
 	if (r.status != 200 && r.status != 301)
 		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: HTTP %ld", r.status);
-	parse_newloginpage(r.body.p ? r.body.p : "", lg);
+	take_credentials(&r, lg);
 	wx_resp_free(&r);
 	free(url);
 	if (wx_http_free(h) < 0)
@@ -250,7 +182,7 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	j = post_json(h, lg, "webwxinit", query, &body);
 
 	if ((skey = wx_json_getstr(j, 0, "SKey"))) {
-		if (!cred_sane(skey, "@_-+/="))
+		if (!wx_skey_sane(skey))
 			wx_die(WX_EXIT_TEMP, "webwxinit: malformed SKey");
 		free(lg->skey);
 		lg->skey = skey;

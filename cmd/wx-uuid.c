@@ -4,7 +4,6 @@
  * webwxpushloginurl; prints `uuid=…` and commits uuid and mode, clearing
  * the stale redirect_uri.  The session is only written after a complete,
  * well-formed answer, so every failure leaves it untouched. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,60 +13,18 @@
 #define APPID "wx782c26e4c19acffb"
 #define DEFAULT_WEB "wx.qq.com"
 
-/* A uuid goes into URLs and the session: base64 (also URL-safe), at most
- * 32 characters (12 in every sample, 14 hex in 2014). */
-static int
-uuid_sane(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("+/=_-", s[i]))
-			return 0;
-	return 1;
-}
-
-/* Skip the literal lit (and the blanks around it) at *p; 0 if absent. */
-static int
-expect(const char **p, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	while (**p == ' ')
-		(*p)++;
-	if (strncmp(*p, lit, n) != 0)
-		return 0;
-	*p += n;
-	while (**p == ' ')
-		(*p)++;
-	return 1;
-}
-
-/* `window.QRLogin.code = 200; window.QRLogin.uuid = "…";` -> uuid.
- * Any other code, or anything else, is a malformed answer (111). */
+/* The uuid of a parsed answer, or the parser's verdict as the exit. */
 static char *
-parse_jslogin(const struct wx_buf *body)
+take_uuid(int rc, struct wx_login *l)
 {
-	const char *p = body->p ? body->p : "", *q;
-	char *end;
-	long code;
+	char *uuid;
 
-	if (!expect(&p, "window.QRLogin.code") || !expect(&p, "="))
-		wx_die(WX_EXIT_TEMP, "jslogin: malformed answer");
-	code = strtol(p, &end, 10);
-	if (end == p || code != 200)
-		wx_die(WX_EXIT_TEMP, "jslogin: code %.*s, not 200",
-		       (int)strcspn(p, ";"), p);
-	p = end;
-	if (!expect(&p, ";") || !expect(&p, "window.QRLogin.uuid") ||
-	    !expect(&p, "=") || !expect(&p, "\""))
-		wx_die(WX_EXIT_TEMP, "jslogin: malformed answer");
-	q = strchr(p, '"');
-	if (!q || !uuid_sane(p, (size_t)(q - p)) || q[1] != ';')
-		wx_die(WX_EXIT_TEMP, "jslogin: malformed uuid");
-	return wx_strndup(p, (size_t)(q - p));
+	if (rc != 0)
+		wx_die(rc, "%s", l->why);
+	uuid = l->uuid;
+	l->uuid = NULL;
+	wx_login_free(l);
+	return uuid;
 }
 
 /* GET the web home page: the official page sets its first cookies there. */
@@ -92,6 +49,7 @@ jslogin(struct wx_http *h, const char *web, int desktop)
 {
 	struct wx_hosts hs;
 	struct wx_resp r = {0};
+	struct wx_login l = {0};
 	char *back, *enc, *url, *uuid;
 
 	if (wx_hosts_for(web, &hs) < 0)
@@ -106,38 +64,11 @@ jslogin(struct wx_http *h, const char *web, int desktop)
 		exit(WX_EXIT_TEMP);
 	if (r.status != 200)
 		wx_die(WX_EXIT_TEMP, "jslogin: HTTP %ld", r.status);
-	uuid = parse_jslogin(&r.body);
+	uuid = take_uuid(wx_parse_jslogin(r.body.p, &l), &l);
 	wx_resp_free(&r);
 	free(url);
 	free(enc);
 	free(back);
-	return uuid;
-}
-
-/* {"ret":"0","msg":"all ok","uuid":"…"}; ret may also be a number. */
-static char *
-parse_pushlogin(const struct wx_buf *body)
-{
-	char err[128];
-	struct wx_json *j;
-	long long ret;
-	char *msg, *uuid;
-
-	j = wx_json_parse(body->p ? body->p : "", body->len, err, sizeof err);
-	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
-		wx_die(WX_EXIT_TEMP, "webwxpushloginurl: malformed answer%s%s",
-		       j ? "" : ": ", j ? "" : err);
-	if (wx_json_int(j, wx_json_get(j, 0, "ret"), &ret) < 0)
-		wx_die(WX_EXIT_TEMP, "webwxpushloginurl: no ret");
-	if (ret != 0) {
-		msg = wx_json_getstr(j, 0, "msg");
-		wx_die(WX_EXIT_REFUSED, "push login refused: ret %lld%s%s", ret,
-		       msg ? ": " : "", msg ? msg : "");
-	}
-	uuid = wx_json_getstr(j, 0, "uuid");
-	if (!uuid || !uuid_sane(uuid, strlen(uuid)))
-		wx_die(WX_EXIT_TEMP, "webwxpushloginurl: no usable uuid");
-	wx_json_free(j);
 	return uuid;
 }
 
@@ -146,6 +77,7 @@ static char *
 pushlogin(struct wx_http *h, const char *web, const char *uin, int desktop)
 {
 	struct wx_resp r = {0};
+	struct wx_login l = {0};
 	char *enc, *query, *url, *uuid;
 
 	enc = wx_urlencode(uin);
@@ -155,7 +87,7 @@ pushlogin(struct wx_http *h, const char *web, const char *uin, int desktop)
 		exit(WX_EXIT_TEMP);
 	if (r.status != 200)
 		wx_die(WX_EXIT_TEMP, "webwxpushloginurl: HTTP %ld", r.status);
-	uuid = parse_pushlogin(&r.body);
+	uuid = take_uuid(wx_parse_pushlogin(r.body.p, r.body.len, &l), &l);
 	wx_resp_free(&r);
 	free(url);
 	free(query);

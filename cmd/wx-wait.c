@@ -60,57 +60,21 @@ save_file(const char *path, const struct wx_buf *data)
 	free(tmp);
 }
 
-/* From a 201 answer `…window.userAvatar = 'data:img/jpg;base64,…';`
- * save the picture; a missing or broken avatar is only worth a warning. */
+/* Save the avatar of a 201 answer; a missing or broken one is only
+ * worth a warning. */
 static void
-save_avatar(const char *body, const char *path)
+save_avatar(const struct wx_login *l, const char *path)
 {
 	struct wx_buf img = {0};
-	const char *p = strstr(body, "base64,"), *q;
 
-	if (!p || !(q = strchr(p += 7, '\'')) ||
-	    base64_decode(p, (size_t)(q - p), &img) < 0 || img.len == 0) {
+	if (!l->avatar || base64_decode(l->avatar, l->avatar_len, &img) < 0 ||
+	    img.len == 0) {
 		wx_warn("no usable avatar in the answer; %s not written", path);
 		wx_buf_free(&img);
 		return;
 	}
 	save_file(path, &img);
 	wx_buf_free(&img);
-}
-
-/* 200: `window.code=200;` LF `window.redirect_uri="…";` -> the URL, which
- * must be https on a known web host (we will send it our cookies). */
-static char *
-parse_redirect(const char *body)
-{
-	const char *p = strstr(body, "window.redirect_uri=\""), *q;
-	char *uri, *host;
-
-	if (!p || !(q = strstr(p += 21, "\";")))
-		wx_die(WX_EXIT_TEMP, "login: no redirect_uri in the answer");
-	uri = wx_strndup(p, (size_t)(q - p));
-	if (strcspn(uri, " \t\r\n\"'") != strlen(uri))
-		wx_die(WX_EXIT_TEMP, "login: malformed redirect_uri");
-	host = wx_url_host(uri);
-	if (!host || !wx_web_host_known(host))
-		wx_die(WX_EXIT_TEMP, "redirect to unknown host %s",
-		       host ? host : "(none)");
-	free(host);
-	return uri;
-}
-
-/* window.code=N; at the start of the body; -1 if it is not there. */
-static int
-login_code(const char *body)
-{
-	const char *p = body;
-	int code = 0, digits = 0;
-
-	if (strncmp(p, "window.code=", 12) != 0)
-		return -1;
-	for (p += 12; *p >= '0' && *p <= '9' && digits < 4; p++, digits++)
-		code = code * 10 + (*p - '0');
-	return digits > 0 && *p == ';' ? code : -1;
 }
 
 struct poll {
@@ -176,14 +140,18 @@ static char *
 wait_login(struct poll *pl, const char *avatar)
 {
 	struct wx_resp r = {0};
-	int scanned = 0;
+	struct wx_login l = {0};
+	int rc, scanned = 0;
 	long long started;
 	char *uri;
 
 	for (;;) {
 		started = wx_now_ms();
 		poll_once(pl, &r);
-		switch (login_code(r.body.p ? r.body.p : "")) {
+		wx_login_free(&l);
+		if ((rc = wx_parse_loginpoll(r.body.p, &l)) != 0)
+			wx_die(rc, "%s", l.why);
+		switch (l.code) {
 		case 408:
 			pace(started);
 			continue;
@@ -191,21 +159,20 @@ wait_login(struct poll *pl, const char *avatar)
 			if (!scanned) {
 				wx_warn("scanned; confirm on the phone");
 				if (avatar)
-					save_avatar(r.body.p, avatar);
+					save_avatar(&l, avatar);
 			}
 			scanned = 1;
 			continue;
-		case 200:
-			uri = parse_redirect(r.body.p);
-			wx_resp_free(&r);
-			return uri;
 		case 400:
 			wx_die(WX_EXIT_REFUSED, "QR code expired");
 		case 202:
 			wx_die(WX_EXIT_REFUSED, "login cancelled on the phone");
-		default:
-			wx_die(WX_EXIT_TEMP, "login: unexpected answer '%.40s'",
-			       r.body.p ? r.body.p : "");
+		default:  /* 200, the only other code the parser lets through */
+			uri = l.redirect_uri;
+			l.redirect_uri = NULL;
+			wx_login_free(&l);
+			wx_resp_free(&r);
+			return uri;
 		}
 	}
 }
