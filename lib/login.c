@@ -8,10 +8,22 @@
 
 #include "wx.h"
 
-/* Record the verdict: status, and why as a malloc'd diagnostic. */
+/* Record the verdict: status, and why as a malloc'd diagnostic.  A value
+ * found before the fault is dropped, so that a caller never takes an
+ * unchecked one; ret, msg and code stay, they explain the verdict. */
 static int
 verdict(struct wx_login *l, int status, char *why)
 {
+	char **value[] = {&l->uuid, &l->redirect_uri, &l->skey, &l->wxsid,
+	                  &l->wxuin, &l->pass_ticket};
+	size_t i;
+
+	for (i = 0; i < sizeof value / sizeof *value; i++) {
+		free(*value[i]);
+		*value[i] = NULL;
+	}
+	l->avatar = NULL;
+	l->avatar_len = 0;
 	free(l->why);
 	l->why = why;
 	return status;
@@ -203,6 +215,19 @@ xml_message(const char *xml, const char *dflt)
 	return msg;
 }
 
+/* <ret> as a whole number; -1 (and 0 in *ret) if absent or no number. */
+static int
+xml_ret(const char *body, long long *ret)
+{
+	char *s = xml_elem(body, "ret"), *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	int ok = s && end != s && !*end;
+
+	*ret = ok ? v : 0;
+	free(s);
+	return ok ? 0 : -1;
+}
+
 /* No <error> element.  A browser shows the plain-text refusal inside
  * <pre> with &lt;…&gt; (protocol.md §4.4): such a page is a refusal with
  * its message; any other page (a proxy's 502) is malformed. */
@@ -212,8 +237,10 @@ not_xml(const char *body, struct wx_login *l)
 	char *text = wx_text_decode(body, strlen(body));
 	int refusal = strstr(text, "<error>") != NULL;
 
-	if (refusal)
+	if (refusal) {
 		l->msg = xml_message(text, "no reason given");
+		xml_ret(text, &l->ret);  /* only informative: the page is a no */
+	}
 	free(text);
 	if (!refusal)
 		return verdict(l, WX_EXIT_TEMP,
@@ -239,19 +266,6 @@ int
 wx_skey_sane(const char *skey)
 {
 	return cred_sane(skey, "@_-+/=");
-}
-
-/* <ret> as a whole number; -1 if absent or not a number. */
-static int
-xml_ret(const char *body, long long *ret)
-{
-	char *s = xml_elem(body, "ret"), *end;
-	int ok;
-
-	*ret = s ? strtoll(s, &end, 10) : 0;
-	ok = s && end != s && !*end;
-	free(s);
-	return ok ? 0 : -1;
 }
 
 /* <error><ret>0</ret><message/>…<skey>…</skey><wxsid>…<wxuin>…

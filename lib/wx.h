@@ -305,8 +305,8 @@ char *wx_input(const char *dir, const char *key, const char *hint,
 /* Each parser returns what the commands exit with: 0 (WX_EXIT_OK) for an
  * answer as the protocol says, WX_EXIT_REFUSED for the server's no,
  * WX_EXIT_TEMP for a malformed or unexpected one; then why holds the
- * diagnostic the commands print. */
-/* One struct for every login answer; each parser fills its own fields.
+ * diagnostic the commands print.
+ * One struct for every login answer; each parser fills its own fields.
  * Start from {0}; strings are malloc'd, wx_login_free releases them. */
 struct wx_login {
 	char *uuid;          /* jslogin, pushlogin */
@@ -316,15 +316,18 @@ struct wx_login {
 	char *redirect_uri;  /* loginpoll 200: https on a known web host */
 	const char *avatar;  /* loginpoll 201: base64 inside the body, or NULL */
 	size_t avatar_len;
-	char *skey, *wxsid, *wxuin, *pass_ticket;  /* newloginpage, checked */
+	char *skey, *wxsid, *wxuin, *pass_ticket;  /* newloginpage */
 	int html;            /* newloginpage: the refusal came as an HTML page */
-	char *why;           /* on nonzero: "jslogin: malformed uuid", … */
+	char *why;           /* on nonzero (and then no uuid, redirect_uri,
+	                        skey…): "jslogin: malformed uuid", … */
 };
-/* Bodies are NUL-terminated (NULL reads as ""); pushlogin's is JSON. */
-int wx_parse_jslogin(const char *body, struct wx_login *l);            /* §4.1 */
-int wx_parse_pushlogin(const char *body, size_t len, struct wx_login *l); /* §4.5 */
-int wx_parse_loginpoll(const char *body, struct wx_login *l);          /* §4.3 */
-int wx_parse_newloginpage(const char *body, struct wx_login *l);       /* §4.4 */
+/* jslogin (§4.1), webwxpushloginurl (§4.5), the login poll (§4.3),
+ * webwxnewloginpage (§4.4).  Bodies are NUL-terminated, NULL reads as "";
+ * pushlogin's is JSON of len bytes. */
+int wx_parse_jslogin(const char *body, struct wx_login *l);
+int wx_parse_pushlogin(const char *body, size_t len, struct wx_login *l);
+int wx_parse_loginpoll(const char *body, struct wx_login *l);
+int wx_parse_newloginpage(const char *body, struct wx_login *l);
 /* 1 if skey is plausible (webwxinit may hand out a new one). */
 int wx_skey_sane(const char *skey);
 void wx_login_free(struct wx_login *l);
