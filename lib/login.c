@@ -141,6 +141,7 @@ parse_redirect(const char *body, struct wx_login *l)
 {
 	const char *p = strstr(body, "window.redirect_uri=\""), *q;
 	char *host;
+	int rc;
 
 	if (!p || !(q = strstr(p += 21, "\";")))
 		return verdict(l, WX_EXIT_TEMP,
@@ -150,11 +151,10 @@ parse_redirect(const char *body, struct wx_login *l)
 		return verdict(l, WX_EXIT_TEMP,
 		               wx_strdup("login: malformed redirect_uri"));
 	host = wx_url_host(l->redirect_uri);
-	if (!host || !wx_web_host_known(host))
-		return verdict(l, WX_EXIT_TEMP, wx_asprintf(
-		    "redirect to unknown host %s", host ? host : "(none)"));
+	rc = host && wx_web_host_known(host) ? 0 : verdict(l, WX_EXIT_TEMP,
+	    wx_asprintf("redirect to unknown host %s", host ? host : "(none)"));
 	free(host);
-	return 0;
+	return rc;
 }
 
 /* 201: `…window.userAvatar = 'data:img/jpg;base64,…';` -> the base64
