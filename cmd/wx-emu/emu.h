@@ -315,6 +315,24 @@ void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voi
 /* Plain text to the server form of Content (protocol.md §8.4): & < > as
  * entities, LF as <br/>, emoji as <span class="emoji emoji1f604"></span>. */
 void emu_server_text(struct wx_buf *b, const char *s);
+/* multipart.c */
+#define EMU_MP_PARTS 32
+struct emu_part {               /* one form field; data points into the body */
+	char name[64];
+	char filename[256];
+	const char *data;
+	size_t len;
+};
+/* boundary parameter of a multipart/form-data Content-Type; -1 if none. */
+int emu_mp_boundary(const char *ctype, char *out, size_t size);
+/* Split body into at most max parts; their count, -1 on a framing error. */
+int emu_mp_parse(const char *body, size_t len, const char *boundary,
+                 struct emu_part *parts, int max);
+/* The part named name (the last one wins), or NULL. */
+const struct emu_part *emu_mp_field(const struct emu_part *parts, int n,
+                                    const char *name);
+/* A small text field as a string (malloc'd), NULL if absent. */
+char *emu_mp_text(const struct emu_part *parts, int n, const char *name);
 /* control.c */
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
 

@@ -285,153 +285,6 @@ upload_room(int *keep, size_t n)
 	return 0;
 }
 
-/* ---- multipart/form-data (RFC 7578), binary-safe ---- */
-
-#define MP_PARTS 32
-#define MP_HEAD 4096            /* bytes of part headers allowed */
-
-struct part {
-	char name[64];
-	char filename[256];
-	const char *data;
-	size_t len;
-};
-
-/* boundary parameter of a multipart Content-Type; -1 if none. */
-static int
-mp_boundary(const char *ctype, char *out, size_t size)
-{
-	const char *p = ctype ? strcasestr(ctype, "boundary=") : NULL;
-	size_t n;
-
-	if (!p || strncasecmp(ctype, "multipart/form-data", 19) != 0)
-		return -1;
-	p += 9;
-	if (*p == '"') {
-		p++;
-		n = strcspn(p, "\"");
-		if (p[n] != '"')
-			return -1;
-	} else {
-		n = strcspn(p, "; \t");
-	}
-	if (n == 0 || n > 70 || n >= size)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
-/* Value of parameter key (name, filename) in a Content-Disposition line
- * of n bytes, into out; -1 if absent or too long. */
-static int
-disp_param(const char *line, size_t n, const char *key, char *out, size_t size)
-{
-	size_t klen = strlen(key);
-
-	for (size_t i = 0; i < n; i++) {
-		if (line[i] != ';')
-			continue;
-		size_t j = i + 1;
-		while (j < n && line[j] == ' ')
-			j++;
-		if (n - j < klen + 2 || strncasecmp(line + j, key, klen) != 0 ||
-		    line[j + klen] != '=')
-			continue;
-		j += klen + 1;
-		int quoted = line[j] == '"';
-		size_t k = j + (size_t)quoted;
-		while (k < n && (quoted ? line[k] != '"' : line[k] != ';'))
-			k++;
-		size_t len = k - j - (size_t)quoted;
-		if ((quoted && k == n) || len >= size)
-			return -1;
-		memcpy(out, line + j + quoted, len);
-		out[len] = '\0';
-		return 0;
-	}
-	return -1;
-}
-
-/* Headers of one part (h, n bytes, no final blank line) into p. */
-static int
-mp_headers(const char *h, size_t n, struct part *p)
-{
-	p->name[0] = p->filename[0] = '\0';
-	while (n > 0) {
-		const char *eol = memmem(h, n, "\r\n", 2);
-		size_t len = eol ? (size_t)(eol - h) : n;
-
-		if (len > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
-			if (disp_param(h, len, "name", p->name, sizeof p->name) < 0)
-				return -1;
-			disp_param(h, len, "filename", p->filename,
-			           sizeof p->filename);
-		}
-		h += len + (eol ? 2 : 0);
-		n -= len + (eol ? 2 : 0);
-	}
-	return p->name[0] ? 0 : -1;
-}
-
-/* Split body into parts; their count, or -1 on any framing error. */
-static int
-mp_parse(const char *body, size_t len, const char *boundary,
-         struct part *parts, int max)
-{
-	char delim[80];
-	size_t dlen = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
-	const char *end = body + len, *p;
-	int n = 0;
-
-	/* The first delimiter may open the body (no CRLF before it). */
-	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
-		p = body + dlen - 2;
-	else if ((p = memmem(body, len, delim, dlen)) != NULL)
-		p += dlen;
-	else
-		return -1;
-	for (;;) {
-		if (end - p >= 2 && memcmp(p, "--", 2) == 0)
-			return n;
-		if (end - p < 2 || memcmp(p, "\r\n", 2) != 0 || n == max)
-			return -1;
-		p += 2;
-		size_t room = (size_t)(end - p) < MP_HEAD ? (size_t)(end - p) : MP_HEAD;
-		const char *hend = memmem(p, room, "\r\n\r\n", 4);
-		if (!hend || mp_headers(p, (size_t)(hend - p), &parts[n]) < 0)
-			return -1;
-		const char *data = hend + 4;
-		const char *next = memmem(data, (size_t)(end - data), delim, dlen);
-		if (!next)
-			return -1;
-		parts[n].data = data;
-		parts[n].len = (size_t)(next - data);
-		n++;
-		p = next + dlen;
-	}
-}
-
-static const struct part *
-mp_field(const struct part *parts, int n, const char *name)
-{
-	const struct part *found = NULL;
-
-	for (int i = 0; i < n; i++)
-		if (strcmp(parts[i].name, name) == 0)
-			found = &parts[i];      /* the last one wins */
-	return found;
-}
-
-/* A small text field as a string (malloc'd), NULL if absent. */
-static char *
-mp_text(const struct part *parts, int n, const char *name)
-{
-	const struct part *p = mp_field(parts, n, name);
-
-	return p ? wx_strndup(p->data, p->len) : NULL;
-}
-
 /* ---- webwxuploadmedia ---- */
 
 struct up_answer {
@@ -470,10 +323,10 @@ upload_answer(struct emu_resp *w, const char *web, const struct up_answer *a)
 
 /* One upload request, parsed. */
 struct up_req {
-	struct part parts[MP_PARTS];
+	struct emu_part parts[EMU_MP_PARTS];
 	int nparts;
 	struct wx_json *umr;            /* uploadmediarequest */
-	const struct part *file;
+	const struct emu_part *file;
 	char *name, *type, *mediatype, *ticket;
 	long long chunks, chunk, total;
 	char clientid[32], md5[33];
@@ -493,7 +346,7 @@ up_req_free(struct up_req *q)
 static int
 mp_int(const struct up_req *q, const char *name, long long def, long long *out)
 {
-	char *s = mp_text(q->parts, q->nparts, name);
+	char *s = emu_mp_text(q->parts, q->nparts, name);
 	uint64_t v;
 	int rc = 0;
 
@@ -511,25 +364,25 @@ static int
 up_parse(const struct emu_req *r, struct up_req *q)
 {
 	char boundary[80], err[80];
-	const struct part *umr;
+	const struct emu_part *umr;
 	int tok;
 
-	if (mp_boundary(emu_header(r, "Content-Type"), boundary,
+	if (emu_mp_boundary(emu_header(r, "Content-Type"), boundary,
 	                sizeof boundary) < 0)
 		return 1200;
-	q->nparts = mp_parse(r->body.p ? r->body.p : "", r->body.len, boundary,
-	                     q->parts, MP_PARTS);
-	if (q->nparts < 0 || !(umr = mp_field(q->parts, q->nparts,
+	q->nparts = emu_mp_parse(r->body.p ? r->body.p : "", r->body.len, boundary,
+	                     q->parts, EMU_MP_PARTS);
+	if (q->nparts < 0 || !(umr = emu_mp_field(q->parts, q->nparts,
 	                                      "uploadmediarequest")))
 		return 1200;
 	q->umr = wx_json_parse(umr->data, umr->len, err, sizeof err);
 	if (!q->umr || wx_json_type(q->umr, 0) != WX_JSON_OBJECT)
 		return 1200;
-	q->file = mp_field(q->parts, q->nparts, "filename");
-	q->name = mp_text(q->parts, q->nparts, "name");
-	q->type = mp_text(q->parts, q->nparts, "type");
-	q->mediatype = mp_text(q->parts, q->nparts, "mediatype");
-	q->ticket = mp_text(q->parts, q->nparts, "webwx_data_ticket");
+	q->file = emu_mp_field(q->parts, q->nparts, "filename");
+	q->name = emu_mp_text(q->parts, q->nparts, "name");
+	q->type = emu_mp_text(q->parts, q->nparts, "type");
+	q->mediatype = emu_mp_text(q->parts, q->nparts, "mediatype");
+	q->ticket = emu_mp_text(q->parts, q->nparts, "webwx_data_ticket");
 	if (!q->name && q->file)
 		q->name = wx_strdup(q->file->filename);
 	if (mp_int(q, "chunks", 1, &q->chunks) < 0 ||
