@@ -76,10 +76,12 @@ static _Noreturn void
 not_xml(const char *body)
 {
 	char *text = wx_text_decode(body, strlen(body)), *msg;
+	int refusal = strstr(text, "<error>") != NULL;
 
-	if (!strstr(text, "<error>"))
+	msg = refusal ? xml_message(text, "no reason given") : NULL;
+	free(text);
+	if (!refusal)
 		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: malformed answer");
-	msg = xml_message(text, "no reason given");
 	wx_die(WX_EXIT_REFUSED, "login refused (HTML page): %s", msg);
 }
 

@@ -272,6 +272,7 @@ main(int argc, char *argv[])
 	char *uuid;
 
 	wx_argv0 = "wx-qr";
+	opterr = 0;  /* no unprefixed getopt message: usage() says it */
 	while ((c = getopt(argc, argv, "d:t:io:s")) != -1)
 		switch (c) {
 		case 'd': dopt = optarg; break;

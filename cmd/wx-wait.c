@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wx.h"
 
 #define DEFAULT_WEB "wx.qq.com"
-/* Above the server's hold (~25 s) and below nothing: RC waits 35 s. */
+/* Each poll may take this long: above the server's ~25 s hold, as RC. */
 #define POLL_TIMEOUT 35
 
 static const char B64[] =
@@ -154,18 +155,37 @@ poll_once(struct poll *pl, struct wx_resp *r)
 		wx_die(WX_EXIT_TEMP, "login: HTTP %ld", r->status);
 }
 
+/* The server holds a poll ~25 s before its 408; one that comes back at
+ * once (a proxy, a broken server) must not turn the loop into a flood:
+ * at most one such poll a second. */
+static void
+pace(long long started)
+{
+	long long ms = started + 1000 - wx_now_ms();
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
 /* Poll until confirmed; returns redirect_uri. */
 static char *
 wait_login(struct poll *pl, const char *avatar)
 {
 	struct wx_resp r = {0};
 	int scanned = 0;
+	long long started;
 	char *uri;
 
 	for (;;) {
+		started = wx_now_ms();
 		poll_once(pl, &r);
 		switch (login_code(r.body.p ? r.body.p : "")) {
 		case 408:
+			pace(started);
 			continue;
 		case 201:
 			if (!scanned) {

@@ -83,7 +83,7 @@ tokenize(struct wx_json *j, size_t *at)
 		j->tok = wx_realloc(j->tok, cap * sizeof *j->tok);
 	}
 	*at = p.pos;
-	return r;
+	return r < 0 ? r : (int)p.toknext;  /* tokens really filled in */
 }
 
 static int
@@ -309,7 +309,8 @@ wx_json_parse(const char *text, size_t len, char *err, size_t errlen)
 	size_t at;
 
 	j->text = wx_malloc(len + 2);
-	memcpy(j->text, text, len);
+	if (len)
+		memcpy(j->text, text, len);
 	j->text[len] = '\0';
 	j->len = len;
 	if ((why = parse_into(j, &at))) {
@@ -403,16 +404,11 @@ hex4(const char *s, uint32_t *out)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
+		int d = wx_hexdigit(s[i]);
+
+		if (d < 0)
 			return -1;
+		v = v << 4 | (uint32_t)d;
 	}
 	*out = v;
 	return 0;

@@ -101,18 +101,6 @@ wx_url_host(const char *url)
 	return host;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode n bytes of s.  A bad escape stays as it is, and so does %00,
  * which a C string cannot carry without cutting the value short. */
 static char *
@@ -124,8 +112,8 @@ decode_n(const char *s, size_t n)
 
 	wx_buf_add(&b, "", 0);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0 && (hi | lo) != 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = wx_hexdigit(s[i + 1])) >= 0 &&
+		    (lo = wx_hexdigit(s[i + 2])) >= 0 && (hi | lo) != 0) {
 			wx_buf_addc(&b, (char)(hi << 4 | lo));
 			i += 2;
 		} else {

@@ -438,8 +438,8 @@ commit_locked(const char *path, const struct wx_state *changes, char *err,
 {
 	struct wx_state *st = wx_state_load(path, err, errlen);
 	struct wx_buf text = {0};
+	const char *slash = strrchr(path, '/');
 	char *dir, *tmp;
-	const char *base;
 	size_t i;
 	int rc, saved;
 
@@ -452,8 +452,7 @@ commit_locked(const char *path, const struct wx_state *changes, char *err,
 	wx_state_free(st);
 
 	dir = dir_of(path);
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	remove_stale_temps(dir, base);
+	remove_stale_temps(dir, slash ? slash + 1 : path);
 	tmp = wx_asprintf("%s.tmp.%ld", path, (long)getpid());
 	rc = replace_file(path, tmp, &text, err, errlen);
 	if (rc < 0) {

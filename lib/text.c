@@ -117,18 +117,6 @@ static const struct {
 /* Longest entity we recognise, "&#x10FFFF;" or "&frac14;", with room. */
 #define ENTITY_MAX 12
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Digits of "&#N;" / "&#xH;" between s and end; 0 if not a character
  * HTML may name (NUL, surrogates, past U+10FFFF: left as text). */
 static uint32_t
@@ -144,7 +132,7 @@ numeric_entity(const char *s, const char *end)
 	if (s == end)
 		return 0;
 	for (; s < end; s++) {
-		d = base == 16 ? hex_value(*s) : *s >= '0' && *s <= '9' ?
+		d = base == 16 ? wx_hexdigit(*s) : *s >= '0' && *s <= '9' ?
 		    *s - '0' : -1;
 		if (d < 0)
 			return 0;
@@ -221,7 +209,7 @@ emoji_split(const char *hex, size_t n, uint32_t cp[2])
 	cp[0] = cp[1] = 0;
 	for (i = 0; i < n; i++) {
 		k = i < first ? 0 : 1;
-		cp[k] = cp[k] << 4 | (uint32_t)hex_value(hex[i]);
+		cp[k] = cp[k] << 4 | (uint32_t)wx_hexdigit(hex[i]);
 	}
 	for (k = 0; k < (first < n ? 2 : 1); k++)
 		if (cp[k] < 0x20 || (cp[k] >= 0x7F && cp[k] < 0xA0) ||
@@ -244,7 +232,7 @@ emoji_span(struct wx_buf *b, const char *s, size_t n)
 
 	if (!starts(s, n, open))
 		return 0;
-	while (h < n && hex_value(s[h]) >= 0)
+	while (h < n && wx_hexdigit(s[h]) >= 0)
 		h++;
 	if (starts(s + h, n - h, close))
 		used = h + sizeof close - 1;

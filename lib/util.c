@@ -83,26 +83,6 @@ wx_strndup(const char *s, size_t n)
 	return checked(strndup(s, n));
 }
 
-char *
-wx_asprintf(const char *fmt, ...)
-{
-	struct wx_buf b = {0};
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		wx_die(WX_EXIT_TEMP, "bad format");
-	b.cap = (size_t)n + 1;
-	b.p = wx_malloc(b.cap);
-	va_start(ap, fmt);
-	vsnprintf(b.p, b.cap, fmt, ap);
-	va_end(ap);
-	return b.p;
-}
-
 int
 wx_fshut(FILE *f, const char *name, int code)
 {
@@ -152,6 +132,22 @@ buf_grow(struct wx_buf *b, size_t extra)
 	b->p = wx_realloc(b->p, b->cap);
 }
 
+static void __attribute__((format(printf, 2, 0)))
+buf_vaddf(struct wx_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0)
+		wx_die(WX_EXIT_TEMP, "bad format");
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->len += (size_t)n;
+}
+
 void
 wx_buf_add(struct wx_buf *b, const void *s, size_t n)
 {
@@ -178,18 +174,23 @@ void
 wx_buf_addf(struct wx_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		wx_die(WX_EXIT_TEMP, "bad format");
-	buf_grow(b, (size_t)n);
+}
+
+char *
+wx_asprintf(const char *fmt, ...)
+{
+	struct wx_buf b = {0};
+	va_list ap;
+
+	wx_buf_add(&b, "", 0);
 	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
+	return b.p;
 }
 
 void
@@ -241,6 +242,18 @@ wx_read_file(const char *path, size_t max, struct wx_buf *out)
 	fclose(f);
 	errno = saved;
 	return rc;
+}
+
+int
+wx_hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 long long

@@ -65,6 +65,9 @@ void wx_buf_free(struct wx_buf *b);
 int wx_read_file(const char *path, size_t max, struct wx_buf *out);
 int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
 
+/* Value of a hex digit (either case), -1 for any other character. */
+int wx_hexdigit(char c);
+
 /* Milliseconds since the epoch (wall clock). */
 long long wx_now_ms(void);
 
@@ -145,7 +148,8 @@ const char *wx_json_raw(const struct wx_json *j, int tok, size_t *len);
  * source text (so a 20-digit id stays exact).  malloc'd; NULL if tok < 0
  * or tok is an object/array. */
 char *wx_json_str(const struct wx_json *j, int tok);
-/* Key lookup straight to a decoded string, "" -> NULL when absent. */
+/* Path lookup straight to a decoded string; NULL when the path is absent
+ * or names an object/array, "" for an empty string value. */
 char *wx_json_getstr(const struct wx_json *j, int tok, const char *path);
 /* Integer value of a number or a numeric string.  -1 if absent, not an
  * integer, or out of range; 0 with *out set otherwise. */

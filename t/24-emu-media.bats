@@ -15,6 +15,14 @@ setup_file() {
 
 teardown_file() { emu_stop; }
 
+# A test that restarts the emulator stops its own one: teardown_file runs
+# in another process and only knows the one setup_file started.
+teardown() {
+	if [ -n "${OWN_EMU:-}" ]; then
+		emu_stop
+	fi
+}
+
 # The value of <tag> in the XML on stdin.
 xml_tag() {
 	sed -n "s|.*<$1>\([^<]*\)</$1>.*|\1|p"
@@ -126,13 +134,13 @@ media_id() {
 @test "a send is logged in /_emu/sent and echoed by webwxsync from self" {
 	local id msgid sk
 	id=$(local_id)
-	msgid=$(send webwxsendmsg "\"Type\":1,\"Content\":\"a<b & \\\"c\\\"\\nd\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" | jq -r .MsgID)
+	msgid=$(send webwxsendmsg "\"Type\":1,\"Content\":\"a<b & \\\"c\\\"\\nd 😀\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" | jq -r .MsgID)
 	run -0 emu_curl "$WEB/_emu/sent"
 	run -0 jq -c "select(.ClientMsgId == \"$id\") | [.endpoint, .MsgID, .LocalID, .From, .To, .Type, .Content]" <<<"$output"
-	assert_output "[\"webwxsendmsg\",\"$msgid\",\"$id\",\"$SELF\",\"filehelper\",1,\"a<b & \\\"c\\\"\\nd\"]"
+	assert_output "[\"webwxsendmsg\",\"$msgid\",\"$id\",\"$SELF\",\"filehelper\",1,\"a<b & \\\"c\\\"\\nd 😀\"]"
 	sk=$(post webwxsync "{\"BaseRequest\":$(base_request),\"SyncKey\":{\"Count\":1,\"List\":[{\"Key\":1,\"Val\":1}]},\"rr\":-1}")
 	run -0 jq -c ".AddMsgList[] | select(.MsgId == \"$msgid\") | [.FromUserName, .ToUserName, .MsgType, .Content, .Status]" <<<"$sk"
-	assert_output "[\"$SELF\",\"filehelper\",1,\"a&lt;b &amp; \\\"c\\\"<br/>d\",3]"
+	assert_output "[\"$SELF\",\"filehelper\",1,\"a&lt;b &amp; \\\"c\\\"<br/>d <span class=\\\"emoji emoji1f600\\\"></span>\",3]"
 }
 
 @test "a resend with the same ClientMsgId gets the same MsgID and is logged once" {
@@ -190,27 +198,28 @@ media_id() {
 	assert_line --index 6 'Strict-Transport-Security: max-age=31536000 ; includeSubDomains'
 }
 
-@test "webwxuploadmedia: three chunks out of order reassemble byte for byte" {
-	local f=$BATS_TEST_TMPDIR/big_file.bin size=$((524288 * 2 + 1000)) last mid
+@test "webwxuploadmedia: three chunks out of order reassemble byte for byte; 162-byte intermediate answers" {
+	local f=$BATS_TEST_TMPDIR/IMG_1002.JPG size=$((524288 * 2 + 1000)) last mid
 	mkfile "$f" "$size"
 	export CMID=1546217858497
 	run -0 upload "$f" 3 2
-	assert_output "$(printf '{\n"BaseResponse": {\n"Ret": 0,\n"ErrMsg": ""\n}\n,\n"MediaId": "",\n"StartPos": 0,\n"CDNThumbImgHeight": 0,\n"CDNThumbImgWidth": 0,\n"EncryFileName": "big%%5Ffile%%2Ebin"\n}')"
+	[ "$(printf '%s\n' "$output" | wc -c)" = 162 ]    # the captured length (§14)
+	assert_output "$(printf '{\n"BaseResponse": {\n"Ret": 0,\n"ErrMsg": ""\n}\n,\n"MediaId": "",\n"StartPos": 0,\n"CDNThumbImgHeight": 0,\n"CDNThumbImgWidth": 0,\n"EncryFileName": "IMG%%5F1002%%2EJPG"\n}')"
 	run -0 upload "$f" 3 0
 	run -0 jq -c '[.BaseResponse.Ret, .MediaId]' <<<"$output"
 	assert_output '[0,""]'
 	last=$(upload "$f" 3 1)
 	run -0 jq -c '[.BaseResponse.Ret, .StartPos, .EncryFileName]' <<<"$last"
-	assert_output "[0,$size,\"big%5Ffile%2Ebin\"]"
+	assert_output "[0,$size,\"IMG%5F1002%2EJPG\"]"
 	mid=$(jq -r .MediaId <<<"$last")
 	emu_curl -b "$JAR" -o "$BATS_TEST_TMPDIR/back" -D "$BATS_TEST_TMPDIR/head" \
-		"$FILECGI/webwxgetmedia?sender=$SELF&mediaid=$mid&encryfilename=big%255Ffile%252Ebin&fromuser=$UIN&pass_ticket=$PT&webwx_data_ticket=$DT"
+		"$FILECGI/webwxgetmedia?sender=$SELF&mediaid=$mid&encryfilename=IMG%255F1002%252EJPG&fromuser=$UIN&pass_ticket=$PT&webwx_data_ticket=$DT"
 	cmp "$f" "$BATS_TEST_TMPDIR/back"
 	run -0 tr -d '\r' <"$BATS_TEST_TMPDIR/head"
-	assert_line 'Content-Disposition: attachment; filename="big_file.bin"'
+	assert_line 'Content-Disposition: attachment; filename="IMG_1002.JPG"'
 	run -0 emu_curl "$WEB/_emu/sent"
 	run -0 jq -c "select(.MediaId == \"$mid\") | [.endpoint, .name, .size, .chunks, .md5]" <<<"$output"
-	assert_output "[\"webwxuploadmedia\",\"big_file.bin\",$size,3,\"$(md5sum "$f" | cut -d' ' -f1)\"]"
+	assert_output "[\"webwxuploadmedia\",\"IMG_1002.JPG\",$size,3,\"$(md5sum "$f" | cut -d' ' -f1)\"]"
 }
 
 @test "webwxuploadmedia: a wrong data ticket or FileMd5 answers Ret 1" {
@@ -381,11 +390,58 @@ sent_media() {
 	assert_output '[1,"",""]'
 }
 
+@test "a stranger (room member, not a contact) answers 1204; ret1205 fault answers 1205" {
+	local rooms members stranger id
+	rooms=$(emu_curl "$WEB/_emu/contacts" | jq -sc 'map(select(.Kind == "room") | {UserName, EncryChatRoomId: ""})')
+	members=$(post webwxbatchgetcontact "{\"BaseRequest\":$(base_request),\"Count\":$(jq length <<<"$rooms"),\"List\":$rooms}")
+	stranger=$(jq -r --slurpfile c <(emu_curl "$WEB/_emu/contacts") \
+		'[.ContactList[].MemberList[].UserName] - [$c[].UserName] | .[0] // empty' <<<"$members")
+	[ -n "$stranger" ]
+	run -0 send webwxsendmsg "\"Type\":1,\"Content\":\"x\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"$stranger\",\"LocalID\":\"2\",\"ClientMsgId\":\"2\""
+	run -0 jq .BaseResponse.Ret <<<"$output"
+	assert_output 1204
+	run -0 emu_ctl fault 'endpoint=webwxsendmsg&kind=ret1205&count=1'
+	id=$(local_id)
+	run -0 send webwxsendmsg "\"Type\":1,\"Content\":\"x\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\""
+	run -0 jq -c '[.BaseResponse.Ret, .MsgID]' <<<"$output"
+	assert_output '[1205,""]'
+	run -0 send webwxsendmsg "\"Type\":1,\"Content\":\"x\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\""
+	run -0 jq .BaseResponse.Ret <<<"$output"
+	assert_output 0
+}
+
+# inject JSON: POST /_emu/message; the new MsgId on stdout.
+inject() {
+	emu_ctl message '' --data-binary "$1"
+}
+
+@test "received media without bytes get deterministic stand-ins of the right kind" {
+	local img voice file
+	img=$(inject '{"MsgType":3,"Content":"&lt;msg&gt;&lt;img length=\"9\" /&gt;&lt;/msg&gt;","Raw":1}')
+	emu_curl -b "$JAR" -o "$BATS_TEST_TMPDIR/big" "$CGI/webwxgetmsgimg?&MsgID=$img&skey=$SKEY"
+	emu_curl -b "$JAR" -o "$BATS_TEST_TMPDIR/big2" "$CGI/webwxgetmsgimg?&MsgID=$img&skey=$SKEY"
+	emu_curl -b "$JAR" -o "$BATS_TEST_TMPDIR/slave" "$CGI/webwxgetmsgimg?&MsgID=$img&skey=$SKEY&type=slave"
+	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/big2"
+	[ "$(head -c 3 "$BATS_TEST_TMPDIR/big" | od -An -tx1 | tr -d ' ')" = ffd8ff ]
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/slave")" -lt "$(stat -c %s "$BATS_TEST_TMPDIR/big")" ]
+	voice=$(inject '{"MsgType":34,"VoiceLength":2000}')
+	run -0 emu_curl -b "$JAR" -D - -o "$BATS_TEST_TMPDIR/voice" "$CGI/webwxgetvoice?msgid=$voice&skey=$SKEY"
+	assert_line --partial 'Content-Type: audio/mp3'
+	[ "$(head -c 3 "$BATS_TEST_TMPDIR/voice")" = ID3 ]
+	file=$(inject '{"MsgType":49,"AppMsgType":6,"FileName":"report.pdf","FileSize":"1234","MediaId":"@crypt_1234abcd_ff00","Content":"x"}')
+	[ -n "$file" ]
+	run -0 emu_curl -b "$JAR" -D - -o "$BATS_TEST_TMPDIR/file" \
+		"$FILECGI/webwxgetmedia?sender=x&mediaid=%40crypt_1234abcd_ff00&filename=report.pdf&fromuser=$UIN&webwx_data_ticket=$DT"
+	assert_line --partial 'Content-Disposition: attachment; filename="report.pdf"'
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/file")" = 1234 ]
+}
+
 @test "the last test: a revoke past WX_EMU_REVOKE_WINDOW answers Ret -2" {
 	local id msgid
 	emu_stop || true         # started by setup_file: not our child
 	export WX_EMU_REVOKE_WINDOW=0
 	emu_start -n 5
+	OWN_EMU=1
 	unset WX_EMU_REVOKE_WINDOW
 	browser_login
 	id=$(local_id)

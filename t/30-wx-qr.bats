@@ -255,16 +255,41 @@ emu_uuid() {
 	emu_start
 	u=$(emu_uuid)
 	[ -n "$u" ]
-	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr wx-qr -s -o server.jpg "$u"
+	mkdir "$BATS_TEST_TMPDIR/out" && cd "$BATS_TEST_TMPDIR/out"
+	run -0 --separate-stderr wx-qr -s -o server.img "$u"
 	assert_output ''
 	assert_equal "$stderr" ''
-	emu_curl -o direct.jpg "https://login.weixin.qq.com/qrcode/$u"
-	cmp server.jpg direct.jpg
-	[ "$(head -c 2 server.jpg | od -An -tx1 | tr -d ' ')" = ffd8 ]
+	emu_curl -o ../direct.img "https://login.weixin.qq.com/qrcode/$u"
+	cmp server.img ../direct.img
+	run -0 decode server.img
+	assert_output "https://login.weixin.qq.com/l/$u"
 	grep -q "\"host\":\"login.weixin.qq.com\"" "$EMU_LOG"
 	grep -q "/qrcode/$u" "$EMU_LOG"
 	# Without -o, to stdout when that is not a terminal.
-	wx-qr -s "$u" >piped.jpg
-	cmp piped.jpg direct.jpg
+	wx-qr -s "$u" >../piped.img
+	cmp ../piped.img ../direct.img
+	[ "$(ls)" = server.img ]
+}
+
+@test "wx-qr -s: an unknown uuid: the server says no, 1" {
+	emu_start
+	mkdir "$BATS_TEST_TMPDIR/out" && cd "$BATS_TEST_TMPDIR/out"
+	run -1 --separate-stderr wx-qr -s -o server.img AAAAAAAAAA==
+	assert_output ''
+	assert_equal "$stderr" "wx-qr: GET https://login.weixin.qq.com/qrcode/AAAAAAAAAA==: HTTP 404"
+	[ -z "$(ls)" ]
+}
+
+@test "wx-qr -s: HTTP 500 and a reset connection: 111, nothing written" {
+	emu_start
+	u=$(emu_uuid)
+	mkdir "$BATS_TEST_TMPDIR/out" && cd "$BATS_TEST_TMPDIR/out"
+	emu_ctl fault "endpoint=qrcode&kind=http500&count=1" >/dev/null
+	run -111 --separate-stderr wx-qr -s -o server.img "$u"
+	assert_equal "$stderr" "wx-qr: GET https://login.weixin.qq.com/qrcode/$u: HTTP 500"
+	emu_ctl fault "endpoint=qrcode&kind=reset&count=1" >/dev/null
+	run -111 --separate-stderr wx-qr -s -o server.img "$u"
+	assert_regex "$stderr" "^wx-qr: GET https://login.weixin.qq.com/qrcode/$u: "
+	[ -z "$(ls)" ]
+	run -0 --separate-stderr wx-qr -s -o server.img "$u"
 }

@@ -48,15 +48,20 @@ teardown_file() { emu_stop; }
 }
 
 @test "wx-wait: 201 is said once on stderr and -a saves the avatar" {
+	# the avatar the emulator sends, as a plain poll sees it
 	new_uuid
-	emu_ctl scan "uuid=$UUID" >/dev/null
-	run -99 --separate-stderr wx-wait -t 3 -a "$BATS_TEST_TMPDIR/face.jpg" </dev/null
-	[ "${stderr%%$'\n'*}" = "wx-wait: scanned; confirm on the phone" ]
-	[ "$(grep -c scanned <<<"$stderr")" -eq 1 ]
-	emu_curl "https://login.wx.qq.com/cgi-bin/mmwebwx-bin/login?loginicon=true&uuid=$UUID&tip=0" |
+	emu_ctl scan "uuid=$(uri "$UUID")" >/dev/null
+	emu_curl "https://login.wx.qq.com/cgi-bin/mmwebwx-bin/login?loginicon=true&uuid=$(uri "$UUID")&tip=1" |
 		sed -n "s/.*base64,\([^']*\)'.*/\1/p" | base64 -d >"$BATS_TEST_TMPDIR/want"
 	[ -s "$BATS_TEST_TMPDIR/want" ]
+	new_uuid
+	emu_ctl scan "uuid=$(uri "$UUID")" >/dev/null
+	run -99 --separate-stderr wx-wait -t 3 -a "$BATS_TEST_TMPDIR/face.jpg" </dev/null
+	assert_output ''
+	[ "${stderr%%$'\n'*}" = "wx-wait: scanned; confirm on the phone" ]
+	[ "$(grep -c scanned <<<"$stderr")" -eq 1 ]
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/face.jpg"
+	[ -z "$(session_get redirect_uri)" ]
 }
 
 @test "wx-wait: 200 prints and stores redirect_uri (uuid from the session)" {
@@ -91,7 +96,7 @@ teardown_file() { emu_stop; }
 	new_uuid
 	local before
 	before=$(session_sum)
-	emu_ctl expire "uuid=$UUID" >/dev/null
+	emu_ctl expire "uuid=$(uri "$UUID")" >/dev/null
 	run -1 --separate-stderr wx-wait -t 10 </dev/null
 	assert_output ''
 	[ "$stderr" = "wx-wait: QR code expired" ]
@@ -100,8 +105,8 @@ teardown_file() { emu_stop; }
 
 @test "wx-wait: 202 cancelled is 1" {
 	new_uuid
-	emu_ctl scan "uuid=$UUID" >/dev/null
-	emu_ctl cancel "uuid=$UUID" >/dev/null
+	emu_ctl scan "uuid=$(uri "$UUID")" >/dev/null
+	emu_ctl cancel "uuid=$(uri "$UUID")" >/dev/null
 	run -1 --separate-stderr wx-wait -t 10 </dev/null
 	assert_output ''
 	[[ "$stderr" == *"wx-wait: login cancelled on the phone" ]]

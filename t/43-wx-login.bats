@@ -39,7 +39,8 @@ teardown_file() { emu_stop; }
 	: >"$EMU_LOG"
 	run -0 --separate-stderr setsid -w wx-login -t 20
 	assert_line --index 2 'host=wx2.qq.com'
-	[ "$stderr" = "wx-login: confirm the login on the phone" ]
+	[ "${stderr%%$'\n'*}" = "wx-login: confirm the login on the phone" ]
+	[ "$(grep -c '█\|▀\|▄' <<<"$stderr")" -eq 0 ]
 	run -0 jq -r 'select(.path | endswith("webwxpushloginurl")) | .query.uin' "$EMU_LOG"
 	assert_output "$uin"
 	run -0 jq -r 'select(.path == "/jslogin") | .path' "$EMU_LOG"

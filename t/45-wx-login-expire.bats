@@ -11,13 +11,13 @@ teardown_file() { emu_stop; }
 expire_uuids() {
 	local n=0 want=$1 seen='' u
 	while [ ! -e "$BATS_TEST_TMPDIR/stop" ]; do
-		u=$(sed -n 's/^uuid=//p' "$WX_DIR/session" 2>/dev/null)
+		u=$(session_get uuid) || u=
 		if [ -n "$u" ] && [ "$u" != "$seen" ]; then
 			seen=$u n=$((n + 1))
 			if [ "$n" -eq "$want" ]; then
 				phone_confirm "$u"
 			else
-				emu_ctl expire "uuid=$u" >/dev/null
+				emu_ctl expire "uuid=$(uri "$u")" >/dev/null
 			fi
 		fi
 		sleep 0.05

@@ -29,14 +29,21 @@ new_uuid() {
 	UUID=${out#uuid=}
 }
 
-# Scan and confirm UUID on the emulator's phone.
-phone_confirm() {
-	emu_ctl scan "uuid=$1" >/dev/null && emu_ctl confirm "uuid=$1" >/dev/null
+# $1 percent-encoded for a query string (a uuid may hold + / =).
+uri() {
+	jq -rn --arg s "$1" '$s | @uri'
 }
 
-# Arm fault kind $2 for the next request to endpoint $1.
+# Scan and confirm UUID on the emulator's phone.
+phone_confirm() {
+	emu_ctl scan "uuid=$(uri "$1")" >/dev/null &&
+		emu_ctl confirm "uuid=$(uri "$1")" >/dev/null
+}
+
+# Arm fault kind $2 for the next $3 (default 1) requests to endpoint $1;
+# count 0 disarms.
 fault() {
-	emu_ctl fault "endpoint=$1&kind=$2&count=1" >/dev/null
+	emu_ctl fault "endpoint=$1&kind=$2&count=${3:-1}" >/dev/null
 }
 
 # The request-log lines of one endpoint (the last path part).

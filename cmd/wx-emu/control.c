@@ -66,37 +66,6 @@ c_expire(struct emu_req *r, struct emu_resp *w)
 
 /* ---- messages ---- */
 
-/* Plain text to the server's Content form (protocol.md §8.4): & < > as
- * entities, LF as <br/>, emoji as the spans the web client renders. */
-static void
-server_escape(struct wx_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		int len = wx_utf8_get(s + i, n - i, &cp);
-		if (len < 1) {          /* not UTF-8: the byte as it is */
-			len = 1;
-			cp = (unsigned char)s[i];
-		}
-		if (cp == '&')
-			wx_buf_adds(b, "&amp;");
-		else if (cp == '<')
-			wx_buf_adds(b, "&lt;");
-		else if (cp == '>')
-			wx_buf_adds(b, "&gt;");
-		else if (cp == '\n')
-			wx_buf_adds(b, "<br/>");
-		else if (cp >= 0x1F000 && cp <= 0x1FAFF)
-			wx_buf_addf(b, "<span class=\"emoji emoji%x\"></span>",
-			            (unsigned)cp);
-		else
-			wx_buf_add(b, s + i, (size_t)len);
-		i += (size_t)len;
-	}
-}
-
 static int
 random_of(enum emu_ckind kind)
 {
@@ -131,7 +100,7 @@ set_content(struct emu_msg *m, const char *plain, int raw,
 	if (raw)
 		wx_buf_adds(&b, plain);
 	else
-		server_escape(&b, plain);
+		emu_server_text(&b, plain);
 	m->content = b.p;
 }
 
@@ -210,19 +179,6 @@ optional_fields(const struct wx_json *j, struct emu_msg *m)
 	m->encryname = jstr(j, "EncryFileName");
 }
 
-static void
-free_fields(struct emu_msg *m)
-{
-	free(m->content);
-	free(m->statususer);
-	free(m->filename);
-	free(m->filesize);
-	free(m->mediaid);
-	free(m->url);
-	free(m->oricontent);
-	free(m->encryname);
-}
-
 /* Content that already starts "<member>:<br/>" is in server form. */
 static int
 has_sender_prefix(const char *content)
@@ -266,7 +222,7 @@ inject_one(const struct wx_json *j, const char **err)
 		m.msgid = emu_new_msgid();
 		id = m.msgid;
 		emu_event_msg(&m, NULL);
-		free_fields(&m);
+		emu_msg_free_text(&m);
 	}
 	free(from);
 	free(to);
@@ -353,7 +309,7 @@ contact_event(struct emu_req *r, struct emu_resp *w,
 	if (kind == EMU_EV_MODCONTACT && nick) {
 		struct wx_buf b = {0};
 		wx_buf_adds(&b, "");
-		server_escape(&b, nick);
+		emu_server_text(&b, nick);
 		free(c->nickname);
 		c->nickname = b.p;
 	}

@@ -266,6 +266,9 @@ struct emu_session *emu_session_newest(void);
 struct emu_session *emu_auth(const struct emu_req *r, int *ret);
 /* Append an event and wake long polls.  The message's strings are copied. */
 uint64_t emu_event_msg(const struct emu_msg *m, const struct emu_session *only);
+/* Free a message's text fields (content … encryname), not from/to/media:
+ * for callers whose from/to point into the contact table. */
+void emu_msg_free_text(struct emu_msg *m);
 uint64_t emu_event_contact(enum emu_ekind kind, int contact);
 /* First event with seq > after that s may see; NULL if none. */
 const struct emu_event *emu_event_next(const struct emu_session *s,
@@ -309,6 +312,9 @@ void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
+/* Plain text to the server form of Content (protocol.md §8.4): & < > as
+ * entities, LF as <br/>, emoji as <span class="emoji emoji1f604"></span>. */
+void emu_server_text(struct wx_buf *b, const char *s);
 /* control.c */
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
 

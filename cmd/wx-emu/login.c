@@ -314,6 +314,10 @@ emu_newloginpage(struct emu_req *r, struct emu_resp *w)
 	struct emu_login *l = fault ? NULL : ticket_login(r);
 	struct emu_session *s;
 
+	/* A UOS client may send redirect_uri back unchanged, without
+	 * mod=desktop: the uuid remembers the mode its jslogin asked for, and
+	 * wechat4u reads the credentials only from the 301 (§4.4). */
+	desktop |= l && l->desktop;
 	if (desktop && !(version && strcmp(version, "v2") == 0))
 		w->status = 301;        /* without Location (§4.4) */
 	emu_resp_header(w, "Content-Type", "text/plain;charset=utf-8");

@@ -13,7 +13,7 @@
  *    FileMd5 that is not the md5 of the bytes: Ret 1.  Intermediate
  *    chunks answer the final shape with MediaId "" and StartPos 0 (§14).
  *  - downloads without a valid session, data ticket or known id answer
- *    200 with an empty body, as users of the real server report.
+ *    200 with an empty body (no capture shows the real failure).
  * Every error answer keeps the full success shape with empty values. */
 #include <ctype.h>
 #include <inttypes.h>
@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "emu.h"
@@ -52,29 +53,20 @@ parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* "Mon, 31-Dec-2018 00:57:48 GMT" (cookie style, upload Date) or
- * "Mon, 31 Dec 2018 00:57:48 GMT" (HTTP date). */
+/* HTTP date, "Mon, 31 Dec 2018 00:19:01 GMT": the cookie date of
+ * emu_http_date without its two hyphens. */
 static void
-gmt_date(char *out, size_t size, time_t t, int hyphens)
+http_date(time_t t, char out[40])
 {
-	static const char *const day[] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mon[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm tm;
-	char sep = hyphens ? '-' : ' ';
-
-	gmtime_r(&t, &tm);
-	snprintf(out, size, "%s, %02d%c%s%c%04d %02d:%02d:%02d GMT",
-	         day[tm.tm_wday], tm.tm_mday, sep, mon[tm.tm_mon], sep,
-	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	emu_http_date(t, out);
+	out[7] = out[11] = ' ';
 }
 
 /* Text into the server form of Content (§8.4): & < > as entities, line
- * feeds as <br/>, emoji above U+1F000 as emoji spans. */
-static void
-server_text(struct wx_buf *b, const char *s)
+ * feeds as <br/>, emoji from U+1F000 on as emoji spans, invalid UTF-8 as
+ * U+FFFD. */
+void
+emu_server_text(struct wx_buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	uint32_t cp;
@@ -83,7 +75,8 @@ server_text(struct wx_buf *b, const char *s)
 		int len = wx_utf8_get(s + i, n - i, &cp);
 
 		if (len <= 0) {
-			wx_buf_addc(b, s[i++]);
+			wx_utf8_put(b, 0xFFFD);
+			i++;
 			continue;
 		}
 		if (cp == '&')
@@ -131,11 +124,81 @@ static void
 encry_name(struct wx_buf *b, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (isalnum(*p))
+		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			wx_buf_addc(b, (char)*p);
 		else
 			wx_buf_addf(b, "%%%02X", *p);
 	}
+}
+
+/* ---- MD5 (RFC 1321), to check FileMd5 and list it in /_emu/sent ---- */
+
+static uint32_t
+rol(uint32_t x, int c)
+{
+	return (x << c) | (x >> (32 - c));
+}
+
+static void
+md5_block(uint32_t h[4], const unsigned char *p)
+{
+	static const int sh[64] = {
+		7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+		5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+		4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+		6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21 };
+	static uint32_t k[64];
+	uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3];
+
+	if (!k[0])      /* RFC 1321: floor(|sin(i + 1)| * 2^32) */
+		for (int i = 0; i < 64; i++)
+			k[i] = (uint32_t)floor(fabs(sin(i + 1)) * 4294967296.0);
+	for (int i = 0; i < 16; i++)
+		m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+		       (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+	for (int i = 0; i < 64; i++) {
+		uint32_t f;
+		int g;
+		if (i < 16)
+			f = (b & c) | (~b & d), g = i;
+		else if (i < 32)
+			f = (d & b) | (~d & c), g = (5 * i + 1) % 16;
+		else if (i < 48)
+			f = b ^ c ^ d, g = (3 * i + 5) % 16;
+		else
+			f = c ^ (b | ~d), g = (7 * i) % 16;
+		f += a + k[i] + m[g];
+		a = d;
+		d = c;
+		c = b;
+		b += rol(f, sh[i]);
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+}
+
+static void
+md5_hex(const char *data, size_t n, char out[33])
+{
+	uint32_t h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
+	unsigned char tail[128] = {0};
+	size_t full = n / 64 * 64, rest = n - full;
+	uint64_t bits = (uint64_t)n * 8;
+
+	for (size_t i = 0; i < full; i += 64)
+		md5_block(h, (const unsigned char *)data + i);
+	memcpy(tail, data + full, rest);
+	tail[rest] = 0x80;
+	size_t tlen = rest < 56 ? 64 : 128;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 8 + i] = (unsigned char)(bits >> (8 * i));
+	for (size_t i = 0; i < tlen; i += 64)
+		md5_block(h, tail + i);
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x",
+		         (unsigned)(h[i / 4] >> (8 * (i % 4))) & 0xff);
 }
 
 /* ---- uploads, kept in world.uploads (oldest first) ---- */
@@ -336,8 +399,6 @@ mp_parse(const char *body, size_t len, const char *boundary,
 		p += 2;
 		size_t room = (size_t)(end - p) < MP_HEAD ? (size_t)(end - p) : MP_HEAD;
 		const char *hend = memmem(p, room, "\r\n\r\n", 4);
-		if (!hend && room >= 2 && memcmp(p, "\r\n", 2) == 0)
-			hend = p - 2;   /* a part without headers */
 		if (!hend || mp_headers(p, (size_t)(hend - p), &parts[n]) < 0)
 			return -1;
 		const char *data = hend + 4;
@@ -388,7 +449,7 @@ upload_answer(struct emu_resp *w, const char *web, const struct up_answer *a)
 	struct wx_buf enc = {0};
 	char date[40];
 
-	gmt_date(date, sizeof date, time(NULL), 1);
+	emu_http_date(time(NULL), date);
 	emu_resp_header(w, "Content-Type", "text/plain");
 	emu_resp_header(w, "Date", "%s", date);
 	emu_resp_header(w, "Access-Control-Allow-Origin", "https://%s", web);
@@ -494,8 +555,6 @@ up_parse(const struct emu_req *r, struct up_req *q)
 	return 0;
 }
 
-static void md5_hex(const char *data, size_t n, char out[33]);
-
 /* The last chunk arrived: join the parts, check them, name the upload. */
 static int
 upload_finish(struct emu_upload *u, const struct up_req *q)
@@ -594,76 +653,6 @@ emu_uploadmedia(struct emu_req *r, struct emu_resp *w)
 		a.ret = upload_chunk(&q, &a);
 	upload_answer(w, s ? s->web : r->family, &a);
 	up_req_free(&q);
-}
-
-/* ---- MD5 (RFC 1321), to check FileMd5 and list it in /_emu/sent ---- */
-
-static uint32_t
-rol(uint32_t x, int c)
-{
-	return (x << c) | (x >> (32 - c));
-}
-
-static void
-md5_block(uint32_t h[4], const unsigned char *p)
-{
-	static const int sh[64] = {
-		7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-		5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-		4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-		6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21 };
-	static uint32_t k[64];
-	uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3];
-
-	if (!k[0])      /* RFC 1321: floor(|sin(i + 1)| * 2^32) */
-		for (int i = 0; i < 64; i++)
-			k[i] = (uint32_t)floor(fabs(sin(i + 1)) * 4294967296.0);
-	for (int i = 0; i < 16; i++)
-		m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		       (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-	for (int i = 0; i < 64; i++) {
-		uint32_t f;
-		int g;
-		if (i < 16)
-			f = (b & c) | (~b & d), g = i;
-		else if (i < 32)
-			f = (d & b) | (~d & c), g = (5 * i + 1) % 16;
-		else if (i < 48)
-			f = b ^ c ^ d, g = (3 * i + 5) % 16;
-		else
-			f = c ^ (b | ~d), g = (7 * i) % 16;
-		f += a + k[i] + m[g];
-		a = d;
-		d = c;
-		c = b;
-		b += rol(f, sh[i]);
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-}
-
-static void
-md5_hex(const char *data, size_t n, char out[33])
-{
-	uint32_t h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
-	unsigned char tail[128] = {0};
-	size_t full = n / 64 * 64, rest = n - full;
-	uint64_t bits = (uint64_t)n * 8;
-
-	for (size_t i = 0; i < full; i += 64)
-		md5_block(h, (const unsigned char *)data + i);
-	memcpy(tail, data + full, rest);
-	tail[rest] = 0x80;
-	size_t tlen = rest < 56 ? 64 : 128;
-	for (int i = 0; i < 8; i++)
-		tail[tlen - 8 + i] = (unsigned char)(bits >> (8 * i));
-	for (size_t i = 0; i < tlen; i += 64)
-		md5_block(h, tail + i);
-	for (int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-		         (unsigned)(h[i / 4] >> (8 * (i % 4))) & 0xff);
 }
 
 /* ---- sends: webwxsendmsg, …msgimg, …videomsg, …appmsg, …emoticon ---- */
@@ -844,7 +833,7 @@ send_message(const struct send_req *q, uint64_t msgid)
 	default:
 		wx_buf_adds(&xml, q->content ? q->content : "");
 	}
-	server_text(&content, xml.p ? xml.p : "");
+	emu_server_text(&content, xml.p ? xml.p : "");
 	m.content = content.p ? content.p : (char *)"";
 	emu_event_msg(&m, NULL);
 	wx_buf_free(&xml);
@@ -947,7 +936,7 @@ revoke_notice(const struct send_rec *e)
 	            "\t\t<msgid>%" PRIu64 "</msgid>\n"
 	            "\t\t<replacemsg><![CDATA[你撤回了一条消息]]></replacemsg>\n"
 	            "\t</revokemsg>\n</sysmsg>\n", e->to, e->msgid);
-	server_text(&content, xml.p);
+	emu_server_text(&content, xml.p);
 	m.from = world.contacts[0].username;
 	m.to = (char *)e->to;
 	m.type = 10002;
@@ -1012,8 +1001,8 @@ emu_revokemsg(struct emu_req *r, struct emu_resp *w)
 
 /* ---- downloads: webwxgetmsgimg, …voice, …video, webwxgetmedia ---- */
 
-/* A failed download: 200 with no bytes, what clients of the real server
- * get without a session or for an id it does not know. */
+/* A failed download (no session, wrong data ticket, unknown id): 200 with
+ * no bytes.  No capture shows what the real server answers. */
 static void
 no_bytes(struct emu_resp *w)
 {
@@ -1067,30 +1056,41 @@ msg_bytes(const struct emu_msg *m, const char *endpoint, int thumb,
 	return made;
 }
 
+/* Digits at *p into *v (saturating); 0, v untouched, if there are none. */
+static int
+digits(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		n = n > UINT64_MAX / 10 - 1 ? UINT64_MAX : n * 10 + (uint64_t)(**p - '0');
+	if (*p == s)
+		return 0;
+	*v = n;
+	return 1;
+}
+
 /* Range: bytes=a-b | a- | -n.  1 and [*a, *b] if satisfiable, -1 if not,
  * 0 for no Range or one we ignore (several ranges, bad syntax). */
 static int
 byte_range(const char *h, size_t total, size_t *a, size_t *b)
 {
-	unsigned long long x, y;
-	int n;
+	uint64_t x = 0, y = UINT64_MAX;
+	int hasx;
 
-	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+	if (!h || strncmp(h, "bytes=", 6) != 0)
 		return 0;
 	h += 6;
-	if (sscanf(h, "-%llu%n", &y, &n) == 1 && !h[n]) {
+	hasx = digits(&h, &x);
+	if (*h++ != '-' || (!digits(&h, &y) && !hasx) || *h || y < x)
+		return 0;
+	if (!hasx) {                    /* the last y bytes */
 		if (y == 0 || total == 0)
 			return -1;
-		*a = y >= total ? 0 : total - (size_t)y;
-		*b = total - 1;
-		return 1;
+		x = y >= total ? 0 : total - y;
+		y = UINT64_MAX;
 	}
-	if (sscanf(h, "%llu-%n", &x, &n) != 1 || !isdigit((unsigned char)*h))
-		return 0;
-	if (!h[n])
-		y = total ? total - 1 : 0;
-	else if (sscanf(h + n, "%llu%n", &y, &n) != 1 || y < x)
-		return 0;
 	if (x >= total)
 		return -1;
 	*a = (size_t)x;
@@ -1122,7 +1122,7 @@ get_msgimg(const struct emu_msg *m, const struct wx_buf *d, struct emu_resp *w)
 {
 	char date[40];
 
-	gmt_date(date, sizeof date, m->createtime, 0);
+	http_date(m->createtime, date);
 	emu_resp_header(w, "Content-Type", "image/jpeg");
 	emu_resp_header(w, "Last-Modified", "%s", date);
 	emu_resp_header(w, "Cache-control", "max-age=604800");
@@ -1136,7 +1136,7 @@ get_voice(const struct emu_req *r, const struct emu_msg *m,
 {
 	char date[40];
 
-	gmt_date(date, sizeof date, m->createtime, 0);
+	http_date(m->createtime, date);
 	emu_resp_header(w, "Content-Type", "audio/mp3");
 	emu_resp_header(w, "Accept-Ranges", "bytes");
 	emu_resp_header(w, "Last-Modified", "%s", date);

@@ -24,6 +24,19 @@
 
 /* ---- contact objects ---- */
 
+/* A room's avatar seq: the world's headseq, or, for a room generated
+ * without one, a stable 9-digit number drawn from its EncryChatRoomId
+ * (batch answers always carry a non-zero seq, §5.4). */
+static uint32_t
+room_seq(const struct emu_contact *c)
+{
+	unsigned long v = 0;
+
+	if (c->headseq || sscanf(c->encry + 1, "%7lx", &v) != 1)
+		return c->headseq;
+	return 100000000u + (uint32_t)(v % 900000000u);
+}
+
 static void
 put_headimgurl(struct emu_jw *w, const struct emu_contact *c,
                const struct emu_session *s, enum emu_cform form)
@@ -32,8 +45,8 @@ put_headimgurl(struct emu_jw *w, const struct emu_contact *c,
 	int room = c->kind == EMU_ROOM;
 	/* Rooms: seq 0 with the skey in init and ModContact, the real seq
 	 * with an empty skey in batch answers (§7, CAP and W4U). */
-	uint32_t seq = room && (form == EMU_CF_INIT || form == EMU_CF_MOD)
-	               ? 0 : c->headseq;
+	uint32_t seq = !room ? c->headseq
+	             : form == EMU_CF_INIT || form == EMU_CF_MOD ? 0 : room_seq(c);
 	const char *skey = room && form == EMU_CF_BATCH ? "" : s->skey;
 
 	wx_buf_addf(&u, "/cgi-bin/mmwebwx-bin/%s?seq=%u&username=%s&skey=%s",

@@ -120,14 +120,17 @@ hold(const struct emu_session *s, uint64_t pos, int *ret)
 /* window.synccheck={retcode:"R",selector:"S"}: no spaces, no ';', no LF;
  * selector "0" with every non-zero retcode.  Credentials may come from
  * the query, but a request without the session cookies is 1102 as on the
- * real server (ISS Urinx/WeixinBot#140); a host of another family 1100. */
+ * real server (ISS Urinx/WeixinBot#140); a host of another family 1100.
+ * Over plain HTTP the cookies cannot be required: they are set Secure, as
+ * captured, so browsers and libcurl neither keep nor send them there. */
 void
 emu_synccheck(struct emu_req *r, struct emu_resp *w)
 {
 	int ret, sel = 0;
 	struct emu_session *s = emu_auth(r, &ret);
+	int tls = emu_opt.cert && emu_opt.key;
 
-	if (s && !emu_cookie(r, "wxsid") && !emu_cookie(r, "wxuin")) {
+	if (s && tls && !emu_cookie(r, "wxsid") && !emu_cookie(r, "wxuin")) {
 		s = NULL;
 		ret = 1102;
 	}

@@ -416,11 +416,9 @@ contact_free(struct emu_contact *c)
 	free(c->topic_owner);
 }
 
-static void
-msg_free(struct emu_msg *m)
+void
+emu_msg_free_text(struct emu_msg *m)
 {
-	free(m->from);
-	free(m->to);
 	free(m->content);
 	free(m->statususer);
 	free(m->filename);
@@ -429,6 +427,14 @@ msg_free(struct emu_msg *m)
 	free(m->url);
 	free(m->oricontent);
 	free(m->encryname);
+}
+
+static void
+msg_free(struct emu_msg *m)
+{
+	free(m->from);
+	free(m->to);
+	emu_msg_free_text(m);
 	wx_buf_free(&m->media);
 	memset(m, 0, sizeof *m);
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wx.h"
+#include "fuzz.h"
 
 static char *
 format(const struct wx_state *st, size_t *len)
@@ -29,8 +29,6 @@ set_agrees(struct wx_state *st, const char *key, const char *v, size_t n)
 	if (!bad && (!got || strlen(got) != n || memcmp(got, v, n) != 0))
 		abort();
 }
-
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wx.h"
+#include "fuzz.h"
 
 static void
 same_key(const struct wx_synckey *a, const struct wx_synckey *b)
@@ -67,8 +67,6 @@ url_helpers(const char *s)
 	free(host);
 	free(enc);
 }
-
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
