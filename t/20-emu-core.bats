@@ -53,8 +53,8 @@ now_ms() { date +%s%3N; }
 	assert_equal "$stderr" "wx-emu: -p: 70000 is out of range 0..65535"
 	run -100 --separate-stderr wx-emu -n many
 	assert_equal "$stderr" "wx-emu: -n: bad number 'many'"
-	run -100 --separate-stderr wx-emu -w example.com
-	assert_equal "$stderr" "wx-emu: -w: unknown web host 'example.com'"
+	run -100 --separate-stderr wx-emu -w 'not a host'
+	assert_equal "$stderr" "wx-emu: -w: bad web host 'not a host'"
 	run -100 --separate-stderr wx-emu -c cert.pem
 	assert_equal "${stderr_lines[0]}" "wx-emu: -c and -k go together"
 	run -100 --separate-stderr wx-emu extra

@@ -262,4 +262,10 @@ webwx_auth_ticket wx.qq.com"
 	assert_output --regexp "^window\.code=201;window\.userAvatar = 'data:img/jpg;base64,"
 	run emu_poll "$u"
 	assert_line --index 0 'window.code=200;'
+	# With -a the push login is confirmed at once: no 201 at all.
+	emu_login
+	run emu_curl "https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxpushloginurl?uin=$UIN"
+	u=$(printf '%s' "$output" | jq -r .uuid)
+	run emu_poll "$u"
+	assert_line --index 0 'window.code=200;'
 }

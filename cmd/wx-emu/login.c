@@ -362,6 +362,8 @@ emu_pushloginurl(struct emu_req *r, struct emu_resp *w)
 	web = last ? last->web : r->family[0] ? r->family : emu_opt.web;
 	l = emu_login_new(web, lang_of(r), mod && strcmp(mod, "desktop") == 0);
 	emu_login_scan(l);      /* the phone shows its confirm prompt */
+	if (emu_opt.autoconfirm)
+		emu_login_confirm(l);   /* and -a presses it */
 	wx_buf_addf(&w->body, "{\"ret\":\"0\",\"msg\":\"all ok\",\"uuid\":\"%s\"}",
 	            l->uuid);
 }

@@ -533,6 +533,34 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 	return ok;
 }
 
+/* The reset fault: the head goes out, then the connection is cut.  A
+ * connection closed before any byte would be retried by libcurl on its
+ * own (it does so for reused connections), hiding the fault. */
+static ssize_t
+cut_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static enum MHD_Result
+send_reset(struct MHD_Connection *c)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+
+	resp = MHD_create_response_from_callback(1024, 1024, cut_body, NULL,
+	                                         NULL);
+	MHD_set_response_options(resp, MHD_RF_SEND_KEEP_ALIVE_HEADER,
+	                         MHD_RO_END);
+	ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
 /* ---- the access handler ---- */
 
 struct upload {                 /* per request: its body so far */
@@ -563,7 +591,7 @@ on_request(void *cls, struct MHD_Connection *c,
 	struct upload *u = *state;
 	struct emu_req r;
 	struct emu_resp w = { .status = 200 };
-	enum MHD_Result ok = MHD_NO;
+	enum MHD_Result ok;
 
 	(void)cls;
 	(void)version;
@@ -590,8 +618,7 @@ on_request(void *cls, struct MHD_Connection *c,
 	emu_lock();
 	dispatch(&r, &w, served);
 	emu_unlock();
-	if (!w.drop)
-		ok = send_resp(&r, &w);
+	ok = w.drop ? send_reset(c) : send_resp(&r, &w);
 	wx_json_free(r.json);
 	wx_buf_free(&w.headers);
 	wx_buf_free(&w.body);
@@ -623,7 +650,7 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 	                 MHD_USE_THREAD_PER_CONNECTION |
-	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_USE_ERROR_LOG;
+	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 
