@@ -42,8 +42,8 @@ struct account {
 	int contacts, chats;
 };
 
-/* The credentials of the webwxnewloginpage answer, or its verdict as the
- * exit. */
+/* Move the credentials of the webwxnewloginpage answer into lg; a refusal
+ * or a malformed answer ends here with the parser's exit code and text. */
 static void
 take_credentials(const struct wx_resp *r, struct login *lg)
 {

@@ -13,7 +13,7 @@
 #define APPID "wx782c26e4c19acffb"
 #define DEFAULT_WEB "wx.qq.com"
 
-/* The uuid of a parsed answer, or the parser's verdict as the exit. */
+/* The uuid of a parsed answer; otherwise the parser's exit code and text. */
 static char *
 take_uuid(int rc, struct wx_login *l)
 {
