@@ -602,24 +602,14 @@ integer_text(const struct wx_json *j, int tok, int *neg, uint64_t *mag)
 {
 	enum wx_json_type t = wx_json_type(j, tok);
 	const char *s;
-	size_t n, i = 0;
-	uint64_t v = 0;
+	size_t n, i;
 
 	if (t != WX_JSON_NUMBER && t != WX_JSON_STRING)
 		return -1;
 	s = wx_json_raw(j, tok, &n);
 	*neg = n > 0 && s[0] == '-';
 	i = (size_t)*neg;
-	if (i == n)
-		return -1;
-	for (; i < n; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-		if (!is_digit(s[i]) || v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*mag = v;
-	return 0;
+	return wx_parse_u64(s + i, n - i, UINT64_MAX, mag);
 }
 
 int

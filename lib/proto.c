@@ -298,26 +298,6 @@ wx_synckey_from_json(const struct wx_json *j, int tok, struct wx_synckey *sk)
 	return 0;
 }
 
-/* Strict unsigned decimal of n bytes, at most max. */
-static int
-parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /* Length of the separator at s ("|" or "%7C"), 0 if there is none. */
 static size_t
 sep_len(const char *s)
@@ -343,8 +323,8 @@ wx_synckey_parse(const char *s, struct wx_synckey *sk)
 			;
 		us = memchr(p, '_', (size_t)(end - p));
 		if (n == WX_SYNCKEY_MAX || !us ||
-		    parse_uint(p, (size_t)(us - p), UINT32_MAX, &key) < 0 ||
-		    parse_uint(us + 1, (size_t)(end - us - 1), UINT64_MAX, &val) < 0)
+		    wx_parse_u64(p, (size_t)(us - p), UINT32_MAX, &key) < 0 ||
+		    wx_parse_u64(us + 1, (size_t)(end - us - 1), UINT64_MAX, &val) < 0)
 			return -1;
 		sk->kv[n].key = (uint32_t)key;
 		sk->kv[n].val = val;

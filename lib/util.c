@@ -245,6 +245,25 @@ wx_read_file(const char *path, size_t max, struct wx_buf *out)
 }
 
 int
+wx_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 wx_hexdigit(char c)
 {
 	if (c >= '0' && c <= '9')

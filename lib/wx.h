@@ -65,6 +65,10 @@ void wx_buf_free(struct wx_buf *b);
 int wx_read_file(const char *path, size_t max, struct wx_buf *out);
 int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
 
+/* Strict unsigned decimal: all n bytes digits, value at most max.  0 with
+ * *out set, or -1 (empty, a non-digit, or over max). */
+int wx_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+
 /* Value of a hex digit (either case), -1 for any other character. */
 int wx_hexdigit(char c);
 

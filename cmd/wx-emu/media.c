@@ -36,21 +36,11 @@ endpoint_is(const struct emu_req *r, const char *name)
 	return r->endpoint && strcmp(r->endpoint, name) == 0;
 }
 
-/* Decimal uint64 in s (whole string); -1 if not. */
+/* Decimal uint64 in s (whole string; NULL allowed); -1 if not. */
 static int
 parse_u64(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-
-	if (!s || !*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
+	return s ? wx_parse_u64(s, strlen(s), UINT64_MAX, out) : -1;
 }
 
 /* HTTP date, "Mon, 31 Dec 2018 00:19:01 GMT": the cookie date of

@@ -59,6 +59,25 @@ test_read(void)
 }
 
 static void
+test_parse_u64(void)
+{
+	uint64_t v = 0;
+
+	is_int(wx_parse_u64("18446744073709551615", 20, UINT64_MAX, &v), 0,
+	       "parse_u64: UINT64_MAX");
+	ok(v == UINT64_MAX, "parse_u64: UINT64_MAX value");
+	is_int(wx_parse_u64("18446744073709551616", 20, UINT64_MAX, &v), -1,
+	       "parse_u64: one past UINT64_MAX");
+	is_int(wx_parse_u64("4294967296", 10, UINT32_MAX, &v), -1,
+	       "parse_u64: over the given max");
+	is_int(wx_parse_u64("12x", 3, UINT64_MAX, &v), -1, "parse_u64: non-digit");
+	is_int(wx_parse_u64("-1", 2, UINT64_MAX, &v), -1, "parse_u64: sign");
+	is_int(wx_parse_u64("", 0, UINT64_MAX, &v), -1, "parse_u64: empty");
+	is_int(wx_parse_u64("1234", 2, UINT64_MAX, &v), 0, "parse_u64: n bytes only");
+	is_int((long long)v, 12, "parse_u64: n bytes value");
+}
+
+static void
 test_now(void)
 {
 	long long t = wx_now_ms();
@@ -73,6 +92,7 @@ main(void)
 	test_buf();
 	test_asprintf();
 	test_read();
+	test_parse_u64();
 	test_now();
 	is_int(wx_strtonum("25", 0, 100, "-t"), 25, "strtonum: in range");
 	is_int(wx_strtonum("-3", -5, 5, "-x"), -3, "strtonum: negative");
