@@ -236,7 +236,10 @@ void emu_lock(void);
 void emu_unlock(void);
 /* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
  * on notify, -1 on timeout. */
-int emu_wait(time_t deadline);
+int emu_wait(const struct timespec *deadline);
+/* The deadline of a long poll: now + emu_opt.hold seconds, to the
+ * nanosecond (a whole-second deadline would hold N-1..N seconds). */
+struct timespec emu_hold_deadline(void);
 void emu_notify(void);
 unsigned long emu_rand(void);       /* seeded PRNG (lock held) */
 /* Fill out with n random characters of set. */

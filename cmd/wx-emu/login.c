@@ -231,7 +231,7 @@ void
 emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 {
 	const char *uuid = emu_arg(r, "uuid");
-	time_t deadline = time(NULL) + emu_opt.hold;
+	struct timespec deadline = emu_hold_deadline();
 	struct emu_login *l = emu_login_find(uuid);
 
 	emu_resp_js(w);
@@ -245,7 +245,7 @@ emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 	while ((l = emu_login_find(uuid)) &&
 	       (l->state == EMU_WAITING ||
 	        (l->state == EMU_SCANNED && l->told))) {
-		if (emu_wait(deadline) < 0)
+		if (emu_wait(&deadline) < 0)
 			break;
 	}
 	if (l && l->state == EMU_WAITING) {

@@ -411,9 +411,9 @@ fault_500(struct emu_resp *w)
 static void
 fault_slow(void)
 {
-	time_t deadline = time(NULL) + emu_opt.hold;
+	struct timespec deadline = emu_hold_deadline();
 
-	while (emu_wait(deadline) == 0)
+	while (emu_wait(&deadline) == 0)
 		;
 }
 

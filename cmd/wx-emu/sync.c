@@ -104,7 +104,7 @@ selector(const struct emu_session *s, uint64_t pos)
 static int
 hold(const struct emu_session *s, uint64_t pos, int *ret)
 {
-	time_t deadline = time(NULL) + emu_opt.hold;
+	struct timespec deadline = emu_hold_deadline();
 
 	for (;;) {
 		if (s->dead) {
@@ -112,7 +112,7 @@ hold(const struct emu_session *s, uint64_t pos, int *ret)
 			return 0;
 		}
 		int sel = selector(s, pos);
-		if (sel || emu_wait(deadline) != 0)
+		if (sel || emu_wait(&deadline) != 0)
 			return sel;
 	}
 }

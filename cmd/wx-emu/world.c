@@ -46,14 +46,22 @@ emu_notify(void)
 	pthread_cond_broadcast(&world_cv);
 }
 
-int
-emu_wait(time_t deadline)
+struct timespec
+emu_hold_deadline(void)
 {
-	struct timespec ts = { .tv_sec = deadline, .tv_nsec = 0 };
+	struct timespec ts;
 
-	if (stopping || time(NULL) >= deadline)
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += emu_opt.hold;
+	return ts;
+}
+
+int
+emu_wait(const struct timespec *deadline)
+{
+	if (stopping)
 		return -1;
-	if (pthread_cond_timedwait(&world_cv, &world_mu, &ts) != 0)
+	if (pthread_cond_timedwait(&world_cv, &world_mu, deadline) != 0)
 		return -1;
 	return stopping ? -1 : 0;
 }
