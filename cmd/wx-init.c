@@ -1,15 +1,24 @@
 /* wx-init — turn a confirmed login into a session (protocol.md §4.4, §5.1,
  * §5.2): webwxnewloginpage, webwxinit, webwxstatusnotify Code 3.
  * Reads redirect_uri from stdin (`wx-wait | wx-init`) or DIR/session, and
- * mode; writes skey, wxsid, wxuin, pass_ticket, the hosts, synckey,
- * synccheckkey, username, nickname and mode in one commit after all three
- * steps succeeded (else the session is untouched), cookies in DIR/cookies.
- * stdout gets a summary without secrets. */
+ * mode.  The ticket of redirect_uri can be exchanged once only, so what
+ * webwxnewloginpage answers is committed at once, with its cookies: skey,
+ * wxsid, wxuin, pass_ticket, the hosts, mode, and login_uri (the spent
+ * redirect_uri, so that a retry after a failed webwxinit skips the
+ * exchange).  After webwxinit and webwxstatusnotify succeed: synckey,
+ * synccheckkey, username, nickname.  stdout gets a summary without
+ * secrets. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "wx.h"
+
+/* The longest User.UserName and NickName taken ("@" and 64 hex digits,
+ * a name of a few dozen characters): more is a hostile answer. */
+#define USERNAME_MAX 128
+#define NICKNAME_MAX 1024
 
 /* Desktop (UOS) mode headers on webwxnewloginpage (protocol.md §3.7). */
 #define CLIENT_VERSION "client-version: 2.0.0"
@@ -61,13 +70,14 @@ take_credentials(const struct wx_resp *r, struct login *lg)
 }
 
 /* Exchange the ticket.  A handle of its own, so that the desktop headers
- * go on this request only; its cookies reach the jar when it is freed. */
+ * go on this request only; its cookies reach the jar with the commit of
+ * what it earned (see commit_login). */
 static void
-newloginpage(const char *jar, const char *uri, struct login *lg)
+newloginpage(struct wx_http *h, const char *uri, struct login *lg)
 {
-	struct wx_http *h = wx_http_new(jar);
 	struct wx_resp r = {0};
 	char *url;
+	int rc;
 
 	url = wx_asprintf("%s%cfun=new&version=v2%s", uri,
 	                  strchr(uri, '?') ? '&' : '?',
@@ -76,57 +86,63 @@ newloginpage(const char *jar, const char *uri, struct login *lg)
 		wx_http_header(h, CLIENT_VERSION);
 		wx_http_header(h, extspam);
 	}
-	if (wx_http_get(h, url, &r) != 0)
-		exit(WX_EXIT_TEMP);
 	/* UOS logins answer 301 without Location, XML in the body. */
-	if (r.status != 200 && r.status != 301)
-		wx_die(WX_EXIT_TEMP, "webwxnewloginpage: HTTP %ld", r.status);
+	wx_http_allow(h, 301);
+	if ((rc = wx_http_get(h, url, &r)) != 0)
+		exit(rc);
 	take_credentials(&r, lg);
 	wx_resp_free(&r);
 	free(url);
-	if (wx_http_free(h) < 0)
-		wx_die(WX_EXIT_TEMP, "%s: cannot save cookies", jar);
 }
 
-/* BaseResponse.Ret: 1100-1102 logged out (1), 1205 too frequent (111). */
+/* Commit what the ticket earned, and the cookies that came with it, in
+ * one step under the lock; what belonged to the previous login goes. */
 static void
-check_ret(const struct wx_json *j, const char *cgi)
+commit_login(const char *dir, const char *uri, const struct login *lg,
+             struct wx_http *h)
 {
-	long long ret;
+	static const char *const stale[] = {
+		"synckey", "synccheckkey", "username", "nickname",
+	};
+	struct wx_state *ch = wx_state_new();
+	struct wx_hosts hs;
+	size_t i;
 
-	if (wx_json_int(j, wx_json_get(j, 0, "BaseResponse.Ret"), &ret) < 0)
-		wx_die(WX_EXIT_TEMP, "%s: no BaseResponse.Ret", cgi);
-	if (ret == 0)
-		return;
-	if (ret == 1205)
-		wx_die(WX_EXIT_TEMP, "%s: Ret 1205: too frequent, try later", cgi);
-	if (ret >= 1100 && ret <= 1102)
-		wx_die(WX_EXIT_REFUSED, "%s: Ret %lld: logged out", cgi, ret);
-	wx_die(WX_EXIT_REFUSED, "%s: Ret %lld", cgi, ret);
+	if (wx_hosts_for(lg->web, &hs) < 0)
+		wx_die(WX_EXIT_USAGE, "bad web host '%s'", lg->web);
+	if (wx_state_set(ch, "skey", lg->skey) < 0 ||
+	    wx_state_set(ch, "wxsid", lg->wxsid) < 0 ||
+	    wx_state_set(ch, "wxuin", lg->wxuin) < 0 ||
+	    wx_state_set(ch, "pass_ticket", lg->pass_ticket) < 0 ||
+	    wx_state_set(ch, "host", lg->web) < 0 ||
+	    wx_state_set(ch, "file_host", hs.file) < 0 ||
+	    wx_state_set(ch, "push_host", hs.push) < 0 ||
+	    wx_state_set(ch, "mode", lg->desktop ? "desktop" : "web") < 0 ||
+	    wx_state_set(ch, "login_uri", uri) < 0)
+		wx_die(WX_EXIT_USAGE, "redirect_uri: cannot be stored");
+	for (i = 0; i < sizeof stale / sizeof *stale; i++)
+		wx_state_set(ch, stale[i], NULL);
+	wx_session_commit(dir, ch, h);
+	wx_state_free(ch);
 }
 
-/* POST body to CGI on the web host; the parsed answer, Ret checked. */
-static struct wx_json *
-post_json(struct wx_http *h, const struct login *lg, const char *cgi,
-          const char *query, const struct wx_buf *body)
+/* The credentials of an earlier run whose webwxinit failed, when the
+ * ticket of uri is the one it spent; 0 if there are none. */
+static int
+earned_before(const struct wx_state *st, const char *uri, struct login *lg)
 {
-	struct wx_resp r = {0};
-	struct wx_json *j;
-	char err[128] = "";
-	char *url = wx_cgi_url(lg->web, cgi, query);
+	const char *spent = wx_state_get(st, "login_uri");
+	const char *skey = wx_state_get(st, "skey"), *sid = wx_state_get(st,
+	    "wxsid"), *uin = wx_state_get(st, "wxuin"), *pt = wx_state_get(st,
+	    "pass_ticket");
 
-	if (wx_http_post_json(h, url, body->p, body->len, &r) != 0)
-		exit(WX_EXIT_TEMP);
-	if (r.status != 200)
-		wx_die(WX_EXIT_TEMP, "%s: HTTP %ld", cgi, r.status);
-	j = wx_json_parse(r.body.p ? r.body.p : "", r.body.len, err, sizeof err);
-	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
-		wx_die(WX_EXIT_TEMP, "%s: malformed answer%s%s", cgi,
-		       *err ? ": " : "", err);
-	check_ret(j, cgi);
-	wx_resp_free(&r);
-	free(url);
-	return j;
+	if (!spent || strcmp(spent, uri) != 0 || !skey || !sid || !uin || !pt)
+		return 0;
+	lg->skey = wx_strdup(skey);
+	lg->wxsid = wx_strdup(sid);
+	lg->wxuin = wx_strdup(uin);
+	lg->pass_ticket = wx_strdup(pt);
+	return 1;
 }
 
 /* Entries of ChatSet ("a,b,filehelper," — trailing comma). */
@@ -145,18 +161,39 @@ count_chats(const char *set)
 	return n;
 }
 
-/* A nickname can hold <br/> (now LF) or control bytes: not on one line. */
+/* The decoded nickname, made safe for a key=value line. */
 static char *
 nickname(const struct wx_json *j)
 {
-	char *raw = wx_json_getstr(j, 0, "User.NickName"), *s, *p;
+	char *raw = wx_json_getstr(j, 0, "User.NickName"), *text, *safe;
 
-	s = raw ? wx_text_decode(raw, strlen(raw)) : wx_strdup("");
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	if (raw && strlen(raw) > NICKNAME_MAX)
+		wx_die(WX_EXIT_TEMP, "webwxinit: answer too large (a NickName of "
+		       "%zu bytes)", strlen(raw));
+	text = raw ? wx_text_decode(raw, strlen(raw)) : wx_strdup("");
+	safe = wx_safez(text);
+	free(text);
 	free(raw);
-	return s;
+	return safe;
+}
+
+/* UserName goes into every request and the session: "@…", "wxid_…",
+ * "filehelper" — printable ASCII without blanks. */
+static char *
+username(const struct wx_json *j)
+{
+	char *u = wx_json_getstr(j, 0, "User.UserName");
+	size_t i, n = u ? strlen(u) : 0;
+
+	if (n > USERNAME_MAX)
+		wx_die(WX_EXIT_TEMP, "webwxinit: answer too large (a UserName of "
+		       "%zu bytes)", n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 0x7f)
+			n = 0;
+	if (n == 0)
+		wx_die(WX_EXIT_TEMP, "webwxinit: no usable User.UserName");
+	return u;
 }
 
 /* webwxinit; Uin goes as a string here, as the official client sends it. */
@@ -166,6 +203,7 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	struct wx_buf body = {0};
 	struct wx_json *j;
 	char dev[17], *query, *skey;
+	int rc;
 
 	wx_device_id(dev);
 	wx_buf_adds(&body, "{\"BaseRequest\":{\"Uin\":");
@@ -179,7 +217,8 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	wx_buf_adds(&body, "}}");
 	query = wx_asprintf("r=%lld&lang=zh_CN&pass_ticket=%s", wx_stamp_r(),
 	                    lg->pass_ticket);
-	j = post_json(h, lg, "webwxinit", query, &body);
+	if ((rc = wx_cgi_post(h, lg->web, "webwxinit", query, &body, &j)) != 0)
+		exit(rc);
 
 	if ((skey = wx_json_getstr(j, 0, "SKey"))) {
 		if (!wx_skey_sane(skey))
@@ -190,9 +229,7 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	if (wx_synckey_from_json(j, wx_json_get(j, 0, "SyncKey"), &ac->sk) < 0 ||
 	    ac->sk.n == 0)
 		wx_die(WX_EXIT_TEMP, "webwxinit: no usable SyncKey");
-	ac->username = wx_json_getstr(j, 0, "User.UserName");
-	if (!ac->username || strcspn(ac->username, "\r\n") != strlen(ac->username))
-		wx_die(WX_EXIT_TEMP, "webwxinit: no User.UserName");
+	ac->username = username(j);
 	ac->nickname = nickname(j);
 	ac->contacts = wx_json_count(j, wx_json_get(j, 0, "ContactList"));
 	skey = wx_json_getstr(j, 0, "ChatSet");
@@ -209,7 +246,9 @@ static void
 statusnotify(struct wx_http *h, const struct login *lg, const struct account *ac)
 {
 	struct wx_buf body = {0};
+	struct wx_json *j;
 	char *query;
+	int rc;
 
 	wx_buf_adds(&body, "{\"BaseRequest\":");
 	wx_base_request(&body, lg->wxuin, lg->wxsid, lg->skey);
@@ -219,44 +258,35 @@ statusnotify(struct wx_http *h, const struct login *lg, const struct account *ac
 	wx_json_put_strz(&body, ac->username);
 	wx_buf_addf(&body, ",\"ClientMsgId\":%lld}", wx_now_ms());
 	query = wx_asprintf("lang=zh_CN&pass_ticket=%s", lg->pass_ticket);
-	wx_json_free(post_json(h, lg, "webwxstatusnotify", query, &body));
+	if ((rc = wx_cgi_post(h, lg->web, "webwxstatusnotify", query, &body,
+	                      &j)) != 0)
+		exit(rc);
+	wx_json_free(j);
 	free(query);
 	wx_buf_free(&body);
 }
 
 static void
-commit(const char *dir, const struct login *lg, const struct account *ac)
+commit(const char *dir, const struct account *ac, struct wx_http *h)
 {
 	struct wx_state *ch = wx_state_new();
 	struct wx_buf sk = {0};
-	struct wx_hosts hs;
 
-	if (wx_hosts_for(lg->web, &hs) < 0)
-		wx_die(WX_EXIT_USAGE, "bad web host '%s'", lg->web);
 	wx_synckey_pipe(&ac->sk, &sk);
-	if (wx_state_set(ch, "skey", lg->skey) < 0 ||
-	    wx_state_set(ch, "wxsid", lg->wxsid) < 0 ||
-	    wx_state_set(ch, "wxuin", lg->wxuin) < 0 ||
-	    wx_state_set(ch, "pass_ticket", lg->pass_ticket) < 0 ||
-	    wx_state_set(ch, "host", lg->web) < 0 ||
-	    wx_state_set(ch, "file_host", hs.file) < 0 ||
-	    wx_state_set(ch, "push_host", hs.push) < 0 ||
-	    wx_state_set(ch, "synckey", sk.p) < 0 ||
+	if (wx_state_set(ch, "synckey", sk.p) < 0 ||
 	    wx_state_set(ch, "synccheckkey", sk.p) < 0 ||
 	    wx_state_set(ch, "username", ac->username) < 0 ||
-	    wx_state_set(ch, "nickname", ac->nickname) < 0 ||
-	    wx_state_set(ch, "mode", lg->desktop ? "desktop" : "web") < 0)
+	    wx_state_set(ch, "nickname", ac->nickname) < 0)
 		wx_die(WX_EXIT_TEMP, "webwxinit: a value cannot be stored");
-	wx_session_commit(dir, ch);
+	wx_session_commit(dir, ch, h);
 	wx_buf_free(&sk);
 	wx_state_free(ch);
 }
 
-static void
-usage(void)
+static _Noreturn void
+usage(int help)
 {
-	fprintf(stderr, "usage: wx-init [-d DIR]\n");
-	exit(WX_EXIT_USAGE);
+	wx_usage("wx-init [-d DIR]", help);
 }
 
 int
@@ -272,14 +302,15 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-init";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:")) != -1) {
+	while ((c = getopt(argc, argv, "d:h")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
-		default: usage();
+		case 'h': usage(1);
+		default: usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 
 	dir = wx_session_dir(dflag);
 	uri = wx_input(dir, "redirect_uri", "wx-wait", &st);
@@ -291,13 +322,17 @@ main(int argc, char *argv[])
 	lg.desktop = mode && strcmp(mode, "desktop") == 0;
 	jar = wx_asprintf("%s/cookies", dir);
 
-	newloginpage(jar, uri, &lg);
+	if (!earned_before(st, uri, &lg)) {
+		h = wx_http_new(jar);
+		newloginpage(h, uri, &lg);
+		commit_login(dir, uri, &lg, h);
+		wx_http_free(h);
+	}
 	h = wx_http_new(jar);
 	webwxinit(h, &lg, &ac);
 	statusnotify(h, &lg, &ac);
-	if (wx_http_free(h) < 0)
-		wx_die(WX_EXIT_TEMP, "%s: cannot save cookies", jar);
-	commit(dir, &lg, &ac);
+	commit(dir, &ac, h);
+	wx_http_free(h);
 
 	printf("username=%s\nnickname=%s\nhost=%s\nmode=%s\ncontacts=%d\n"
 	       "chats=%d\n", ac.username, ac.nickname, lg.web,

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wx.h"
@@ -17,17 +16,6 @@
 #define STDIN_MAX 65536
 
 enum style { UTF8, ANSI, ASCII };  /* in parse_style's order */
-
-/* uuids seen so far are 12 base64 chars (14 hex in 2014); allow room. */
-static int
-is_uuid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 8 && n <= 64 &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                 "0123456789+/=_-") == n;
-}
 
 /* A line that is not key=value: '=' only as base64 padding at the end. */
 static int
@@ -68,9 +56,9 @@ uuid_from_stdin(void)
 }
 
 static char *
-uuid_from_session(const char *dopt)
+uuid_from_session(const char *dflag)
 {
-	char *dir = wx_session_dir(dopt), *uuid;
+	char *dir = wx_session_dir(dflag), *uuid;
 	struct wx_state *st = wx_session_load(dir);
 
 	uuid = wx_strdup(wx_session_need(st, dir, "uuid", "wx-uuid"));
@@ -81,7 +69,7 @@ uuid_from_session(const char *dopt)
 
 /* Operand, else stdin (not a terminal and not empty), else the session. */
 static char *
-find_uuid(const char *operand, const char *dopt)
+find_uuid(const char *operand, const char *dflag)
 {
 	char *uuid = NULL;
 
@@ -90,9 +78,9 @@ find_uuid(const char *operand, const char *dopt)
 	else if (!isatty(0))
 		uuid = uuid_from_stdin();
 	if (!uuid)
-		uuid = uuid_from_session(dopt);
-	if (!is_uuid(uuid))
-		wx_die(WX_EXIT_USAGE, "bad uuid: want 8 to 64 of A-Z a-z 0-9 + / = _ -");
+		uuid = uuid_from_session(dflag);
+	if (!wx_uuid_sane(uuid))
+		wx_die(WX_EXIT_USAGE, "bad uuid: want 8 to 32 of A-Z a-z 0-9 + / = _ -");
 	return uuid;
 }
 
@@ -153,33 +141,6 @@ draw(const struct wx_qr *qr, int style, int invert, struct wx_buf *out)
 	}
 }
 
-/* Write data to path via a temp file in the same directory and rename;
- * on failure nothing is left behind. */
-static void
-write_atomic(const char *path, const struct wx_buf *data)
-{
-	char *tmp = wx_asprintf("%s.XXXXXX", path);
-	mode_t mask = umask(0);
-	int fd, ok;
-
-	umask(mask);
-	/* No file can be made there: a bad -o, not worth a retry. */
-	if ((fd = mkstemp(tmp)) < 0)
-		wx_die(WX_EXIT_USAGE, "%s:", path);
-	ok = fchmod(fd, 0666 & ~mask) == 0 &&
-	     write(fd, data->p, data->len) == (ssize_t)data->len &&
-	     fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		int saved = errno;
-
-		unlink(tmp);
-		errno = saved;
-		wx_die(WX_EXIT_TEMP, "%s:", path);
-	}
-	free(tmp);
-}
-
 static int
 ends_with(const char *s, const char *suffix)
 {
@@ -226,10 +187,7 @@ download(const char *uuid, struct wx_buf *out)
 	struct wx_resp r = {0};
 	int rc = wx_http_get(h, url, &r);
 
-	if (rc == 0 && r.status != 200) {
-		wx_warn("GET %s: HTTP %ld", url, r.status);
-		rc = WX_EXIT_REFUSED;
-	} else if (rc == 0 && (r.body.len == 0 || !r.content_type ||
+	if (rc == 0 && (r.body.len == 0 || !r.content_type ||
 	           strncmp(r.content_type, "image/", 6) != 0)) {
 		wx_warn("GET %s: the answer is not an image", url);
 		rc = WX_EXIT_TEMP;
@@ -255,52 +213,55 @@ parse_style(const char *s)
 	return -1;
 }
 
-static void
-usage(void)
+static _Noreturn void
+usage(int help)
 {
-	fputs("usage: wx-qr [-d DIR] [-t utf8|ansi|ascii] [-i] [-o FILE] [-s] "
-	      "[UUID]\n", stderr);
-	exit(WX_EXIT_USAGE);
+	wx_usage("wx-qr [-d DIR] [-t utf8|ansi|ascii] [-i] [-o FILE] [-s] [UUID]",
+	         help);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *dopt = NULL, *file = NULL;
+	const char *dflag = NULL, *file = NULL;
 	int style = UTF8, c, invert = 0, server = 0, rc = WX_EXIT_OK;
 	struct wx_buf out = {0};
 	char *uuid;
 
 	wx_argv0 = "wx-qr";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:t:io:s")) != -1)
+	while ((c = getopt(argc, argv, "d:t:io:sh")) != -1) {
 		switch (c) {
-		case 'd': dopt = optarg; break;
+		case 'd': dflag = optarg; break;
 		case 't':
 			if ((style = parse_style(optarg)) < 0)
-				usage();
+				usage(0);
 			break;
 		case 'i': invert = 1; break;
 		case 'o': file = optarg; break;
 		case 's': server = 1; break;
-		default: usage();
+		case 'h': usage(1);
+		default: usage(0);
 		}
+	}
 	if (argc - optind > 1)
-		usage();
+		usage(0);
 	if (file && !server && !ends_with(file, ".png") && !ends_with(file, ".svg"))
 		wx_die(WX_EXIT_USAGE, "-o: %s: name must end in .png or .svg", file);
 	if (server && !file && isatty(1))
 		wx_die(WX_EXIT_USAGE, "-s: give -o FILE or redirect stdout");
 
-	uuid = find_uuid(argv[optind], dopt);
+	uuid = find_uuid(argv[optind], dflag);
 	if (server)
 		rc = download(uuid, &out);
 	else
 		make_code(uuid, file, style, invert, &out);
-	if (rc == 0 && file)
-		write_atomic(file, &out);
-	else if (rc == 0)
+	if (rc == 0 && file) {
+		if (wx_write_atomic(file, out.p, out.len, 0666) < 0)
+			wx_die(wx_exit_errno(errno), "%s:", file);
+	} else if (rc == 0) {
 		fwrite(out.p, 1, out.len, stdout);
+	}
 	wx_buf_free(&out);
 	free(uuid);
 	return wx_fshut(stdout, "stdout", rc);

@@ -11,7 +11,6 @@
 #include "wx.h"
 
 #define APPID "wx782c26e4c19acffb"
-#define DEFAULT_WEB "wx.qq.com"
 
 /* The uuid of a parsed answer; otherwise the parser's exit code and text. */
 static char *
@@ -33,11 +32,10 @@ get_home(struct wx_http *h, const char *web)
 {
 	struct wx_resp r = {0};
 	char *url = wx_asprintf("https://%s/", web);
+	int rc;
 
-	if (wx_http_get(h, url, &r) != 0)
-		exit(WX_EXIT_TEMP);
-	if (r.status >= 400)
-		wx_die(WX_EXIT_TEMP, "GET %s: HTTP %ld", url, r.status);
+	if ((rc = wx_http_get(h, url, &r)) != 0)
+		exit(rc);
 	wx_resp_free(&r);
 	free(url);
 }
@@ -51,6 +49,7 @@ jslogin(struct wx_http *h, const char *web, int desktop)
 	struct wx_resp r = {0};
 	struct wx_login l = {0};
 	char *back, *enc, *url, *uuid;
+	int rc;
 
 	if (wx_hosts_for(web, &hs) < 0)
 		wx_die(WX_EXIT_USAGE, "bad web host '%s'", web);
@@ -60,10 +59,8 @@ jslogin(struct wx_http *h, const char *web, int desktop)
 	url = wx_asprintf("https://%s/jslogin?appid=" APPID "&redirect_uri=%s"
 	                  "&fun=new&lang=zh_CN&_=%lld", hs.login, enc,
 	                  wx_now_ms());
-	if (wx_http_get(h, url, &r) != 0)
-		exit(WX_EXIT_TEMP);
-	if (r.status != 200)
-		wx_die(WX_EXIT_TEMP, "jslogin: HTTP %ld", r.status);
+	if ((rc = wx_http_get(h, url, &r)) != 0)
+		exit(rc);
 	uuid = take_uuid(wx_parse_jslogin(r.body.p, &l), &l);
 	wx_resp_free(&r);
 	free(url);
@@ -79,14 +76,13 @@ pushlogin(struct wx_http *h, const char *web, const char *uin, int desktop)
 	struct wx_resp r = {0};
 	struct wx_login l = {0};
 	char *enc, *query, *url, *uuid;
+	int rc;
 
 	enc = wx_urlencode(uin);
 	query = wx_asprintf("uin=%s%s", enc, desktop ? "&mod=desktop" : "");
 	url = wx_cgi_url(web, "webwxpushloginurl", query);
-	if (wx_http_get(h, url, &r) != 0)
-		exit(WX_EXIT_TEMP);
-	if (r.status != 200)
-		wx_die(WX_EXIT_TEMP, "webwxpushloginurl: HTTP %ld", r.status);
+	if ((rc = wx_http_get(h, url, &r)) != 0)
+		exit(rc);
 	uuid = take_uuid(wx_parse_pushlogin(r.body.p, r.body.len, &l), &l);
 	wx_resp_free(&r);
 	free(url);
@@ -101,14 +97,13 @@ web_host(const struct wx_state *st)
 {
 	const char *host = wx_state_get(st, "host");
 
-	return host && wx_web_host_known(host) ? host : DEFAULT_WEB;
+	return host && wx_web_host_known(host) ? host : WX_DEFAULT_WEB;
 }
 
-static void
-usage(void)
+static _Noreturn void
+usage(int help)
 {
-	fprintf(stderr, "usage: wx-uuid [-d DIR] [-D] [-p]\n");
-	exit(WX_EXIT_USAGE);
+	wx_usage("wx-uuid [-d DIR] [-D] [-p]", help);
 }
 
 int
@@ -122,16 +117,17 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-uuid";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:Dp")) != -1) {
+	while ((c = getopt(argc, argv, "d:Dph")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'D': desktop = 1; break;
 		case 'p': push = 1; break;
-		default: usage();
+		case 'h': usage(1);
+		default: usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 
 	dir = wx_session_dir(dflag);
 	st = wx_session_load(dir);
@@ -145,16 +141,15 @@ main(int argc, char *argv[])
 		get_home(h, web);
 		uuid = jslogin(h, web, desktop);
 	}
-	if (wx_http_free(h) < 0)
-		wx_die(WX_EXIT_TEMP, "%s: cannot save cookies", jar);
 
 	ch = wx_state_new();
 	wx_state_set(ch, "uuid", uuid);
 	wx_state_set(ch, "mode", desktop ? "desktop" : "web");
 	wx_state_set(ch, "redirect_uri", NULL);
-	wx_session_commit(dir, ch);
+	wx_session_commit(dir, ch, h);
 	printf("uuid=%s\n", uuid);
 
+	wx_http_free(h);
 	wx_state_free(ch);
 	wx_state_free(st);
 	free(uuid);

@@ -4,61 +4,16 @@
  * 408 polls again, 201 (scanned) is reported once on stderr, 400/202 end
  * with 1, -t ends with 99; the redirect must point at a known web host,
  * and nothing is committed unless it does. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "wx.h"
 
-#define DEFAULT_WEB "wx.qq.com"
 /* Each poll may take this long: above the server's ~25 s hold, as RC. */
 #define POLL_TIMEOUT 35
-
-static const char B64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Decode base64 (no line breaks; padding optional).  -1 if malformed. */
-static int
-base64_decode(const char *s, size_t n, struct wx_buf *out)
-{
-	unsigned acc = 0;
-	int bits = 0;
-	size_t i;
-	const char *p;
-
-	while (n > 0 && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		if (!s[i] || !(p = strchr(B64, s[i])))
-			return -1;
-		acc = (acc << 6) | (unsigned)(p - B64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			wx_buf_addc(out, (char)((acc >> bits) & 0xff));
-		}
-	}
-	return bits >= 6 ? -1 : 0;
-}
-
-/* Write data to path whole or not at all: temp file, then rename. */
-static void
-save_file(const char *path, const struct wx_buf *data)
-{
-	char *tmp = wx_asprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-
-	if (fd < 0)
-		wx_die(WX_EXIT_USAGE, "%s:", tmp);
-	if (write(fd, data->p, data->len) != (ssize_t)data->len ||
-	    fchmod(fd, 0644) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		wx_die(WX_EXIT_USAGE, "%s:", path);
-	}
-	free(tmp);
-}
 
 /* Save the avatar of a 201 answer; a missing or broken one is only
  * worth a warning. */
@@ -67,13 +22,11 @@ save_avatar(const struct wx_login *l, const char *path)
 {
 	struct wx_buf img = {0};
 
-	if (!l->avatar || base64_decode(l->avatar, l->avatar_len, &img) < 0 ||
-	    img.len == 0) {
+	if (!l->avatar || wx_base64_decode(l->avatar, l->avatar_len, &img) < 0
+	    || img.len == 0)
 		wx_warn("no usable avatar in the answer; %s not written", path);
-		wx_buf_free(&img);
-		return;
-	}
-	save_file(path, &img);
+	else if (wx_write_atomic(path, img.p, img.len, 0666) < 0)
+		wx_die(wx_exit_errno(errno), "%s:", path);
 	wx_buf_free(&img);
 }
 
@@ -114,14 +67,12 @@ poll_once(struct poll *pl, struct wx_resp *r)
 	if (rc != 0 && left_ms(pl) <= 0)
 		wx_die(WX_EXIT_TIMEOUT, "timed out; the QR code was not confirmed");
 	if (rc != 0)
-		exit(WX_EXIT_TEMP);
-	if (r->status != 200)
-		wx_die(WX_EXIT_TEMP, "login: HTTP %ld", r->status);
+		exit(rc);
 }
 
-/* The server holds a poll ~25 s before its 408; one that comes back at
- * once (a proxy, a broken server) must not turn the loop into a flood:
- * at most one such poll a second. */
+/* The server holds a poll ~25 s before its 408 (and after a 201); one
+ * that comes back at once (a proxy, a broken server) must not turn the
+ * loop into a flood: at most one poll a second, whatever its code. */
 static void
 pace(long long started)
 {
@@ -162,6 +113,7 @@ wait_login(struct poll *pl, const char *avatar)
 					save_avatar(&l, avatar);
 			}
 			scanned = 1;
+			pace(started);
 			continue;
 		case 400:
 			wx_die(WX_EXIT_REFUSED, "QR code expired");
@@ -177,11 +129,10 @@ wait_login(struct poll *pl, const char *avatar)
 	}
 }
 
-static void
-usage(void)
+static _Noreturn void
+usage(int help)
 {
-	fprintf(stderr, "usage: wx-wait [-d DIR] [-t SECONDS] [-a FILE]\n");
-	exit(WX_EXIT_USAGE);
+	wx_usage("wx-wait [-d DIR] [-t SECONDS] [-a FILE]", help);
 }
 
 int
@@ -197,23 +148,26 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-wait";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:t:a:")) != -1) {
+	while ((c = getopt(argc, argv, "d:t:a:h")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 't': timeout = wx_strtonum(optarg, 1, 86400 * 365, "-t"); break;
 		case 'a': avatar = optarg; break;
-		default: usage();
+		case 'h': usage(1);
+		default: usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 	if (timeout)
 		pl.deadline = wx_now_ms() + timeout * 1000;
 
 	dir = wx_session_dir(dflag);
 	uuid = wx_input(dir, "uuid", "wx-uuid", &st);
 	web = wx_state_get(st, "host");
-	if (wx_hosts_for(web && wx_web_host_known(web) ? web : DEFAULT_WEB,
+	if (!wx_uuid_sane(uuid))
+		wx_die(WX_EXIT_USAGE, "bad uuid: want 8 to 32 of A-Z a-z 0-9 + / = _ -");
+	if (wx_hosts_for(web && wx_web_host_known(web) ? web : WX_DEFAULT_WEB,
 	                 &hs) < 0)
 		wx_die(WX_EXIT_USAGE, "bad web host");
 	jar = wx_asprintf("%s/cookies", dir);
@@ -223,15 +177,14 @@ main(int argc, char *argv[])
 	pl.underscore = wx_now_ms();
 	pl.tip = 1;
 	uri = wait_login(&pl, avatar);
-	if (wx_http_free(pl.h) < 0)
-		wx_die(WX_EXIT_TEMP, "%s: cannot save cookies", jar);
 
 	ch = wx_state_new();
 	if (wx_state_set(ch, "redirect_uri", uri) < 0)
 		wx_die(WX_EXIT_TEMP, "login: malformed redirect_uri");
-	wx_session_commit(dir, ch);
+	wx_session_commit(dir, ch, pl.h);
 	printf("redirect_uri=%s\n", uri);
 
+	wx_http_free(pl.h);
 	wx_state_free(ch);
 	wx_state_free(st);
 	free(uri);

@@ -5,6 +5,7 @@
  * caller must see webwxnewloginpage's 301), verification always on, and a
  * cookie jar written 0600 by us rather than by libcurl's umask. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,13 +20,16 @@
 #define CONNECT_SECONDS 10L
 #define TOTAL_SECONDS 30L
 #define MAX_ANSWER (16u << 20)
+#define JAR_MAX (1024 * 1024)
 
 struct wx_http {
 	CURL *curl;
 	char *cookiefile;
 	struct curl_slist *headers;     /* wx_http_header lines */
 	struct curl_slist *connect_to;  /* from WX_CONNECT_TO */
+	struct curl_slist *jar0;        /* the jar as loaded, libcurl's lines */
 	long timeout;                   /* seconds, 0 = TOTAL_SECONDS */
+	long allow;                     /* a status taken like 200 (301) */
 	int too_large;                  /* set by the write callback */
 	struct wx_buf *sink;            /* body of the request in flight */
 	char err[CURL_ERROR_SIZE];
@@ -144,12 +148,45 @@ set_policy(struct wx_http *h)
 	h->connect_to = connect_to_list(getenv("WX_CONNECT_TO"));
 	if (h->connect_to)
 		bad |= curl_easy_setopt(c, CURLOPT_CONNECT_TO, h->connect_to);
-	/* "" turns the cookie engine on even without a file; RELOAD reads the
-	 * file now, so cookies are known before the first request. */
-	bad |= curl_easy_setopt(c, CURLOPT_COOKIEFILE,
-	                        h->cookiefile ? h->cookiefile : "");
-	bad |= curl_easy_setopt(c, CURLOPT_COOKIELIST, "RELOAD");
+	/* "" turns the cookie engine on; the jar is read by load_jar, not by
+	 * libcurl, which would open a FIFO in its place and wait forever. */
+	bad |= curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
 	return bad;
+}
+
+/* CURL_CA_BUNDLE names a file the user chose: a missing one is bad local
+ * input, not a network failure worth retrying. */
+static void
+check_ca(void)
+{
+	const char *ca = getenv("CURL_CA_BUNDLE");
+	int fd;
+
+	if (!ca || !*ca)
+		return;
+	if ((fd = wx_open_regular(ca, O_RDONLY)) < 0)
+		wx_die(wx_exit_errno(errno), "CURL_CA_BUNDLE: %s:", ca);
+	close(fd);
+}
+
+/* The jar's cookies into the handle, and a copy of them as libcurl
+ * formats them, to tell later which ones this process received. */
+static void
+load_jar(struct wx_http *h)
+{
+	struct wx_buf text = {0};
+	char *line, *save;
+
+	if (wx_read_regular(h->cookiefile, JAR_MAX, &text) < 0 &&
+	    errno != ENOENT)
+		wx_die(wx_exit_errno(errno), "%s:", h->cookiefile);
+	for (line = text.p ? strtok_r(text.p, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line && (*line != '#' || strncmp(line, "#HttpOnly_", 10) == 0))
+			curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, line);
+	wx_buf_free(&text);
+	if (curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &h->jar0) != CURLE_OK)
+		wx_die(WX_EXIT_TEMP, "libcurl: cannot list cookies");
 }
 
 struct wx_http *
@@ -161,64 +198,25 @@ wx_http_new(const char *cookiefile)
 	if (!(h->curl = curl_easy_init()))
 		wx_die(WX_EXIT_TEMP, "libcurl: cannot start");
 	h->cookiefile = cookiefile ? wx_strdup(cookiefile) : NULL;
+	check_ca();
 	if (set_policy(h) != 0)
 		wx_die(WX_EXIT_TEMP, "libcurl: missing a needed feature");
+	if (h->cookiefile)
+		load_jar(h);
 	return h;
 }
 
-/* Netscape cookie file from libcurl's jar, written by us so that the mode
- * is 0600 whatever the umask, and atomically (temp + rename). */
-static int
-write_jar(struct wx_http *h)
-{
-	struct curl_slist *list = NULL, *l;
-	char *tmp = wx_asprintf("%s.XXXXXX", h->cookiefile);
-	int fd = mkstemp(tmp), rc = 0;
-	FILE *f;
-
-	if (fd < 0 || fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
-		wx_warn("%s:", tmp);
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return -1;
-	}
-	curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &list);
-	fputs("# Netscape HTTP Cookie File\n", f);
-	for (l = list; l; l = l->next)
-		fprintf(f, "%s\n", l->data);
-	curl_slist_free_all(list);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, h->cookiefile) != 0)
-		rc = -1;
-	if (rc != 0) {
-		wx_warn("write %s:", h->cookiefile);
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
-int
+void
 wx_http_free(struct wx_http *h)
 {
-	int rc = 0;
-
 	if (!h)
-		return 0;
-	if (h->cookiefile)
-		rc = write_jar(h);
+		return;
 	curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
 	curl_slist_free_all(h->connect_to);
+	curl_slist_free_all(h->jar0);
 	free(h->cookiefile);
 	free(h);
-	return rc;
 }
 
 void
@@ -277,7 +275,6 @@ perform(struct wx_http *h, const char *method, const char *url,
 	struct curl_slist *hdrs = request_headers(h, content_type);
 	CURLcode cc;
 	char *ct = NULL, *masked;
-	const char *why;
 
 	wx_buf_reset(&r->body);
 	wx_buf_add(&r->body, "", 0);
@@ -299,21 +296,34 @@ perform(struct wx_http *h, const char *method, const char *url,
 	if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
 	    && ct)
 		r->content_type = wx_strdup(ct);
-	if (cc == CURLE_OK && r->status < 500)
+	if (cc == CURLE_OK && (r->status == 200 || r->status == h->allow))
 		return 0;
-	if (cc == CURLE_OK)
-		why = NULL;
-	else if (h->too_large)
-		why = "answer too large";
-	else
-		why = h->err[0] ? h->err : curl_easy_strerror(cc);
 	masked = wx_mask_url(url);
-	if (why)
-		wx_warn("%s %s: %s", method, masked, why);
+	if (cc != CURLE_OK)
+		wx_warn("%s %s: %s", method, masked, h->too_large ?
+		        "answer too large" : h->err[0] ? h->err :
+		        curl_easy_strerror(cc));
 	else
 		wx_warn("%s %s: HTTP %ld", method, masked, r->status);
 	free(masked);
+	return cc != CURLE_OK ? WX_EXIT_TEMP : wx_status_exit(r->status);
+}
+
+int
+wx_status_exit(long status)
+{
+	if (status == 200)
+		return WX_EXIT_OK;
+	/* 408 and 429 ask for a later try; any other 4xx is the server's no. */
+	if (status >= 400 && status < 500 && status != 408 && status != 429)
+		return WX_EXIT_REFUSED;
 	return WX_EXIT_TEMP;
+}
+
+void
+wx_http_allow(struct wx_http *h, long status)
+{
+	h->allow = status;
 }
 
 int
@@ -409,12 +419,10 @@ domain_covers(const char *field, size_t n, int tail, const char *host)
 }
 
 /* Fields of a jar line: domain, tailmatch, path, secure, expires, name,
- * value — tab separated. */
-static char *
-cookie_match(const char *line, const char *host, const char *name)
+ * value — tab separated.  -1 if the line has not seven fields. */
+static int
+split_fields(const char *line, const char *f[7], size_t len[7])
 {
-	const char *f[7];
-	size_t len[7];
 	int i;
 
 	for (i = 0; i < 7; i++) {
@@ -422,8 +430,19 @@ cookie_match(const char *line, const char *host, const char *name)
 		len[i] = strcspn(line, i < 6 ? "\t" : "");
 		line += len[i];
 		if (i < 6 && *line++ != '\t')
-			return NULL;
+			return -1;
 	}
+	return 0;
+}
+
+static char *
+cookie_match(const char *line, const char *host, const char *name)
+{
+	const char *f[7];
+	size_t len[7];
+
+	if (split_fields(line, f, len) < 0)
+		return NULL;
 	if (strlen(name) != len[5] || memcmp(f[5], name, len[5]) != 0)
 		return NULL;
 	if (!domain_covers(f[0], len[0], len[1] == 4 &&
@@ -444,4 +463,115 @@ wx_http_cookie(struct wx_http *h, const char *host, const char *name)
 		v = cookie_match(l->data, host, name);
 	curl_slist_free_all(list);
 	return v;
+}
+
+/* ---- the jar on disk, merged under the session lock ---- */
+
+static int
+field_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* Do two jar lines name the same cookie: domain (HttpOnly or not), path
+ * and name? */
+static int
+same_cookie(const char *a, const char *b)
+{
+	const char *fa[7], *fb[7];
+	size_t la[7], lb[7];
+	int i;
+
+	if (split_fields(a, fa, la) < 0 || split_fields(b, fb, lb) < 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		const char **f = i ? fb : fa;
+		size_t *l = i ? lb : la;
+
+		if (l[0] >= 10 && memcmp(f[0], "#HttpOnly_", 10) == 0) {
+			f[0] += 10;
+			l[0] -= 10;
+		}
+	}
+	return field_eq(fa[0], la[0], fb[0], lb[0]) &&
+	       field_eq(fa[2], la[2], fb[2], lb[2]) &&
+	       field_eq(fa[5], la[5], fb[5], lb[5]);
+}
+
+static const char *
+find_cookie(const struct curl_slist *l, const char *line)
+{
+	for (; l; l = l->next)
+		if (same_cookie(l->data, line))
+			return l->data;
+	return NULL;
+}
+
+static int
+has_line(const struct curl_slist *l, const char *line)
+{
+	for (; l; l = l->next)
+		if (strcmp(l->data, line) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keep a line of the jar on disk unless this process changed that
+ * cookie (its own line follows) or dropped it unchanged since loading
+ * (expired, or deleted by the server). */
+static int
+keep_disk_line(const struct wx_http *h, const struct curl_slist *now,
+               const char *line)
+{
+	const char *mine = find_cookie(now, line);
+	const char *loaded = find_cookie(h->jar0, line);
+
+	if (mine)
+		return has_line(h->jar0, mine);
+	return !(loaded && strcmp(loaded, line) == 0);
+}
+
+static void
+merge_jar(const struct wx_http *h, const struct curl_slist *now, char *disk,
+          struct wx_buf *out)
+{
+	const struct curl_slist *l;
+	char *line, *save;
+
+	wx_buf_adds(out, "# Netscape HTTP Cookie File\n");
+	for (line = disk ? strtok_r(disk, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line && (*line != '#' || strncmp(line, "#HttpOnly_", 10) == 0)
+		    && keep_disk_line(h, now, line))
+			wx_buf_addf(out, "%s\n", line);
+	for (l = now; l; l = l->next)
+		if (!has_line(h->jar0, l->data))
+			wx_buf_addf(out, "%s\n", l->data);
+}
+
+int
+wx_http_save_cookies(struct wx_http *h)
+{
+	struct curl_slist *now = NULL;
+	struct wx_buf disk = {0}, out = {0};
+	int rc = -1, saved;
+
+	if (!h->cookiefile)
+		return 0;
+	if (curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &now) != CURLE_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (wx_read_regular(h->cookiefile, JAR_MAX, &disk) == 0 ||
+	    errno == ENOENT) {
+		merge_jar(h, now, disk.p, &out);
+		wx_remove_stale_temps(h->cookiefile);
+		rc = wx_write_atomic(h->cookiefile, out.p, out.len, 0600);
+	}
+	saved = errno;
+	curl_slist_free_all(now);
+	wx_buf_free(&disk);
+	wx_buf_free(&out);
+	errno = saved;
+	return rc;
 }

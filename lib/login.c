@@ -29,14 +29,20 @@ verdict(struct wx_login *l, int status, char *why)
 	return status;
 }
 
-/* A uuid goes into URLs and the session: base64 (also URL-safe), at most
- * 32 characters (12 in every sample, 14 hex in 2014). */
-static int
-uuid_sane(const char *s, size_t n)
-{
-	size_t i;
+/* Longest redirect_uri taken: the captured ones are about 150 bytes; a
+ * huge one would be committed to the session and printed. */
+#define URI_MAX 2048
+/* Server text quoted in a diagnostic is cut at this many bytes. */
+#define QUOTE_MAX 200
 
-	if (n == 0 || n > 32)
+/* A uuid goes into URLs and the session: base64 (also URL-safe), 8 to 32
+ * characters (12 in every sample, 14 hex in 2014). */
+int
+wx_uuid_sane(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 8 || n > 32)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && !strchr("+/=_-", s[i]))
@@ -76,17 +82,21 @@ wx_parse_jslogin(const char *body, struct wx_login *l)
 	code = strtol(p, &end, 10);
 	if (end == p || code != 200)
 		return verdict(l, WX_EXIT_TEMP, wx_asprintf(
-		    "jslogin: code %.*s, not 200", (int)strcspn(p, ";"), p));
+		    "jslogin: code %.*s, not 200", (int)strcspn(p, ";") > 16 ? 16 :
+		    (int)strcspn(p, ";"), p));
 	p = end;
 	if (!expect(&p, ";") || !expect(&p, "window.QRLogin.uuid") ||
 	    !expect(&p, "=") || !expect(&p, "\""))
 		return verdict(l, WX_EXIT_TEMP,
 		               wx_strdup("jslogin: malformed answer"));
 	q = strchr(p, '"');
-	if (!q || !uuid_sane(p, (size_t)(q - p)) || q[1] != ';')
+	if (!q || q[1] != ';')
 		return verdict(l, WX_EXIT_TEMP,
 		               wx_strdup("jslogin: malformed uuid"));
 	l->uuid = wx_strndup(p, (size_t)(q - p));
+	if (!wx_uuid_sane(l->uuid))
+		return verdict(l, WX_EXIT_TEMP,
+		               wx_strdup("jslogin: malformed uuid"));
 	return 0;
 }
 
@@ -110,10 +120,10 @@ wx_parse_pushlogin(const char *body, size_t len, struct wx_login *l)
 	else if (l->ret != 0) {
 		l->msg = wx_json_getstr(j, 0, "msg");
 		rc = verdict(l, WX_EXIT_REFUSED, wx_asprintf(
-		    "push login refused: ret %lld%s%s", l->ret,
-		    l->msg ? ": " : "", l->msg ? l->msg : ""));
+		    "push login refused: ret %lld%s%.*s", l->ret,
+		    l->msg ? ": " : "", QUOTE_MAX, l->msg ? l->msg : ""));
 	} else if (!(l->uuid = wx_json_getstr(j, 0, "uuid")) ||
-	           !uuid_sane(l->uuid, strlen(l->uuid)))
+	           !wx_uuid_sane(l->uuid))
 		rc = verdict(l, WX_EXIT_TEMP,
 		             wx_strdup("webwxpushloginurl: no usable uuid"));
 	wx_json_free(j);
@@ -134,6 +144,19 @@ login_code(const char *body)
 	return digits > 0 && *p == ';' ? code : -1;
 }
 
+/* A URL holds no blank, quote or control character. */
+static int
+uri_chars_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '"' ||
+		    s[i] == '\'')
+			return 0;
+	return 1;
+}
+
 /* 200: `window.code=200;` LF `window.redirect_uri="…";` -> the URL, which
  * must be https on a known web host (the commands send it our cookies). */
 static int
@@ -146,10 +169,13 @@ parse_redirect(const char *body, struct wx_login *l)
 	if (!p || !(q = strstr(p += 21, "\";")))
 		return verdict(l, WX_EXIT_TEMP,
 		               wx_strdup("login: no redirect_uri in the answer"));
-	l->redirect_uri = wx_strndup(p, (size_t)(q - p));
-	if (strcspn(l->redirect_uri, " \t\r\n\"'") != strlen(l->redirect_uri))
+	if ((size_t)(q - p) > URI_MAX)
+		return verdict(l, WX_EXIT_TEMP, wx_asprintf("login: answer too "
+		    "large (a redirect_uri of %zu bytes)", (size_t)(q - p)));
+	if (!uri_chars_ok(p, (size_t)(q - p)))
 		return verdict(l, WX_EXIT_TEMP,
 		               wx_strdup("login: malformed redirect_uri"));
+	l->redirect_uri = wx_strndup(p, (size_t)(q - p));
 	host = wx_url_host(l->redirect_uri);
 	rc = host && wx_web_host_known(host) ? 0 : verdict(l, WX_EXIT_TEMP,
 	    wx_asprintf("redirect to unknown host %s", host ? host : "(none)"));
@@ -215,15 +241,17 @@ xml_message(const char *xml, const char *dflt)
 	return msg;
 }
 
-/* <ret> as a whole number; -1 (and 0 in *ret) if absent or no number. */
+/* <ret> as a whole number of at most 10 digits, maybe negative; -1 (and
+ * 0 in *ret) if absent, no number or out of range. */
 static int
 xml_ret(const char *body, long long *ret)
 {
-	char *s = xml_elem(body, "ret"), *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	int ok = s && end != s && !*end;
+	char *s = xml_elem(body, "ret");
+	const char *d = s && *s == '-' ? s + 1 : s;
+	uint64_t v;
+	int ok = d && wx_parse_u64(d, strlen(d), 9999999999ull, &v) == 0;
 
-	*ret = ok ? v : 0;
+	*ret = ok ? (d == s ? (long long)v : -(long long)v) : 0;
 	free(s);
 	return ok ? 0 : -1;
 }
@@ -247,7 +275,7 @@ not_xml(const char *body, struct wx_login *l)
 		               wx_strdup("webwxnewloginpage: malformed answer"));
 	l->html = 1;
 	return verdict(l, WX_EXIT_REFUSED, wx_asprintf(
-	    "login refused (HTML page): %s", l->msg));
+	    "login refused (HTML page): %.*s", QUOTE_MAX, l->msg));
 }
 
 /* Credentials go into URLs, JSON and the session: plain ASCII only. */
@@ -282,15 +310,17 @@ wx_parse_newloginpage(const char *body, struct wx_login *l)
 		               wx_strdup("webwxnewloginpage: truncated answer"));
 	if (xml_ret(b, &l->ret) < 0)
 		return verdict(l, WX_EXIT_TEMP, wx_strdup(
-		    "webwxnewloginpage: no <ret> in the answer"));
+		    "webwxnewloginpage: no usable <ret> in the answer"));
 	l->skey = xml_elem(b, "skey");
 	l->wxsid = xml_elem(b, "wxsid");
 	l->wxuin = xml_elem(b, "wxuin");
 	l->pass_ticket = xml_elem(b, "pass_ticket");
 	if (l->ret != 0 || !l->skey || !*l->skey) {
 		l->msg = xml_message(b, l->ret ? "no reason given" : "no skey");
-		return verdict(l, WX_EXIT_REFUSED, wx_asprintf(
-		    "login refused (ret %lld): %s", l->ret, l->msg));
+		/* 1205 is "too frequent" here as in every Ret: try later. */
+		return verdict(l, l->ret == 1205 ? WX_EXIT_TEMP : WX_EXIT_REFUSED,
+		    wx_asprintf("login refused (ret %lld): %.*s", l->ret,
+		                QUOTE_MAX, l->msg));
 	}
 	if (!wx_skey_sane(l->skey) || !cred_sane(l->wxsid, "+/=_-") ||
 	    !cred_sane(l->wxuin, "") || strlen(l->wxuin) > 10 ||

@@ -1,12 +1,10 @@
 /* state.c — key=value session files (wx-session(5)): parse, edit, format,
  * and commit under an flock with temp file + fsync + rename, so a crash
  * never leaves half a file and two writers never lose each other's keys. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -172,7 +170,8 @@ wx_state_setn(struct wx_state *st, const char *key, const char *val,
 	long last;
 	size_t i;
 
-	if (!key_ok(key, strlen(key)) || (val && value_fault(val, vlen)))
+	if (!key_ok(key, strlen(key)) ||
+	    (val && (vlen > WX_VALUE_MAX || value_fault(val, vlen))))
 		return -1;
 	/* A hand-edited file may repeat a key; the last one counts (as in
 	 * wx_state_get), and setting it drops the earlier ones. */
@@ -261,7 +260,7 @@ check_file(int fd, const char *path, char *err, size_t errlen)
 static int
 read_checked(const char *path, struct wx_buf *text, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc, saved;
+	int fd = wx_open_regular(path, O_RDONLY), rc, saved;
 	FILE *f;
 
 	if (fd < 0) {
@@ -311,137 +310,16 @@ wx_state_load(const char *path, char *err, size_t errlen)
 	return st;
 }
 
-/* Directory part of path ("." when there is none), malloc'd. */
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return wx_strdup(".");
-	if (slash == path)
-		return wx_strdup("/");
-	return wx_strndup(path, (size_t)(slash - path));
-}
-
-/* Temp files are only made under the lock, so any "BASE.tmp.*" found
- * while holding it was left by a writer that died: remove it. */
-static void
-remove_stale_temps(const char *dir, const char *base)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char *prefix = wx_asprintf("%s.tmp.", base), *p;
-	size_t plen = strlen(prefix);
-
-	while (d && (e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, plen) != 0)
-			continue;
-		p = wx_asprintf("%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	free(prefix);
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-/* Write text to tmp (0600), fsync it and rename it over path. */
-static int
-replace_file(const char *path, const char *tmp, const struct wx_buf *text,
-             char *err, size_t errlen)
-{
-	int fd, saved;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	          0600);
-	if (fd < 0) {
-		fail(err, errlen, tmp, "");
-		return -1;
-	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, text->p, text->len) < 0 ||
-	    fsync(fd) < 0) {
-		fail(err, errlen, tmp, "write");
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	if (close(fd) < 0) {
-		fail(err, errlen, tmp, "write");
-		return -1;
-	}
-	if (rename(tmp, path) < 0) {
-		fail(err, errlen, path, "rename");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-lock_file(const char *path, char *err, size_t errlen)
-{
-	char *lock = wx_asprintf("%s.lock", path);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	int saved;
-
-	if (fd < 0)
-		fail(err, errlen, lock, "");
-	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
-			continue;
-		fail(err, errlen, lock, "flock");
-		saved = errno;
-		close(fd);
-		errno = saved;
-		fd = -1;
-	}
-	free(lock);
-	return fd;
-}
-
-/* Under the lock: re-read path, apply changes, replace the file. */
+/* Under the lock: re-read path, apply changes, replace the file.  A
+ * text the reader would refuse is never written. */
 static int
 commit_locked(const char *path, const struct wx_state *changes, char *err,
               size_t errlen)
 {
 	struct wx_state *st = wx_state_load(path, err, errlen);
 	struct wx_buf text = {0};
-	const char *slash = strrchr(path, '/');
-	char *dir, *tmp;
 	size_t i;
-	int rc, saved;
+	int rc = -1;
 
 	if (!st)
 		return -1;
@@ -450,21 +328,15 @@ commit_locked(const char *path, const struct wx_state *changes, char *err,
 			wx_state_set(st, changes->line[i].key, changes->line[i].val);
 	wx_state_format(st, &text);
 	wx_state_free(st);
-
-	dir = dir_of(path);
-	remove_stale_temps(dir, slash ? slash + 1 : path);
-	tmp = wx_asprintf("%s.tmp.%ld", path, (long)getpid());
-	rc = replace_file(path, tmp, &text, err, errlen);
-	if (rc < 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-	} else if (fsync_dir(dir) < 0) {
-		fail(err, errlen, dir, "fsync");
-		rc = -1;
+	if (text.len > STATE_MAX) {
+		snprintf(err, errlen, "%s: would grow past 1 MiB; not written",
+		         path);
+		errno = EFBIG;
+	} else {
+		wx_remove_stale_temps(path);
+		if ((rc = wx_write_atomic(path, text.p, text.len, 0600)) < 0)
+			fail(err, errlen, path, "write");
 	}
-	free(tmp);
-	free(dir);
 	wx_buf_free(&text);
 	return rc;
 }
@@ -473,10 +345,12 @@ int
 wx_state_commit(const char *path, const struct wx_state *changes, char *err,
                 size_t errlen)
 {
-	int fd = lock_file(path, err, errlen), rc, saved;
+	int fd = wx_lock(path), rc, saved;
 
-	if (fd < 0)
+	if (fd < 0) {
+		fail(err, errlen, path, "lock");
 		return -1;
+	}
 	rc = commit_locked(path, changes, err, errlen);
 	saved = errno;
 	close(fd);  /* releases the flock */
@@ -551,12 +425,21 @@ wx_session_load(const char *dir)
 }
 
 void
-wx_session_commit(const char *dir, const struct wx_state *changes)
+wx_session_commit(const char *dir, const struct wx_state *changes,
+                  struct wx_http *h)
 {
 	char *path = wx_asprintf("%s/session", dir), err[512];
+	int fd = wx_lock(path);
 
-	if (wx_state_commit(path, changes, err, sizeof err) < 0)
-		wx_die(WX_EXIT_TEMP, "%s", err);
+	if (fd < 0)
+		wx_die(wx_exit_errno(errno), "%s.lock:", path);
+	/* The jar first: a session naming a login whose cookies are not on
+	 * disk yet would send stale cookies with new keys. */
+	if (h && wx_http_save_cookies(h) < 0)
+		wx_die(wx_exit_errno(errno), "%s/cookies:", dir);
+	if (changes && commit_locked(path, changes, err, sizeof err) < 0)
+		wx_die(wx_exit_errno(errno), "%s", err);
+	close(fd);
 	free(path);
 }
 

@@ -293,3 +293,49 @@ wx_text_decode(const char *s, size_t n)
 	}
 	return b.p;
 }
+
+/* A terminal acts on C0 and C1 controls and DEL (ESC starts a sequence,
+ * in UTF-8 U+009B is CSI too); a key=value line ends at LF. */
+static int
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+static void
+escape_bytes(struct wx_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		wx_buf_addf(b, "\\x%02x", (unsigned char)s[i]);
+}
+
+char *
+wx_safe(const char *s, size_t n)
+{
+	struct wx_buf b = {0};
+	uint32_t cp;
+	size_t i;
+	int len;
+
+	wx_buf_add(&b, "", 0);
+	for (i = 0; i < n; i += (size_t)len) {
+		len = wx_utf8_get(s + i, n - i, &cp);
+		if (len < 0) {
+			len = 1;
+			escape_bytes(&b, s + i, 1);
+		} else if (is_control(cp)) {
+			escape_bytes(&b, s + i, (size_t)len);
+		} else {
+			wx_buf_add(&b, s + i, (size_t)len);
+		}
+	}
+	return b.p;
+}
+
+char *
+wx_safez(const char *s)
+{
+	return wx_safe(s ? s : "", s ? strlen(s) : 0);
+}

@@ -10,17 +10,34 @@
 
 const char *wx_argv0 = "wx";
 
+static void buf_vaddf(struct wx_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* Every diagnostic passes wx_safe: the arguments often hold server text,
+ * and an ESC in it must not reach the terminal as a command. */
 void
 wx_vwarn(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
+	struct wx_buf msg = {0};
+	static int busy;  /* out of memory while formatting: say so plainly */
+	char *safe;
 
-	fprintf(stderr, "%s: ", wx_argv0);
-	vfprintf(stderr, fmt, ap);
+	if (busy++) {
+		fprintf(stderr, "%s: %s\n", wx_argv0, fmt);
+		busy--;
+		return;
+	}
+	wx_buf_add(&msg, "", 0);
+	buf_vaddf(&msg, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+		wx_buf_addf(&msg, " %s", wx_strerror(saved));
+	safe = wx_safe(msg.p, msg.len);
+	fprintf(stderr, "%s: %s\n", wx_argv0, safe);
+	free(safe);
+	wx_buf_free(&msg);
+	busy--;
 	errno = saved;
 }
 
@@ -43,6 +60,19 @@ wx_die(int code, const char *fmt, ...)
 	wx_vwarn(fmt, ap);
 	va_end(ap);
 	exit(code);
+}
+
+const char *
+wx_strerror(int e)
+{
+	return e == WX_ENOTREG ? "not a regular file" : strerror(e);
+}
+
+void
+wx_usage(const char *synopsis, int help)
+{
+	fprintf(help ? stdout : stderr, "usage: %s\n", synopsis);
+	exit(help ? wx_fshut(stdout, "stdout", WX_EXIT_OK) : WX_EXIT_USAGE);
 }
 
 static void *
@@ -132,7 +162,7 @@ buf_grow(struct wx_buf *b, size_t extra)
 	b->p = wx_realloc(b->p, b->cap);
 }
 
-static void __attribute__((format(printf, 2, 0)))
+static void
 buf_vaddf(struct wx_buf *b, const char *fmt, va_list ap)
 {
 	va_list again;
@@ -261,6 +291,39 @@ wx_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+static int
+base64_value(char c)
+{
+	static const char set[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = c ? strchr(set, c) : NULL;
+
+	return p ? (int)(p - set) : -1;
+}
+
+int
+wx_base64_decode(const char *s, size_t n, struct wx_buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0, v;
+	size_t i;
+
+	while (n > 0 && s[n - 1] == '=')
+		n--;
+	for (i = 0; i < n; i++) {
+		if ((v = base64_value(s[i])) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			wx_buf_addc(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	/* Six bits left over: a lone character, no whole byte in it. */
+	return bits >= 6 ? -1 : 0;
 }
 
 int

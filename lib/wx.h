@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
-/* ---- util.c: names, errors, exit codes, memory, buffers ---- */
+/* ---- Exit codes and the command's name ---- */
 
 /* Exit codes, the same table in every man page (design.md §3). */
 enum {
@@ -23,30 +24,79 @@ enum {
 /* Set by each main() to its literal name ("wx-uuid"); prefixes diagnostics. */
 extern const char *wx_argv0;
 
-/* Print "wx-NAME: message" on stderr.  A format ending in ':' gets
- * " strerror(errno)" appended.  wx_die exits with code. */
-void wx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void wx_vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+struct wx_buf;
+struct wx_http;
+struct wx_state;
+
+/* ---- Functions that end the process ====
+ * Only the functions of this heading call exit().  Every other function
+ * of libwx returns its failure, except that running out of memory ends
+ * any of them with WX_EXIT_TEMP (through wx_malloc). */
+
+/* util.c: print "wx-NAME: message" (wx_warn below) and exit with code. */
 _Noreturn void wx_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* Checked allocation: out of memory dies with WX_EXIT_TEMP. */
+/* util.c: "usage: SYNOPSIS" on stdout and exit 0 when help (-h), else on
+ * stderr and exit WX_EXIT_USAGE (a bad option or operand). */
+_Noreturn void wx_usage(const char *synopsis, int help);
+/* util.c: strict decimal option: whole string, in range, else exit 100
+ * naming the option ("-t: bad number 'x'"). */
+long long wx_strtonum(const char *s, long long min, long long max,
+                      const char *what);
+/* util.c: checked allocation. */
 void *wx_malloc(size_t n);
 void *wx_calloc(size_t n, size_t size);
 void *wx_realloc(void *p, size_t n);
 char *wx_strdup(const char *s);
 char *wx_strndup(const char *s, size_t n);
 char *wx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* state.c: session directory: opt (-d), else $WX_DIR, else
+ * ${XDG_STATE_HOME:-$HOME/.local/state}/wx; created 0700 if missing; exit
+ * 100 when it cannot be made.  malloc'd. */
+char *wx_session_dir(const char *opt);
+/* state.c: load DIR/session (never NULL), or exit 100 with the reason
+ * (not a regular file, mode, size, syntax). */
+struct wx_state *wx_session_load(const char *dir);
+/* state.c: value of key, or exit 100 "DIR/session: no KEY; run HINT first". */
+const char *wx_session_need(const struct wx_state *st, const char *dir,
+                            const char *key, const char *hint);
+/* state.c: under the session's flock, save the cookies h received (h may
+ * be NULL; see wx_http_save_cookies), then apply changes to DIR/session
+ * (changes may be NULL).  Exit with wx_exit_errno's code on failure. */
+void wx_session_commit(const char *dir, const struct wx_state *changes,
+                       struct wx_http *h);
+/* input.c: for a command without operand (design.md §3): the value of
+ * key read from stdin when stdin is neither a terminal nor empty
+ * (key=value lines, as `wx-uuid | wx-wait` sends them), else from
+ * DIR/session.  stdin is read to its end first, and only then is the
+ * session loaded into *st: in `wx-uuid -D | wx-wait | wx-init` the
+ * earlier commands have committed by the time their output ends.  Exit
+ * 100 when stdin is not key=value or lacks key, or the session is bad or
+ * lacks it ("run HINT first").  malloc'd. */
+char *wx_input(const char *dir, const char *key, const char *hint,
+               struct wx_state **st);
+/* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
+ * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
+ * when libcurl cannot start. */
+struct wx_http *wx_http_new(const char *cookiefile);
+
+/* ---- util.c: diagnostics, errors, buffers ---- */
+
+/* Print "wx-NAME: message" on stderr, made safe by wx_safe (server text
+ * often rides in the arguments).  A format ending in ':' gets
+ * " wx_strerror(errno)" appended. */
+void wx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void wx_vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* errno for "not a regular file" (a FIFO where the session should be);
+ * wx_strerror knows its text, strerror does not. */
+#define WX_ENOTREG 0x7700
+const char *wx_strerror(int e);
 
 /* Flush and close f; on a write error (full disk, closed pipe) warn and
  * return WX_EXIT_TEMP, else return code unchanged.  main ends with
  * `return wx_fshut(stdout, "stdout", rc);`. */
 int wx_fshut(FILE *f, const char *name, int code);
-
-/* Strict decimal option parsing: whole string, no sign tricks, in range.
- * On failure: usage error naming the option ("-t: bad number 'x'"). */
-long long wx_strtonum(const char *s, long long min, long long max,
-                      const char *what);
 
 /* Growable byte buffer; p is always NUL-terminated (p may be NULL if cap 0). */
 struct wx_buf {
@@ -69,54 +119,71 @@ int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
  * *out set, or -1 (empty, a non-digit, or over max). */
 int wx_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
 
+/* Standard base64 (no line breaks, padding optional) appended to out;
+ * -1 on a character outside the alphabet or a dangling one. */
+int wx_base64_decode(const char *s, size_t n, struct wx_buf *out);
+
 /* Value of a hex digit (either case), -1 for any other character. */
 int wx_hexdigit(char c);
 
 /* Milliseconds since the epoch (wall clock). */
 long long wx_now_ms(void);
 
+/* ---- file.c: reading and writing wx's files ---- */
+
+/* Exit code for a failed file operation: 100 when the place is wrong
+ * (EACCES, ENOENT, a FIFO …: a retry won't help), else 111 (ENOSPC, EIO). */
+int wx_exit_errno(int e);
+/* open(2) that refuses anything but a regular file (errno WX_ENOTREG)
+ * without blocking on a FIFO; flags as open's (O_CREAT makes it 0600). */
+int wx_open_regular(const char *path, int flags);
+/* wx_read_file for a regular file only; -1 with errno. */
+int wx_read_regular(const char *path, size_t max, struct wx_buf *out);
+/* Replace path with data whole or not at all: temp file PATH.tmp.XXXXXX
+ * in the same directory, mode & ~umask, fsync, rename, fsync of the
+ * directory.  0, or -1 with errno (and nothing left behind). */
+int wx_write_atomic(const char *path, const void *data, size_t len,
+                    mode_t mode);
+/* Remove PATH.tmp.* left by writers that died: only call it holding the
+ * lock every writer of path takes. */
+void wx_remove_stale_temps(const char *path);
+/* Exclusive flock on "path.lock" (made 0600); the fd to close to release
+ * it, or -1 with errno. */
+int wx_lock(const char *path);
+
 /* ---- state.c: key=value session files (wx-session(5)) ---- */
 
-struct wx_state;  /* ordered lines: pairs and comments, kept on rewrite */
+/* struct wx_state: ordered lines, pairs and comments, kept on rewrite. */
 
-/* Session directory: opt (-d), else $WX_DIR, else
- * ${XDG_STATE_HOME:-$HOME/.local/state}/wx.  Created 0700 if missing.
- * Dies with WX_EXIT_USAGE when it cannot be made. Returns malloc'd path. */
-char *wx_session_dir(const char *opt);
+/* Longest value wx_state_set stores: no session value comes near it, and
+ * a file of such values stays far below the 1 MiB the reader accepts. */
+#define WX_VALUE_MAX 4096
 
 /* Parse text in key=value form.  NULL on a syntax error, with
  * "line N: reason" in err. */
 struct wx_state *wx_state_parse(const char *text, size_t len,
                                 char *err, size_t errlen);
-/* Load path: a missing file is an empty state; a file readable by group or
- * others, or with bad syntax, is an error ("PATH: line N: …" in err). */
+/* Load path: a missing file is an empty state; anything but a regular
+ * file, a file readable by group or others, one over 1 MiB or with bad
+ * syntax, is an error ("PATH: …" in err). */
 struct wx_state *wx_state_load(const char *path, char *err, size_t errlen);
 struct wx_state *wx_state_new(void);
 void wx_state_free(struct wx_state *st);
 const char *wx_state_get(const struct wx_state *st, const char *key);
 /* Set (val != NULL) or delete (val == NULL).  -1 if the key is not
- * [a-z_][a-z0-9_]* or the value holds a newline, CR or NUL (vlen bytes). */
+ * [a-z_][a-z0-9_]*, or the value holds a newline, CR or NUL (vlen bytes)
+ * or is longer than WX_VALUE_MAX. */
 int wx_state_set(struct wx_state *st, const char *key, const char *val);
 int wx_state_setn(struct wx_state *st, const char *key, const char *val,
                   size_t vlen);
 /* Serialise to text (pairs and comments in their original order). */
 void wx_state_format(const struct wx_state *st, struct wx_buf *out);
-/* Apply changes to the file at path atomically: take an exclusive flock on
- * "path.lock", re-read path, set/delete every key of changes (a key whose
- * value was deleted in changes is deleted), write a temp file 0600 in the
- * same directory, fsync it, rename it over path, fsync the directory.
- * 0 on success; -1 with err filled (errno kept). */
+/* Apply changes to the file at path: under wx_lock(path), re-read path,
+ * set/delete every key of changes (a key whose value was deleted in
+ * changes is deleted), remove stale temps, wx_write_atomic it 0600; a
+ * text over 1 MiB is refused.  0, or -1 with err filled (errno kept). */
 int wx_state_commit(const char *path, const struct wx_state *changes,
                     char *err, size_t errlen);
-
-/* Convenience for commands: load DIR/session or die (100) with the
- * message; the result is never NULL. */
-struct wx_state *wx_session_load(const char *dir);
-/* Commit changes to DIR/session or die (111) with the message. */
-void wx_session_commit(const char *dir, const struct wx_state *changes);
-/* Value of key in st or die(100, "DIR/session: no KEY; run CMD first"). */
-const char *wx_session_need(const struct wx_state *st, const char *dir,
-                            const char *key, const char *hint);
 
 /* ---- json.c: jsmn reader and a JSON string writer ---- */
 
@@ -175,10 +242,13 @@ int wx_utf8_get(const char *s, size_t n, uint32_t *cp);
 /* Content/NickName to plain text: HTML entities (named, &#N;, &#xH;),
  * <br/> to LF, emoji spans to UTF-8.  malloc'd. */
 char *wx_text_decode(const char *s, size_t n);
+/* Server text made safe for a terminal or a key=value line: C0 and C1
+ * controls, DEL and bytes of invalid UTF-8 become \xHH; the rest is
+ * copied.  malloc'd.  wx_safez takes a string (NULL reads as ""). */
+char *wx_safe(const char *s, size_t n);
+char *wx_safez(const char *s);
 
 /* ---- http.c: one libcurl easy handle, cookies in the session dir ---- */
-
-struct wx_http;
 
 struct wx_resp {
 	long status;            /* HTTP status */
@@ -186,21 +256,30 @@ struct wx_resp {
 	char *content_type;     /* last Content-Type seen, or NULL */
 };
 
-/* cookiefile: read at start and written (0600) by wx_http_free; NULL for
- * none.  Reads WX_CONNECT_TO (comma-separated CONNECT_TO entries) and
- * CURL_CA_BUNDLE.  Dies (111) if libcurl cannot start. */
-struct wx_http *wx_http_new(const char *cookiefile);
-/* Write cookies (0600, temp + rename) and release.  -1 on write error. */
-int wx_http_free(struct wx_http *h);
+/* wx_http_new (under "Functions that end the process") reads the jar and
+ * WX_CONNECT_TO (comma-separated CONNECT_TO entries) and CURL_CA_BUNDLE.
+ * wx_http_free releases the handle; it writes nothing. */
+void wx_http_free(struct wx_http *h);
+/* Merge the cookies this handle received into its jar on disk: re-read
+ * the jar, replace the cookies this process changed, drop those it lost
+ * unchanged, keep every other (another process's), write it 0600 with
+ * wx_write_atomic.  Call it holding the session lock (wx_session_commit
+ * does).  0, or -1 with errno. */
+int wx_http_save_cookies(struct wx_http *h);
 /* Extra request header for every later request ("client-version: 2.0.0"). */
 void wx_http_header(struct wx_http *h, const char *line);
 /* Seconds for the whole of the next requests; 0 = the default (30 s).
  * Long polls set this above the server's hold time. */
 void wx_http_timeout(struct wx_http *h, long seconds);
-/* Requests.  Return 0 when an HTTP answer arrived with status < 500 (the
- * caller checks r->status), else warn "METHOD URL: reason" (secrets
- * masked) and return WX_EXIT_TEMP.  r is reset first; free with
- * wx_resp_free. */
+/* Exit code of an HTTP status (wx(7)): 200 is 0; 408, 429, 5xx and any
+ * other status 111; the remaining 4xx 1 (the server said no). */
+int wx_status_exit(long status);
+/* Take status (a UOS login's 301) like 200 on the later requests. */
+void wx_http_allow(struct wx_http *h, long status);
+/* Requests.  Return 0 when the answer has status 200 (or the allowed
+ * one), else warn "METHOD URL: reason" (secrets masked) and return the
+ * exit code: 111 for no answer (network, timeout, over 16 MiB), else
+ * wx_status_exit's.  r is reset first; free with wx_resp_free. */
 int wx_http_get(struct wx_http *h, const char *url, struct wx_resp *r);
 int wx_http_post_json(struct wx_http *h, const char *url, const char *body,
                       size_t len, struct wx_resp *r);
@@ -224,7 +303,26 @@ char *wx_http_cookie(struct wx_http *h, const char *host, const char *name);
  * webwx_data_ticket, uin replaced by "***". */
 char *wx_mask_url(const char *url);
 
+/* ---- cgi.c: one round trip to a CGI of the web host ---- */
+
+/* Exit code of BaseResponse.Ret, with one line on stderr unless 0:
+ * 1100-1102 "logged out (N)" 1; 1205 "too frequent" 111; any other
+ * nonzero 1 with ErrMsg; no Ret at all 111 (malformed). */
+int wx_cgi_ret(const struct wx_json *j, const char *cgi);
+/* POST body (JSON) to https://HOST/cgi-bin/mmwebwx-bin/CGI?QUERY, or GET
+ * it.  0 with the answer in *out when it is a JSON object with Ret 0;
+ * else the exit code of the HTTP status (wx_status_exit), of a malformed
+ * answer (111) or of Ret (wx_cgi_ret), one line on stderr, *out NULL. */
+int wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
+                const char *query, const struct wx_buf *body,
+                struct wx_json **out);
+int wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
+               const char *query, struct wx_json **out);
+
 /* ---- proto.c: hosts, URLs, BaseRequest, stamps, SyncKey ---- */
+
+/* Where a login starts when the session names no web host yet. */
+#define WX_DEFAULT_WEB "wx.qq.com"
 
 struct wx_hosts {
 	char login[64], file[64], push[64];
@@ -291,19 +389,6 @@ int wx_qr_png(const struct wx_qr *qr, int scale, struct wx_buf *b);
 /* SVG document into b. */
 void wx_qr_svg(const struct wx_qr *qr, struct wx_buf *b);
 
-/* ---- input.c: a command's input value, from stdin or the session ---- */
-
-/* For a command without operand (design.md §3): the value of key read
- * from stdin when stdin is neither a terminal nor empty (key=value lines,
- * as `wx-uuid | wx-wait` sends them), else from DIR/session.  stdin is
- * read to its end first, and only then is the session loaded into *st:
- * in `wx-uuid -D | wx-wait | wx-init` the earlier commands have committed
- * by the time their output ends.  Dies (100) when stdin is not key=value
- * or lacks key, or the session is bad or lacks it ("run HINT first").
- * malloc'd. */
-char *wx_input(const char *dir, const char *key, const char *hint,
-               struct wx_state **st);
-
 /* ---- login.c: parsers of the login answers ---- */
 
 /* Each parser returns what the commands exit with: 0 (WX_EXIT_OK) for an
@@ -334,6 +419,9 @@ int wx_parse_loginpoll(const char *body, struct wx_login *l);
 int wx_parse_newloginpage(const char *body, struct wx_login *l);
 /* 1 if skey is plausible (webwxinit may hand out a new one). */
 int wx_skey_sane(const char *skey);
+/* 1 if s is a plausible uuid: 8 to 32 of A-Z a-z 0-9 + / = _ - (12 in
+ * every capture); what wx-uuid stores, wx-qr and wx-wait accept. */
+int wx_uuid_sane(const char *s);
 void wx_login_free(struct wx_login *l);
 
 #endif

@@ -93,7 +93,7 @@ session_with_uuid() {
 	    aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; do
 		run -100 --separate-stderr wx-qr "$bad"
 		assert_output ''
-		assert_equal "$stderr" "wx-qr: bad uuid: want 8 to 64 of A-Z a-z 0-9 + / = _ -"
+		assert_equal "$stderr" "wx-qr: bad uuid: want 8 to 32 of A-Z a-z 0-9 + / = _ -"
 	done
 }
 
@@ -192,7 +192,7 @@ session_with_uuid() {
 	run -100 --separate-stderr wx-qr <<<"code=200"
 	assert_equal "$stderr" "wx-qr: stdin: no uuid= line"
 	run -100 --separate-stderr wx-qr <<<"uuid=no"
-	assert_equal "$stderr" "wx-qr: bad uuid: want 8 to 64 of A-Z a-z 0-9 + / = _ -"
+	assert_equal "$stderr" "wx-qr: bad uuid: want 8 to 32 of A-Z a-z 0-9 + / = _ -"
 }
 
 @test "wx-qr: the operand wins over stdin and the session" {

@@ -131,24 +131,36 @@ confirmed() {
 	[ "$(session_sum)" = "$before" ]
 }
 
+# After webwxnewloginpage succeeded, its credentials are stored and the
+# account's keys are not: a retry goes on from there.
+earned_only() {
+	[ -n "$(session_get skey)" ] && [ -n "$(session_get login_uri)" ] &&
+		[ -z "$(session_get username)" ] && [ -z "$(session_get synckey)" ]
+}
+
 @test "wx-init: webwxinit and statusnotify Ret codes map to 1 and 111" {
-	local cgi kind code before
+	local cgi kind code want
 	for cgi in webwxinit webwxstatusnotify; do
-		for kind in ret1100:1 ret1101:1 ret1102:1 ret1205:111; do
+		for kind in ret1100:1 ret1101:1 ret1102:1 ret1205:111 ret1203:1; do
 			code=${kind#*:}
+			kind=${kind%:*}
+			case $kind in
+			ret1205) want="too frequent (1205); try later" ;;
+			ret1203) want="refused (Ret 1203)" ;;
+			*) want="logged out (${kind#ret})" ;;
+			esac
 			confirmed
-			before=$(session_sum)
-			fault "$cgi" "${kind%:*}"
+			fault "$cgi" "$kind"
 			run --separate-stderr wx-init </dev/null
-			[ "$status" -eq "$code" ] || fail "$cgi ${kind%:*}: $status $stderr"
+			[ "$status" -eq "$code" ] || fail "$cgi $kind: $status $stderr"
 			assert_output ''
-			[[ "$stderr" == "wx-init: $cgi: Ret ${kind:3:4}"* ]] || fail "$stderr"
-			[ "$(session_sum)" = "$before" ] || fail "$cgi $kind touched the session"
+			[[ "$stderr" == "wx-init: $cgi: $want"* ]] || fail "$stderr"
+			earned_only || fail "$cgi $kind: not just the credentials"
 		done
 	done
 }
 
-@test "wx-init: transport faults on each step are 111, session untouched" {
+@test "wx-init: transport faults on each step are 111; a retry finishes" {
 	local cgi kind before
 	for cgi in webwxnewloginpage webwxinit webwxstatusnotify; do
 		for kind in http500 reset truncate malformed; do
@@ -162,7 +174,16 @@ confirmed() {
 			[ "$status" -eq 111 ] || fail "$cgi $kind: $status $stderr"
 			assert_output ''
 			[[ "$stderr" == wx-init:* ]]
-			[ "$(session_sum)" = "$before" ] || fail "$cgi $kind touched the session"
+			if [ "$cgi" = webwxnewloginpage ]; then
+				[ "$(session_sum)" = "$before" ] ||
+					fail "$cgi $kind touched the session"
+				continue
+			fi
+			earned_only || fail "$cgi $kind: not just the credentials"
+			# the ticket is spent: the retry must not exchange it again
+			run --separate-stderr wx-init </dev/null
+			[ "$status" -eq 0 ] || fail "retry after $cgi $kind: $status $stderr"
+			[ -n "$(session_get username)" ]
 		done
 	done
 }

@@ -72,12 +72,14 @@ confirmed_session() {
 	local before
 	before=$(session_sum)
 	fake_server "301 Moved Permanently" "$SAMPLES/webwxnewloginpage-weixinHttp-1.xml"
-	# the XML is accepted; the next step (webwxinit) finds no server
+	# the XML is accepted and stored; the next step (webwxinit) finds
+	# no server
 	run -111 --separate-stderr wx-init </dev/null
 	assert_output ''
 	[[ "$stderr" == "wx-init: POST https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxinit?"* ]]
 	[[ "$stderr" != *kbmy5Jt9nj* ]]
-	[ "$(session_sum)" = "$before" ]
+	[ "$(session_sum)" != "$before" ]
+	[ -n "$(session_get wxsid)" ] && [ -z "$(session_get username)" ]
 }
 
 @test "wx-init: XML without its last '>' (a 2016 answer) is accepted" {

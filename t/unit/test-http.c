@@ -2,6 +2,7 @@
  * message of a refused connection, and requests against a small forked
  * server that echoes each request back as its answer. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -84,7 +85,8 @@ test_jar_mode(void)
 	v = wx_http_cookie(h, "xqq.com", "webwx_data_ticket");
 	ok(v == NULL, "cookie: tail match stops at a dot");
 	free(v);
-	is_int(wx_http_free(h), 0, "jar: free writes it");
+	is_int(wx_http_save_cookies(h), 0, "jar: saved");
+	wx_http_free(h);
 	umask(old);
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	   "jar: mode 0600 under umask 0");
@@ -92,12 +94,32 @@ test_jar_mode(void)
 	v = wx_http_cookie(h, "wx2.qq.com", "wxsid");
 	is_str(v, "PsWd", "jar: cookies survive a rewrite");
 	free(v);
+	/* Another process adds a cookie meanwhile: the save keeps it. */
+	fd = open(path, O_WRONLY | O_APPEND);
+	dprintf(fd, ".qq.com\tTRUE\t/\tFALSE\t0\tother\tO1\n");
+	close(fd);
+	is_int(wx_http_save_cookies(h), 0, "jar: saved again");
+	wx_http_free(h);
+	h = wx_http_new(path);
+	v = wx_http_cookie(h, "wx2.qq.com", "other");
+	is_str(v, "O1", "jar: another process's cookie survives a save");
+	free(v);
+	v = wx_http_cookie(h, "wx2.qq.com", "wxsid");
+	is_str(v, "PsWd", "jar: and so do the loaded ones");
+	free(v);
 	wx_http_free(h);
 	unlink(path);
 	h = wx_http_new(path);
-	is_int(wx_http_free(h), 0, "jar: made when missing");
+	is_int(wx_http_save_cookies(h), 0, "jar: made when missing");
+	wx_http_free(h);
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	   "jar: new file is 0600");
+	unlink(path);
+	/* A FIFO in its place is refused at once, not waited on. */
+	mkfifo(path, 0600);
+	is_int(wx_open_regular(path, O_RDONLY), -1, "open_regular: FIFO refused");
+	is_int(errno, WX_ENOTREG, "open_regular: errno WX_ENOTREG");
+	is_str(wx_strerror(errno), "not a regular file", "strerror: its text");
 	unlink(path);
 	free(path);
 	rmdir(dir);
@@ -167,6 +189,9 @@ answer(int c, const struct wx_buf *req)
 	if (strncmp(req->p, "GET /301", 8) == 0) {
 		wx_buf_adds(&out, "HTTP/1.1 301 Moved Permanently\r\n"
 		            "Content-Length: 5\r\n\r\nmoved");
+	} else if (strncmp(req->p, "GET /404", 8) == 0) {
+		wx_buf_adds(&out, "HTTP/1.1 404 Not Found\r\n"
+		            "Content-Length: 4\r\n\r\nnope");
 	} else if (strncmp(req->p, "GET /502", 8) == 0) {
 		wx_buf_adds(&out, "HTTP/1.1 502 Bad Gateway\r\n"
 		            "Content-Length: 3\r\n\r\nbad");
@@ -338,11 +363,23 @@ test_failures(struct wx_http *h)
 	struct wx_resp r = {0};
 	struct wx_buf msg = {0};
 
+	is_int(get_capturing(h, "http://wx.qq.com/301", &r, &msg), WX_EXIT_TEMP,
+	       "301 unasked: exit 111");
+	is_str(msg.p, "test-http: GET http://wx.qq.com/301: HTTP 301\n",
+	       "301 unasked: message");
+	wx_http_allow(h, 301);
 	is_int(get_capturing(h, "http://wx.qq.com/301", &r, &msg), 0,
-	       "301: not an error");
+	       "301 allowed: not an error");
+	wx_http_allow(h, 0);
 	is_int(r.status, 301, "301: not followed");
 	is_str(r.body.p, "moved", "301: body kept");
-	is_str(msg.p, "", "301: silent");
+	is_str(msg.p, "", "301 allowed: silent");
+	is_int(get_capturing(h, "http://wx.qq.com/404", &r, &msg),
+	       WX_EXIT_REFUSED, "404: exit 1, the server said no");
+	is_int(wx_status_exit(429), WX_EXIT_TEMP, "status: 429 is temporary");
+	is_int(wx_status_exit(408), WX_EXIT_TEMP, "status: 408 is temporary");
+	is_int(wx_status_exit(403), WX_EXIT_REFUSED, "status: 403 is a no");
+	is_int(wx_status_exit(204), WX_EXIT_TEMP, "status: 204 is unexpected");
 	is_int(get_capturing(h, "http://wx.qq.com/502?wxsid=s", &r, &msg),
 	       WX_EXIT_TEMP, "502: exit 111");
 	is_str(msg.p, "test-http: GET http://wx.qq.com/502?wxsid=***: HTTP 502\n",

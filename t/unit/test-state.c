@@ -154,10 +154,14 @@ test_set(void)
 	wx_buf_reset(&b);
 	wx_state_free(st);
 
-	for (i = 0; i < 100 * 1024; i++)
+	for (i = 0; i < WX_VALUE_MAX; i++)
 		wx_buf_addc(&big, (char)('!' + i % 90));
 	st = wx_state_new();
-	is_int(wx_state_set(st, "big", big.p), 0, "long value: set 100 KiB");
+	is_int(wx_state_set(st, "big", big.p), 0, "long value: set 4 KiB");
+	wx_buf_addc(&big, 'x');
+	is_int(wx_state_set(st, "bigger", big.p), -1,
+	       "long value: one byte more is refused");
+	big.p[--big.len] = '\0';
 	wx_state_format(st, &b);
 	wx_state_free(st);
 	st = wx_state_parse(b.p, b.len, err, sizeof err);
@@ -495,7 +499,7 @@ test_session(void)
 	free(s);
 
 	wx_state_set(ch, "uuid", "U");
-	wx_session_commit(d, ch);
+	wx_session_commit(d, ch, NULL);
 	st = wx_session_load(d);
 	is_str(wx_state_get(st, "uuid"), "U", "session: commit then load");
 	is_str(wx_session_need(st, d, "uuid", "wx-uuid"), "U", "session: need");

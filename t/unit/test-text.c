@@ -207,12 +207,35 @@ test_sample(void)
 	wx_buf_free(&text);
 }
 
+static void
+safe_is(const char *in, size_t n, const char *want)
+{
+	char *got = wx_safe(in, n);
+
+	is_str(got, want, want);
+	free(got);
+}
+
+static void
+test_safe(void)
+{
+	safe_is("plain 文字 😀", strlen("plain 文字 😀"), "plain 文字 😀");
+	safe_is("a\033[2Jb\007", 7, "a\\x1b[2Jb\\x07");
+	safe_is("l1\nl2\r\t", 7, "l1\\x0al2\\x0d\\x09");
+	safe_is("nul\0x", 5, "nul\\x00x");
+	safe_is("del\177", 4, "del\\x7f");
+	safe_is("csi\xc2\x9b", 5, "csi\\xc2\\x9b");   /* U+009B, C1 CSI */
+	safe_is("bad\xff\xc3", 5, "bad\\xff\\xc3");   /* invalid UTF-8 */
+	safe_is("back\\slash", 10, "back\\slash");
+}
+
 int
 main(void)
 {
 	char *s;
 
 	wx_argv0 = "test-text";
+	test_safe();
 	test_utf8_put();
 	test_utf8_get();
 	test_utf8_roundtrip();

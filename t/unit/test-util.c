@@ -1,6 +1,9 @@
-/* Unit tests of lib/util.c: buffers, number parsing, file reads. */
+/* Unit tests of lib/util.c and lib/file.c: buffers, number parsing,
+ * base64, file reads, atomic writes. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -78,6 +81,77 @@ test_parse_u64(void)
 }
 
 static void
+base64_is(const char *in, int rc, const char *want)
+{
+	struct wx_buf b = {0};
+
+	wx_buf_add(&b, "", 0);
+	is_int(wx_base64_decode(in, strlen(in), &b), rc, in);
+	if (rc == 0)
+		is_str(b.p, want, in);
+	wx_buf_free(&b);
+}
+
+static void
+test_base64(void)
+{
+	base64_is("", 0, "");
+	base64_is("Zg==", 0, "f");
+	base64_is("Zm8=", 0, "fo");
+	base64_is("Zm9v", 0, "foo");
+	base64_is("Zm9vYmFy", 0, "foobar");
+	base64_is("Zm9vYg", 0, "foob");     /* padding optional */
+	base64_is("Z", -1, NULL);           /* six bits: no byte */
+	base64_is("Zm9v!", -1, NULL);
+	base64_is("Zm\n9v", -1, NULL);      /* no line breaks */
+}
+
+static void
+test_write_atomic(void)
+{
+	char dir[] = "/tmp/wx-test-util-XXXXXX";
+	struct wx_buf b = {0};
+	struct stat sb;
+	char *path, *stale;
+	mode_t old = umask(022);
+
+	if (!mkdtemp(dir)) {
+		ok(0, "write_atomic: mkdtemp");
+		return;
+	}
+	path = wx_asprintf("%s/f", dir);
+	stale = wx_asprintf("%s/f.tmp.dead01", dir);
+	is_int(wx_write_atomic(path, "abc", 3, 0666), 0, "write_atomic: ok");
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0644,
+	   "write_atomic: mode under the umask");
+	is_int(wx_write_atomic(path, "xy", 2, 0600), 0, "write_atomic: again");
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+	   "write_atomic: new mode");
+	wx_read_file(path, 100, &b);
+	is_str(b.p, "xy", "write_atomic: replaced whole");
+	fclose(fopen(stale, "w"));
+	wx_remove_stale_temps(path);
+	ok(access(stale, F_OK) != 0 && access(path, F_OK) == 0,
+	   "remove_stale_temps: the temp goes, the file stays");
+	free(path);
+	path = wx_asprintf("%s/no/such/f", dir);
+	is_int(wx_write_atomic(path, "abc", 3, 0600), -1,
+	       "write_atomic: missing directory fails");
+	is_int(wx_exit_errno(errno), WX_EXIT_USAGE, "exit_errno: ENOENT is 100");
+	is_int(wx_exit_errno(ENOSPC), WX_EXIT_TEMP, "exit_errno: ENOSPC is 111");
+	is_int(wx_exit_errno(WX_ENOTREG), WX_EXIT_USAGE,
+	       "exit_errno: not a regular file is 100");
+	umask(old);
+	free(path);
+	free(stale);
+	wx_buf_free(&b);
+	path = wx_asprintf("rm -rf '%s'", dir);
+	if (system(path) != 0)
+		ok(0, "write_atomic: cleanup");
+	free(path);
+}
+
+static void
 test_now(void)
 {
 	long long t = wx_now_ms();
@@ -93,6 +167,8 @@ main(void)
 	test_asprintf();
 	test_read();
 	test_parse_u64();
+	test_base64();
+	test_write_atomic();
 	test_now();
 	is_int(wx_strtonum("25", 0, 100, "-t"), 25, "strtonum: in range");
 	is_int(wx_strtonum("-3", -5, 5, "-x"), -3, "strtonum: negative");

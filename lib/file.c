@@ -1,0 +1,190 @@
+/* file.c — the one way wx reads and writes its files: a file is opened
+ * only when it is a regular file (a FIFO in its place would hang the
+ * command), replaced whole or not at all (temp file + fsync + rename, so a
+ * crash never leaves half a file), and locked with flock for writers that
+ * merge.  Temp files are named NAME.tmp.XXXXXX, so a writer holding the
+ * lock can remove what a killed writer left. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wx.h"
+
+int
+wx_exit_errno(int e)
+{
+	switch (e) {
+	case EACCES: case EPERM: case ENOENT: case ENOTDIR: case EISDIR:
+	case EROFS: case ELOOP: case ENAMETOOLONG: case EINVAL: case EFBIG:
+	case WX_ENOTREG:
+		return WX_EXIT_USAGE;  /* the place is wrong: a retry won't help */
+	default:
+		return WX_EXIT_TEMP;   /* full disk, I/O error: may pass */
+	}
+}
+
+int
+wx_open_regular(const char *path, int flags)
+{
+	struct stat sb;
+	int fd, saved;
+
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0)
+		saved = errno;
+	else if (!S_ISREG(sb.st_mode))
+		saved = WX_ENOTREG;
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		saved = errno;
+	else
+		return fd;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+wx_read_regular(const char *path, size_t max, struct wx_buf *out)
+{
+	int fd = wx_open_regular(path, O_RDONLY), rc, saved;
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	if (!(f = fdopen(fd, "rb"))) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	rc = wx_read_stream(f, max, out);
+	saved = errno;
+	fclose(f);
+	errno = saved;
+	return rc;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Directory part of path ("." when there is none), malloc'd. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return wx_strdup(".");
+	if (slash == path)
+		return wx_strdup("/");
+	return wx_strndup(path, (size_t)(slash - path));
+}
+
+/* The rename is only durable once the directory entry is on disk. */
+static int
+fsync_dir(const char *path)
+{
+	char *dir = dir_of(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
+
+	free(dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+wx_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = wx_asprintf("%s.tmp.XXXXXX", path);
+	mode_t mask = umask(0);
+	int fd, ok, saved;
+
+	umask(mask);
+	if ((fd = mkstemp(tmp)) < 0) {
+		free(tmp);
+		return -1;
+	}
+	ok = fchmod(fd, mode & ~mask) == 0 && write_all(fd, data, len) == 0 &&
+	     fsync(fd) == 0;
+	saved = errno;
+	ok = close(fd) == 0 && ok;
+	if (ok && rename(tmp, path) == 0 && fsync_dir(path) == 0) {
+		free(tmp);
+		return 0;
+	}
+	if (ok)
+		saved = errno;
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+void
+wx_remove_stale_temps(const char *path)
+{
+	char *dir = dir_of(path), *prefix, *p;
+	const char *slash = strrchr(path, '/');
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t plen;
+
+	prefix = wx_asprintf("%s.tmp.", slash ? slash + 1 : path);
+	plen = strlen(prefix);
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		p = wx_asprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+int
+wx_lock(const char *path)
+{
+	char *lock = wx_asprintf("%s.lock", path);
+	int fd = wx_open_regular(lock, O_RDWR | O_CREAT | O_NOFOLLOW), saved;
+
+	free(lock);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		saved = errno;
+		close(fd);
+		errno = saved;
+		fd = -1;
+	}
+	return fd;
+}
