@@ -89,6 +89,14 @@ $(B)/t/%: t/unit/%.c t/unit/tap.h $(LIBWX) $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -It/unit -o $@ $< $(LIBWX) $(ALL_LIBS)
 
+# t/hostile: the canned-answer HTTP(S) server of t/46-hostile.bats;
+# libmicrohttpd only, no lib/.
+HOSTILE := $(B)/t/hostile
+all: $(HOSTILE)
+$(HOSTILE): t/hostile.c $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(MHD_LIBS) -lpthread
+
 # `make check` = the dependency check, then unit tests and the bats suite,
 # ending with one "N passed, N failed" line.
 check: deps all

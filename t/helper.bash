@@ -102,3 +102,59 @@ emu_ctl() {
 	shift; [ $# -gt 0 ] && shift
 	emu_curl -X POST "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/$name${q:+?$q}" "$@"
 }
+
+# hostile_start DIR: t/hostile (build/t/hostile) over TLS with the test
+# CA, answering from the files of DIR (see t/hostile.c: NAME.body,
+# NAME.status, NAME.headers, NAME.delay, read on every request); sets
+# HOSTILE_DIR, HOSTILE_PORT, HOSTILE_PID, HOSTILE_LOG (one line a request,
+# "METHOD HOST PATH?QUERY"), and WX_CONNECT_TO and CURL_CA_BUNDLE as
+# emu_start does.  The log is in $BATS_TEST_TMPDIR when started by a
+# test, else in $BATS_FILE_TMPDIR.  hostile_stop ends it.
+hostile_start() {
+	local ca="$BATS_FILE_TMPDIR/ca" run=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}
+	emu_make_ca || return 1
+	HOSTILE_DIR=$1
+	HOSTILE_LOG=$run/hostile.log
+	mkdir -p "$HOSTILE_DIR"
+	rm -f "$run/hostile.port"
+	: >"$HOSTILE_LOG"
+	"$TOP/build/t/hostile" -p 0 -P "$run/hostile.port" \
+		-c "$ca/cert.pem" -k "$ca/key.pem" -l "$HOSTILE_LOG" \
+		"$HOSTILE_DIR" 2>"$run/hostile.stderr" 3>&- &
+	HOSTILE_PID=$!
+	if ! wait_for_file "$run/hostile.port" 10; then
+		cat "$run/hostile.stderr" >&2
+		return 1
+	fi
+	HOSTILE_PORT=$(cat "$run/hostile.port")
+	export HOSTILE_DIR HOSTILE_PORT HOSTILE_PID HOSTILE_LOG
+	export WX_CONNECT_TO="::127.0.0.1:$HOSTILE_PORT"
+	export CURL_CA_BUNDLE="$ca/ca.pem"
+}
+
+hostile_stop() {
+	[ -n "${HOSTILE_PID:-}" ] || return 0
+	kill "$HOSTILE_PID" 2>/dev/null
+	wait "$HOSTILE_PID" 2>/dev/null
+	HOSTILE_PID=
+}
+
+# hostile_answer NAME BODY [STATUS]: requests whose last path part is
+# NAME ("index" for "/") get BODY, byte for byte (printf %b is not
+# applied: pass $'…' for escapes), with STATUS (default 200).  Headers
+# and delay, if wanted, go in $HOSTILE_DIR/NAME.headers and NAME.delay.
+hostile_answer() {
+	printf '%s' "$2" >"$HOSTILE_DIR/$1.body"
+	if [ $# -ge 3 ]; then
+		printf '%s\n' "$3" >"$HOSTILE_DIR/$1.status"
+	else
+		rm -f "$HOSTILE_DIR/$1.status"
+	fi
+}
+
+# hostile_count NAME: how many requests NAME has had (by the log).
+hostile_count() {
+	awk -v n="$1" '{ p = $3; sub(/\?.*/, "", p); sub(/.*\//, "", p);
+		if (p == "") p = "index"; if (p == n) c++ } END { print c + 0 }' \
+		"$HOSTILE_LOG"
+}
