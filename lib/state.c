@@ -223,7 +223,7 @@ fail(char *err, size_t errlen, const char *path, const char *what)
 	int saved = errno;
 
 	snprintf(err, errlen, "%s: %s%s%s", path, what, *what ? ": " : "",
-	         strerror(saved));
+	         wx_strerror(saved));
 	errno = saved;
 }
 
