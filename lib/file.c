@@ -54,22 +54,7 @@ wx_open_regular(const char *path, int flags)
 int
 wx_read_regular(const char *path, size_t max, struct wx_buf *out)
 {
-	int fd = wx_open_regular(path, O_RDONLY), rc, saved;
-	FILE *f;
-
-	if (fd < 0)
-		return -1;
-	if (!(f = fdopen(fd, "rb"))) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	rc = wx_read_stream(f, max, out);
-	saved = errno;
-	fclose(f);
-	errno = saved;
-	return rc;
+	return wx_read_fd(wx_open_regular(path, O_RDONLY), max, out);
 }
 
 static int

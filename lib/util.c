@@ -1,10 +1,12 @@
 /* util.c — diagnostics, exit codes, checked allocation, buffers.
  * The only place in lib/ that writes to stderr. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wx.h"
 
@@ -260,18 +262,30 @@ wx_read_stream(FILE *f, size_t max, struct wx_buf *out)
 }
 
 int
-wx_read_file(const char *path, size_t max, struct wx_buf *out)
+wx_read_fd(int fd, size_t max, struct wx_buf *out)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	int rc, saved;
 
-	if (!f)
+	if (fd < 0)
 		return -1;
+	if (!(f = fdopen(fd, "rb"))) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
 	rc = wx_read_stream(f, max, out);
 	saved = errno;
 	fclose(f);
 	errno = saved;
 	return rc;
+}
+
+int
+wx_read_file(const char *path, size_t max, struct wx_buf *out)
+{
+	return wx_read_fd(open(path, O_RDONLY | O_CLOEXEC), max, out);
 }
 
 int

@@ -111,9 +111,11 @@ void wx_buf_addf(struct wx_buf *b, const char *fmt, ...)
 void wx_buf_reset(struct wx_buf *b);  /* len = 0, keeps memory */
 void wx_buf_free(struct wx_buf *b);
 
-/* Read all of a file / stream (up to max bytes; -1 and errno=EFBIG past it). */
+/* Read all of a file / stream / fd (up to max bytes; -1 and errno=EFBIG
+ * past it).  wx_read_fd closes fd, and fails at once when fd < 0. */
 int wx_read_file(const char *path, size_t max, struct wx_buf *out);
 int wx_read_stream(FILE *f, size_t max, struct wx_buf *out);
+int wx_read_fd(int fd, size_t max, struct wx_buf *out);
 
 /* Strict unsigned decimal: all n bytes digits, value at most max.  0 with
  * *out set, or -1 (empty, a non-digit, or over max). */

@@ -74,19 +74,30 @@ _emu_run() {
 	wx-emu -p 0 -P "$EMU_DIR/port" -l "$EMU_LOG" -H 2 "$@" \
 		2>"$EMU_DIR/stderr" 3>&- &
 	EMU_PID=$!
-	if ! wait_for_file "$EMU_DIR/port" 10; then
-		cat "$EMU_DIR/stderr" >&2
-		return 1
-	fi
-	EMU_PORT=$(cat "$EMU_DIR/port")
+	EMU_PORT=$(server_port "$EMU_DIR/port" "$EMU_DIR/stderr") || return 1
 	export EMU_PORT EMU_LOG EMU_PID EMU_SCHEME EMU_DIR
 	export WX_CONNECT_TO="::127.0.0.1:$EMU_PORT"
 }
 
+# server_port PORTFILE STDERR: the port a server just started wrote, or
+# its stderr and failure when it wrote none in 10 s.
+server_port() {
+	if ! wait_for_file "$1" 10; then
+		cat "$2" >&2
+		return 1
+	fi
+	cat "$1"
+}
+
+# server_stop PID: end a server started in the background.
+server_stop() {
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 emu_stop() {
-	[ -n "${EMU_PID:-}" ] || return 0
-	kill "$EMU_PID" 2>/dev/null
-	wait "$EMU_PID" 2>/dev/null
+	server_stop "${EMU_PID:-}"
 	EMU_PID=
 }
 
@@ -122,20 +133,15 @@ hostile_start() {
 		-c "$ca/cert.pem" -k "$ca/key.pem" -l "$HOSTILE_LOG" \
 		"$HOSTILE_DIR" 2>"$run/hostile.stderr" 3>&- &
 	HOSTILE_PID=$!
-	if ! wait_for_file "$run/hostile.port" 10; then
-		cat "$run/hostile.stderr" >&2
+	HOSTILE_PORT=$(server_port "$run/hostile.port" "$run/hostile.stderr") ||
 		return 1
-	fi
-	HOSTILE_PORT=$(cat "$run/hostile.port")
 	export HOSTILE_DIR HOSTILE_PORT HOSTILE_PID HOSTILE_LOG
 	export WX_CONNECT_TO="::127.0.0.1:$HOSTILE_PORT"
 	export CURL_CA_BUNDLE="$ca/ca.pem"
 }
 
 hostile_stop() {
-	[ -n "${HOSTILE_PID:-}" ] || return 0
-	kill "$HOSTILE_PID" 2>/dev/null
-	wait "$HOSTILE_PID" 2>/dev/null
+	server_stop "${HOSTILE_PID:-}"
 	HOSTILE_PID=
 }
 
