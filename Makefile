@@ -1,7 +1,8 @@
 # wx — GNU make only; no configure step.
 #
 #   make            build bin/ (commands, wx-emu) and the unit tests
-#   make check      unit tests + bats suite against wx-emu over TLS
+#   make check      install missing packages (make deps), then unit tests +
+#                   bats suite against wx-emu over TLS
 #   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
 #   make SANITIZE=1 check   same, built with ASan+UBSan
 
@@ -26,7 +27,8 @@ endif
 # time a recipe uses VAR: once per build, not once per object, and never in
 # a make that only runs `deps` or `clean`.  If pkg-config fails, make stops.
 PKG_CONFIG ?= pkg-config
-pc = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2)))$(if $(filter 0,$(.SHELLSTATUS)),$($(1)),$(error $(PKG_CONFIG) $(2) failed; `make deps` installs the packages))
+pc = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2)))$(if $(filter 0,$(.SHELLSTATUS)),$($(1)),\
+	$(error $(PKG_CONFIG) $(2) failed; `make deps` installs the packages))
 PKG_CFLAGS ?= $(call pc,PKG_CFLAGS,--cflags libcurl libqrencode libpng libmicrohttpd zlib libjpeg)
 CURL_LIBS  ?= $(call pc,CURL_LIBS,--libs libcurl)
 QR_LIBS    ?= $(call pc,QR_LIBS,--libs libqrencode libpng)
@@ -101,9 +103,10 @@ $(B)/t/%: t/unit/%.c t/unit/tap.h $(LIBWX) $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -It/unit -o $@ $< $(LIBWX) $(libs)
 
-# check, demo, bench and fuzz need the Debian packages: they run `deps`,
-# then build and run in a second make, so that neither pkg-config nor the
-# compiler starts before apt-get has finished, even with -j.
+# check, demo and bench need the Debian packages: they run `deps`, then
+# build and run in a second make, so that neither pkg-config nor the
+# compiler starts before apt-get has finished, even with -j.  (fuzz just
+# runs after deps: t/fuzz/run builds its own binaries.)
 # `make check` ends with one "N passed, N failed" line.
 ifeq ($(WX_DEPS),ok)
 check: all
