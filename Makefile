@@ -1,7 +1,8 @@
 # wx — GNU make only; no configure step.
 #
 #   make            build bin/ (commands, wx-emu) and the unit tests
-#   make check      unit tests + bats suite against wx-emu over TLS
+#   make check      install missing packages (make deps), then unit tests +
+#                   bats suite against wx-emu over TLS
 #   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
 #   make SANITIZE=1 check   same, built with ASan+UBSan
 
@@ -22,22 +23,21 @@ override CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 override LDFLAGS += -fsanitize=address,undefined
 endif
 
+# $(call pc,VAR,ARGS) sets VAR to the output of `pkg-config ARGS` the first
+# time a recipe uses VAR: once per build, not once per object, and never in
+# a make that only runs `deps` or `clean`.  If pkg-config fails, make stops.
 PKG_CONFIG ?= pkg-config
-pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
-CURL_CFLAGS ?= $(call pc,--cflags,libcurl)
-CURL_LIBS   ?= $(call pc,--libs,libcurl)
-QR_CFLAGS   ?= $(call pc,--cflags,libqrencode libpng)
-QR_LIBS     ?= $(call pc,--libs,libqrencode libpng)
-MHD_CFLAGS  ?= $(call pc,--cflags,libmicrohttpd zlib)
-MHD_LIBS    ?= $(call pc,--libs,libmicrohttpd zlib)
+pc = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2)))$(if $(filter 0,$(.SHELLSTATUS)),$($(1)),\
+	$(error $(PKG_CONFIG) $(2) failed; `make deps` installs the packages))
+PKG_CFLAGS ?= $(call pc,PKG_CFLAGS,--cflags libcurl libqrencode libpng libmicrohttpd zlib libjpeg)
+CURL_LIBS  ?= $(call pc,CURL_LIBS,--libs libcurl)
+QR_LIBS    ?= $(call pc,QR_LIBS,--libs libqrencode libpng)
+MHD_LIBS   ?= $(call pc,MHD_LIBS,--libs libmicrohttpd zlib)
+JPEG_LIBS  ?= $(call pc,JPEG_LIBS,--libs libjpeg)
 
 B := build
-override CPPFLAGS += $(CURL_CFLAGS) $(QR_CFLAGS) $(MHD_CFLAGS)
-
-# Objects are rebuilt whenever the compiler or its flags change
-# (e.g. after a SANITIZE=1 build).
-FLAGS := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
-$(shell mkdir -p $(B) && { [ "$$(cat $(B)/flags 2>/dev/null)" = '$(FLAGS)' ] || echo '$(FLAGS)' > $(B)/flags; })
+override CPPFLAGS += $(PKG_CFLAGS)
+override LDFLAGS  += -Wl,--as-needed
 
 LIBSRC  := $(sort $(wildcard lib/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
@@ -56,12 +56,26 @@ UNITSRC := $(sort $(wildcard t/unit/test-*.c))
 UNITBIN := $(UNITSRC:t/unit/%.c=$(B)/t/%)
 MAN     := $(sort $(wildcard man/*.[1-9]))
 
-ALL_LIBS := $(CURL_LIBS) $(QR_LIBS) -lm
+# What each program links.  libwx.a is an archive, so a program gets only
+# the lib/ objects it references: curl for http.c, qrencode+png for qr.c.
+libs = $(CURL_LIBS)
+bin/wx-qr: libs = $(QR_LIBS) $(CURL_LIBS)
+bin/wx-emu: libs = $(MHD_LIBS) $(QR_LIBS) $(JPEG_LIBS) -lm -lpthread
+$(UNITBIN): libs = $(CURL_LIBS) $(QR_LIBS) -lm
 
-.PHONY: all check unit bats install uninstall clean deps demo bench fuzz lint
+.PHONY: all check check-fresh unit install uninstall clean deps demo bench fuzz lint FORCE
 .DELETE_ON_ERROR:
+# Keep the commands' objects (make would delete them as intermediates and
+# print that after the "N passed, N failed" line).
+.SECONDARY: $(CMDSRC:cmd/%.c=$(B)/cmd/%.o)
 
 all: $(BIN) $(UNITBIN)
+
+# Objects are rebuilt whenever the compiler or its flags change (e.g. after
+# a SANITIZE=1 build): only then is build/flags rewritten, so newer.
+$(B)/flags: FORCE
+	@mkdir -p $(@D); f='$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)'; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$f" ] || echo "$$f" > $@
 
 $(B)/%.o: %.c lib/wx.h $(B)/flags
 	@mkdir -p $(@D)
@@ -75,11 +89,11 @@ $(LIBWX): $(LIBOBJ)
 
 bin/%: $(B)/cmd/%.o $(LIBWX)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBWX) $(ALL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBWX) $(libs)
 
 bin/wx-emu: $(EMUOBJ) $(LIBWX)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $(EMUOBJ) $(LIBWX) $(MHD_LIBS) $(ALL_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $(EMUOBJ) $(LIBWX) $(libs)
 
 $(SCRBIN): bin/%: cmd/%
 	@mkdir -p bin
@@ -87,20 +101,38 @@ $(SCRBIN): bin/%: cmd/%
 
 $(B)/t/%: t/unit/%.c t/unit/tap.h $(LIBWX) $(B)/flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -It/unit -o $@ $< $(LIBWX) $(ALL_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -It/unit -o $@ $< $(LIBWX) $(libs)
 
 # t/hostile: the canned-answer HTTP(S) server of t/46-hostile.bats;
 # libmicrohttpd only, no lib/.
 HOSTILE := $(B)/t/hostile
 all: $(HOSTILE)
+$(HOSTILE): libs = $(MHD_LIBS) -lpthread
 $(HOSTILE): t/hostile.c $(B)/flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(MHD_LIBS) -lpthread
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(libs)
 
-# `make check` = the dependency check, then unit tests and the bats suite,
-# ending with one "N passed, N failed" line.
-check: deps all
+# check, demo and bench need the Debian packages: they run `deps`, then
+# build and run in a second make, so that neither pkg-config nor the
+# compiler starts before apt-get has finished, even with -j.  (fuzz just
+# runs after deps: t/fuzz/run builds its own binaries.)
+# `make check` ends with one "N passed, N failed" line.
+ifeq ($(WX_DEPS),ok)
+check: all
 	@t/run $(UNITBIN)
+
+demo: all
+	@sh share/demo.sh
+
+bench: all
+	@if [ -x t/bench/run ]; then t/bench/run; else echo "make bench: not yet"; fi
+else
+check demo bench: deps
+	@$(MAKE) --no-print-directory WX_DEPS=ok $@
+endif
+
+fuzz: deps
+	@if [ -x t/fuzz/run ]; then t/fuzz/run; else echo "make fuzz: not yet"; fi
 
 unit: all
 	@t/run --unit-only $(UNITBIN)
@@ -108,17 +140,13 @@ unit: all
 deps:
 	@sh .ci/deps
 
+# Destructive (removes the -dev packages), so it only runs as root with
+# WX_TEST_FRESH=1; see t/fresh-machine.
+check-fresh:
+	@t/fresh-machine
+
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
-
-demo: deps all
-	@sh share/demo.sh
-
-bench: all
-	@if [ -x t/bench/run ]; then t/bench/run; else echo "make bench: not yet"; fi
-
-fuzz:
-	@if [ -x t/fuzz/run ]; then t/fuzz/run; else echo "make fuzz: not yet"; fi
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR)
