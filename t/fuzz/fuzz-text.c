@@ -1,5 +1,6 @@
 /* libFuzzer target for lib/text.c: decoding never crashes, keeps valid
- * UTF-8 valid, and utf8_get agrees with utf8_put on what it accepts. */
+ * UTF-8 valid, and utf8_get agrees with utf8_put on what it accepts;
+ * wx_safe's output is valid UTF-8 with no control character at all. */
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -26,6 +27,24 @@ utf8_agree(const char *s, size_t n)
 	wx_buf_free(&b);
 }
 
+static void
+safe_is_clean(const char *s, size_t n)
+{
+	char *out = wx_safe(s, n);
+	size_t i, len = strlen(out);
+	uint32_t cp;
+	int k;
+
+	if (!fuzz_clean_utf8(out, len))
+		abort();
+	for (i = 0; i < len; i += (size_t)k) {
+		k = wx_utf8_get(out + i, len - i, &cp);
+		if (k <= 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			abort();
+	}
+	free(out);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -38,5 +57,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();  /* decoding made valid text invalid */
 	free(out);
 	utf8_agree(s, size);
+	safe_is_clean(s, size);
 	return 0;
 }
