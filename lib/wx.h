@@ -175,6 +175,11 @@ int wx_utf8_get(const char *s, size_t n, uint32_t *cp);
 /* Content/NickName to plain text: HTML entities (named, &#N;, &#xH;),
  * <br/> to LF, emoji spans to UTF-8.  malloc'd. */
 char *wx_text_decode(const char *s, size_t n);
+/* Plain UTF-8 text (n bytes) to the server form of Content, the inverse
+ * of wx_text_decode: & < > as entities, LF as <br/>, emoji from U+1F000
+ * on as <span class="emoji emoji1f604"></span>, invalid UTF-8 as U+FFFD.
+ * Appended to b. */
+void wx_text_encode(struct wx_buf *b, const char *s, size_t n);
 
 /* ---- http.c: one libcurl easy handle, cookies in the session dir ---- */
 
@@ -335,5 +340,10 @@ int wx_parse_newloginpage(const char *body, struct wx_login *l);
 /* 1 if skey is plausible (webwxinit may hand out a new one). */
 int wx_skey_sane(const char *skey);
 void wx_login_free(struct wx_login *l);
+
+/* ---- md5.c: MD5 (RFC 1321) ---- */
+
+/* The digest of n bytes as 32 lower-case hex digits and a NUL. */
+void wx_md5_hex(const void *data, size_t n, char out[33]);
 
 #endif

@@ -100,7 +100,7 @@ set_content(struct emu_msg *m, const char *plain, int raw,
 	if (raw)
 		wx_buf_adds(&b, plain);
 	else
-		emu_server_text(&b, plain);
+		wx_text_encode(&b, plain, strlen(plain));
 	m->content = b.p;
 }
 
@@ -308,8 +308,7 @@ contact_event(struct emu_req *r, struct emu_resp *w,
 	}
 	if (kind == EMU_EV_MODCONTACT && nick) {
 		struct wx_buf b = {0};
-		wx_buf_adds(&b, "");
-		emu_server_text(&b, nick);
+		wx_text_encode(&b, nick, strlen(nick));
 		free(c->nickname);
 		c->nickname = b.p;
 	}

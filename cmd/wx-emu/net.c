@@ -75,6 +75,15 @@ emu_http_date(time_t t, char out[40])
 }
 
 void
+emu_imf_date(time_t t, char out[40])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+void
 emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
                const char *domain, long life)
 {
@@ -524,7 +533,7 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 	add_headers(resp, &w->headers);
 	if (w->sts)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
-		                        "max-age=31536000 ; includeSubDomains");
+		                        EMU_STS);
 	if (zipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	ok = MHD_queue_response(mhd(r), (unsigned)w->status, resp);

@@ -583,15 +583,6 @@ emu_logout(struct emu_req *r, struct emu_resp *w)
 
 /* ---- webwxgeticon, webwxgetheadimg ---- */
 
-static void
-http_date(time_t t, char *out, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* The avatar is a small PNG of the UserName's QR code — real avatars are
  * JPEG, but the real server labels every image image/jpeg whatever its
  * bytes (§7), so clients must not trust the type either.  No session or
@@ -603,13 +594,13 @@ emu_geticon(struct emu_req *r, struct emu_resp *w)
 	struct emu_session *s = emu_auth(r, &ret);
 	const char *user = emu_arg(r, "username");
 	const struct emu_contact *c;
-	char date[64];
+	char date[40];
 	struct wx_qr qr;
 
 	if (!user)
 		user = emu_arg(r, "userName");          /* IT */
 	c = emu_contact_by_name(user);
-	http_date(s ? s->loadtime : time(NULL), date, sizeof date);
+	emu_imf_date(s ? s->loadtime : time(NULL), date);
 	if (strcmp(r->endpoint, "webwxgetheadimg") == 0)
 		emu_resp_header(w, "Accept-Ranges", "bytes");
 	emu_resp_header(w, "Content-Type", "image/jpeg");

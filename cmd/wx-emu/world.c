@@ -669,95 +669,6 @@ emu_session_newest(void)
 	return &world.sessions[(session_next + EMU_SESSIONS - 1) % EMU_SESSIONS];
 }
 
-/* ---- authentication (protocol.md §12.5: lenient on encodings) ---- */
-
-/* Credential `name` from BaseRequest, else query `arg`, else cookie. */
-static char *
-credential(const struct emu_req *r, const char *json_key,
-           const char *arg, const char *cookie)
-{
-	if (r->json) {
-		char path[40];
-		snprintf(path, sizeof path, "BaseRequest.%s", json_key);
-		char *v = wx_json_getstr(r->json, 0, path);
-		if (v && *v && strcmp(v, "0") != 0)
-			return v;
-		free(v);
-	}
-	const char *v = emu_arg(r, arg);
-	if ((!v || !*v) && cookie)
-		v = emu_cookie(r, cookie);
-	return v && *v ? wx_strdup(v) : NULL;
-}
-
-/* given equals want, where a space in given may stand for '+': MHD
- * decodes '+' in a query to a space, and base64 sids carry '+'. */
-static int
-plus_equal(const char *given, const char *want)
-{
-	for (; *given && *want; given++, want++)
-		if (*given != *want && !(*given == ' ' && *want == '+'))
-			return 0;
-	return *given == *want;
-}
-
-/* given equals want raw or once percent-decoded (sid "U%2BUg…"). */
-static int
-same_token(const char *given, const char *want)
-{
-	if (plus_equal(given, want))
-		return 1;
-	char *d = wx_urldecode(given);
-	int ok = d && plus_equal(d, want);
-	free(d);
-	return ok;
-}
-
-static struct emu_session *
-session_by_sid(const char *uin, const char *sid)
-{
-	for (int i = 0; i < world.nsessions; i++) {
-		struct emu_session *s = &world.sessions[i];
-		char u[16];
-		snprintf(u, sizeof u, "%u", s->uin);
-		if (strcmp(u, uin) == 0 && same_token(sid, s->sid))
-			return s;
-	}
-	return NULL;
-}
-
-struct emu_session *
-emu_auth(const struct emu_req *r, int *ret)
-{
-	struct emu_session *s = NULL;
-	int f = emu_fault_ret(r);
-	char *uin, *sid, *skey;
-
-	if (f) {
-		*ret = f;
-		return NULL;
-	}
-	uin = credential(r, "Uin", "uin", "wxuin");
-	sid = credential(r, "Sid", "sid", "wxsid");
-	skey = credential(r, "Skey", "skey", NULL);
-	if (!uin && !sid)
-		*ret = 1102;
-	else if (!uin || !sid || !(s = session_by_sid(uin, sid)))
-		*ret = 1100;
-	else if (skey && !same_token(skey, s->skey))
-		*ret = 1100, s = NULL;
-	else if (s->dead)
-		*ret = s->dead, s = NULL;
-	else if (r->family[0] && strcmp(r->family, s->web) != 0)
-		*ret = 1100, s = NULL;
-	else
-		*ret = 0;
-	free(uin);
-	free(sid);
-	free(skey);
-	return s;
-}
-
 /* ---- events ---- */
 
 static char *
@@ -846,14 +757,43 @@ emu_msg_by_id(uint64_t msgid)
 
 /* ---- sent log ---- */
 
+/* The separator before the next member: "{" for the first. */
+static void
+sent_member(struct wx_buf *b, const char *key)
+{
+	wx_buf_addf(b, "%s\"%s\":", b->len ? "," : "{", key);
+}
+
 void
-emu_sent_add(const char *ndjson_line)
+emu_sent_str(struct wx_buf *b, const char *key, const char *val)
+{
+	sent_member(b, key);
+	wx_json_put_strz(b, val ? val : "");
+}
+
+void
+emu_sent_int(struct wx_buf *b, const char *key, long long val)
+{
+	sent_member(b, key);
+	wx_buf_addf(b, "%lld", val);
+}
+
+void
+emu_sent_add(struct wx_buf *line)
 {
 	struct emu_sent *e = &world.sent[world.sentpos];
 
+	wx_buf_addc(line, '}');
 	free(e->json);
-	e->json = wx_strdup(ndjson_line);
+	e->json = line->p;
+	*line = (struct wx_buf){0};
 	world.sentpos = (world.sentpos + 1) % EMU_SENT;
 	if (world.nsent < EMU_SENT)
 		world.nsent++;
+}
+
+int
+emu_parse_u64(const char *s, uint64_t *out)
+{
+	return s ? wx_parse_u64(s, strlen(s), UINT64_MAX, out) : -1;
 }
