@@ -14,15 +14,17 @@ static char *
 credential(const struct emu_req *r, const char *json_key,
            const char *arg, const char *cookie)
 {
+	char path[40], *json;
+	const char *v;
+
 	if (r->json) {
-		char path[40];
 		snprintf(path, sizeof path, "BaseRequest.%s", json_key);
-		char *v = wx_json_getstr(r->json, 0, path);
-		if (v && *v && strcmp(v, "0") != 0)
-			return v;
-		free(v);
+		json = wx_json_getstr(r->json, 0, path);
+		if (json && *json && strcmp(json, "0") != 0)
+			return json;
+		free(json);
 	}
-	const char *v = emu_arg(r, arg);
+	v = emu_arg(r, arg);
 	if ((!v || !*v) && cookie)
 		v = emu_cookie(r, cookie);
 	return v && *v ? wx_strdup(v) : NULL;
@@ -43,10 +45,13 @@ plus_equal(const char *given, const char *want)
 static int
 same_token(const char *given, const char *want)
 {
+	char *d;
+	int ok;
+
 	if (plus_equal(given, want))
 		return 1;
-	char *d = wx_urldecode(given);
-	int ok = d && plus_equal(d, want);
+	d = wx_urldecode(given);
+	ok = d && plus_equal(d, want);
 	free(d);
 	return ok;
 }
@@ -54,7 +59,9 @@ same_token(const char *given, const char *want)
 static struct emu_session *
 session_by_sid(const char *uin, const char *sid)
 {
-	for (int i = 0; i < world.nsessions; i++) {
+	int i;
+
+	for (i = 0; i < world.nsessions; i++) {
 		struct emu_session *s = &world.sessions[i];
 		char u[16];
 		snprintf(u, sizeof u, "%u", s->uin);
@@ -83,15 +90,15 @@ emu_auth(const struct emu_req *r, int *ret)
 	else if (!uin || !sid || !(s = session_by_sid(uin, sid)))
 		*ret = 1100;
 	else if (skey && !same_token(skey, s->skey))
-		*ret = 1100, s = NULL;
+		*ret = 1100;
 	else if (s->dead)
-		*ret = s->dead, s = NULL;
+		*ret = s->dead;
 	else if (r->family[0] && strcmp(r->family, s->web) != 0)
-		*ret = 1100, s = NULL;
+		*ret = 1100;
 	else
 		*ret = 0;
 	free(uin);
 	free(sid);
 	free(skey);
-	return s;
+	return *ret ? NULL : s;
 }

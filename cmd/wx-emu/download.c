@@ -176,8 +176,9 @@ download_msg(const struct emu_req *r)
 {
 	static const char *const names[] = { "MsgID", "msgid", "MsgId", "NewMsgId" };
 	uint64_t id;
+	size_t i;
 
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
 		const char *v = emu_arg(r, names[i]);
 		if (v && emu_parse_u64(v, &id) == 0)
 			return emu_msg_by_id(id);
@@ -191,8 +192,9 @@ msg_by_mediaid(const struct emu_session *s, const char *mediaid)
 {
 	const struct emu_msg *found = NULL;
 	const struct emu_event *e;
+	uint64_t q;
 
-	for (uint64_t q = 0; (e = emu_event_next(s, q)) != NULL; q = e->seq)
+	for (q = 0; (e = emu_event_next(s, q)) != NULL; q = e->seq)
 		if (e->kind == EMU_EV_MSG && e->msg.mediaid &&
 		    strcmp(e->msg.mediaid, mediaid) == 0)
 			found = &e->msg;
@@ -204,8 +206,9 @@ static void
 disposition(struct emu_resp *w, const char *name)
 {
 	struct wx_buf b = {0};
+	const char *p;
 
-	for (const char *p = name ? name : ""; *p; p++)
+	for (p = name ? name : ""; *p; p++)
 		if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
 			wx_buf_addc(&b, *p);
 	emu_resp_header(w, "Content-Disposition", "attachment; filename=\"%s\"",

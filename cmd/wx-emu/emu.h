@@ -101,20 +101,20 @@ struct emu_jw {
 	int count[EMU_JW_DEPTH];  /* members/elements written at each level */
 	char kind[EMU_JW_DEPTH];  /* '{' or '[' */
 };
-void jw_begin(struct emu_jw *w, struct wx_buf *b);  /* opens the root object */
-void jw_end(struct emu_jw *w);                      /* closes object/array */
-void jw_key(struct emu_jw *w, const char *key);     /* next member's key */
-void jw_obj(struct emu_jw *w);                      /* open object value */
-void jw_arr(struct emu_jw *w);                      /* open array value */
-void jw_str(struct emu_jw *w, const char *s);
-void jw_strn(struct emu_jw *w, const char *s, size_t n);
-void jw_int(struct emu_jw *w, long long v);
-void jw_u64(struct emu_jw *w, uint64_t v);
+void emu_jw_begin(struct emu_jw *w, struct wx_buf *b); /* the root object */
+void emu_jw_end(struct emu_jw *w);                     /* closes obj/array */
+void emu_jw_key(struct emu_jw *w, const char *key);    /* next member's key */
+void emu_jw_obj(struct emu_jw *w);                     /* open object value */
+void emu_jw_arr(struct emu_jw *w);                     /* open array value */
+void emu_jw_str(struct emu_jw *w, const char *s);
+void emu_jw_strn(struct emu_jw *w, const char *s, size_t n);
+void emu_jw_int(struct emu_jw *w, long long v);
+void emu_jw_u64(struct emu_jw *w, uint64_t v);
 /* Shorthands: key + value. */
-void jw_kstr(struct emu_jw *w, const char *key, const char *s);
-void jw_kint(struct emu_jw *w, const char *key, long long v);
+void emu_jw_kstr(struct emu_jw *w, const char *key, const char *s);
+void emu_jw_kint(struct emu_jw *w, const char *key, long long v);
 /* "BaseResponse": {"Ret": ret, "ErrMsg": ""} */
-void jw_base_response(struct emu_jw *w, int ret, const char *errmsg);
+void emu_jw_base_response(struct emu_jw *w, int ret, const char *errmsg);
 
 /* ---- world.c: the account, its contacts, logins, sessions, events ---- */
 
@@ -328,6 +328,8 @@ void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
 /* The finished upload of this MediaId (NULL allowed), or NULL. */
 struct emu_upload *emu_upload_find(const char *mediaid);
+/* Release what an upload holds (emu_world_free, dropped uploads). */
+void emu_upload_free(struct emu_upload *u);
 /* send.c */
 void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);

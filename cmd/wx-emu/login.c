@@ -129,8 +129,11 @@ qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
 		(unsigned char)(px >> 8), (unsigned char)px, 1, 1, 0x11, 0,
 	};
 	struct bitw o = { b, 0, 0 };
+	int i;
+	int y;
+	int x;
 
-	for (int i = 2; i < 65; i++)
+	for (i = 2; i < 65; i++)
 		dqt[i] = 1;
 	wx_buf_add(b, "\xFF\xD8", 2);
 	put_segment(b, 0xDB, dqt, sizeof dqt);
@@ -138,8 +141,8 @@ qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
 	put_segment(b, 0xC4, dht_dc, sizeof dht_dc);
 	put_segment(b, 0xC4, dht_ac, sizeof dht_ac);
 	put_segment(b, 0xDA, sos, sizeof sos);
-	for (int y = 0; y < side; y++) {
-		for (int x = 0; x < side; x++) {
+	for (y = 0; y < side; y++) {
+		for (x = 0; x < side; x++) {
 			int mx = x - 4, my = y - 4;
 			int dark = mx >= 0 && my >= 0 && mx < qr->width &&
 			           my < qr->width && qr->dark[my * qr->width + mx];

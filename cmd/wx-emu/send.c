@@ -47,7 +47,9 @@ static size_t sendpos;
 static struct send_rec *
 send_by_client_id(const char *id)
 {
-	for (size_t i = 0; *id && i < SENDS; i++)
+	size_t i;
+
+	for (i = 0; *id && i < SENDS; i++)
 		if (sends[i].msgid && strcmp(sends[i].clientmsgid, id) == 0)
 			return &sends[i];
 	return NULL;
@@ -56,7 +58,9 @@ send_by_client_id(const char *id)
 static struct send_rec *
 send_by_msgid(uint64_t msgid)
 {
-	for (size_t i = 0; msgid && i < SENDS; i++)
+	size_t i;
+
+	for (i = 0; msgid && i < SENDS; i++)
 		if (sends[i].msgid == msgid)
 			return &sends[i];
 	return NULL;
@@ -95,8 +99,9 @@ send_parse(const struct emu_req *r, struct send_req *q)
 {
 	const struct wx_json *j = r->json;
 	int msg = j ? wx_json_get(j, 0, "Msg") : -1;
+	size_t i;
 
-	for (size_t i = 0; i < sizeof send_kinds / sizeof *send_kinds; i++)
+	for (i = 0; i < sizeof send_kinds / sizeof *send_kinds; i++)
 		if (strcmp(r->endpoint, send_kinds[i].endpoint) == 0)
 			q->kind = &send_kinds[i];
 	if (!q->kind || msg < 0 || wx_json_type(j, msg) != WX_JSON_OBJECT)
@@ -262,11 +267,11 @@ emu_sendmsg(struct emu_req *r, struct emu_resp *w)
 		snprintf(id, sizeof id, "%" PRIu64, msgid);
 	}
 	emu_resp_json(w);
-	jw_begin(&jw, &w->body);
-	jw_base_response(&jw, ret, "");
-	jw_kstr(&jw, "MsgID", id);
-	jw_kstr(&jw, "LocalID", ret == 0 ? q.localid : "");
-	jw_end(&jw);
+	emu_jw_begin(&jw, &w->body);
+	emu_jw_base_response(&jw, ret, "");
+	emu_jw_kstr(&jw, "MsgID", id);
+	emu_jw_kstr(&jw, "LocalID", ret == 0 ? q.localid : "");
+	emu_jw_end(&jw);
 	send_req_free(&q);
 }
 
@@ -352,9 +357,9 @@ emu_revokemsg(struct emu_req *r, struct emu_resp *w)
 		free(cid);
 	}
 	emu_resp_json(w);
-	jw_begin(&jw, &w->body);
-	jw_base_response(&jw, ret, "");
-	jw_kstr(&jw, "Introduction", ret == 0 ? revoke_intro : "");
-	jw_kstr(&jw, "SysWording", "");
-	jw_end(&jw);
+	emu_jw_begin(&jw, &w->body);
+	emu_jw_base_response(&jw, ret, "");
+	emu_jw_kstr(&jw, "Introduction", ret == 0 ? revoke_intro : "");
+	emu_jw_kstr(&jw, "SysWording", "");
+	emu_jw_end(&jw);
 }

@@ -20,7 +20,9 @@
 static void
 encry_name(struct wx_buf *b, const char *name)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++) {
 		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			wx_buf_addc(b, (char)*p);
 		else
@@ -39,10 +41,24 @@ static size_t
 upload_bytes(const struct emu_upload *u)
 {
 	size_t n = u->data.len;
+	int k;
 
-	for (int k = 0; u->parts && k < u->chunks; k++)
+	for (k = 0; u->parts && k < u->chunks; k++)
 		n += u->parts[k].len;
 	return n;
+}
+
+void
+emu_upload_free(struct emu_upload *u)
+{
+	int k;
+
+	for (k = 0; u->parts && k < u->chunks; k++)
+		wx_buf_free(&u->parts[k]);
+	free(u->parts);
+	free(u->name);
+	free(u->type);
+	wx_buf_free(&u->data);
 }
 
 static void
@@ -50,12 +66,7 @@ upload_drop(int i)
 {
 	struct emu_upload *u = &world.uploads[i];
 
-	for (int k = 0; u->parts && k < u->chunks; k++)
-		wx_buf_free(&u->parts[k]);
-	free(u->parts);
-	free(u->name);
-	free(u->type);
-	wx_buf_free(&u->data);
+	emu_upload_free(u);
 	world.nuploads--;
 	memmove(u, u + 1, (size_t)(world.nuploads - i) * sizeof *u);
 }
@@ -64,7 +75,9 @@ upload_drop(int i)
 struct emu_upload *
 emu_upload_find(const char *mediaid)
 {
-	for (int i = 0; mediaid && *mediaid && i < world.nuploads; i++)
+	int i;
+
+	for (i = 0; mediaid && *mediaid && i < world.nuploads; i++)
 		if (strcmp(world.uploads[i].mediaid, mediaid) == 0)
 			return &world.uploads[i];
 	return NULL;
@@ -75,8 +88,11 @@ emu_upload_find(const char *mediaid)
 static struct emu_upload *
 upload_slot(const char *clientid, int chunks)
 {
-	for (int i = 0; i < world.nuploads; i++) {
-		struct emu_upload *u = &world.uploads[i];
+	struct emu_upload *u;
+	int i;
+
+	for (i = 0; i < world.nuploads; i++) {
+		u = &world.uploads[i];
 		if (!u->mediaid[0] && u->chunks == chunks &&
 		    strcmp(u->clientmediaid, clientid) == 0)
 			return u;
@@ -85,7 +101,7 @@ upload_slot(const char *clientid, int chunks)
 		upload_drop(0);
 	world.uploads = wx_realloc(world.uploads,
 	                           (size_t)(world.nuploads + 1) * sizeof *world.uploads);
-	struct emu_upload *u = &world.uploads[world.nuploads++];
+	u = &world.uploads[world.nuploads++];
 	memset(u, 0, sizeof *u);
 	snprintf(u->clientmediaid, sizeof u->clientmediaid, "%s", clientid);
 	u->chunks = chunks;
@@ -99,16 +115,17 @@ static int
 upload_room(int *keep, size_t n)
 {
 	size_t total = n;
+	int i;
 
-	for (int i = 0; i < world.nuploads; i++)
+	for (i = 0; i < world.nuploads; i++)
 		total += upload_bytes(&world.uploads[i]);
 	while (total > UPLOAD_BYTES) {
-		int i = *keep == 0 ? 1 : 0;
-		if (i >= world.nuploads)
+		int oldest = *keep == 0 ? 1 : 0;
+		if (oldest >= world.nuploads)
 			return -1;
-		total -= upload_bytes(&world.uploads[i]);
-		upload_drop(i);
-		*keep -= i < *keep;
+		total -= upload_bytes(&world.uploads[oldest]);
+		upload_drop(oldest);
+		*keep -= oldest < *keep;
 	}
 	return 0;
 }
@@ -138,14 +155,14 @@ upload_answer(struct emu_resp *w, const char *web, const struct up_answer *a)
 	emu_resp_header(w, "Strict-Transport-Security", EMU_STS);
 	w->may_gzip = 1;
 	encry_name(&enc, a->name ? a->name : "");
-	jw_begin(&jw, &w->body);
-	jw_base_response(&jw, a->ret, "");
-	jw_kstr(&jw, "MediaId", a->mediaid ? a->mediaid : "");
-	jw_kint(&jw, "StartPos", a->startpos);
-	jw_kint(&jw, "CDNThumbImgHeight", a->thumbh);
-	jw_kint(&jw, "CDNThumbImgWidth", a->thumbw);
-	jw_kstr(&jw, "EncryFileName", enc.p ? enc.p : "");
-	jw_end(&jw);
+	emu_jw_begin(&jw, &w->body);
+	emu_jw_base_response(&jw, a->ret, "");
+	emu_jw_kstr(&jw, "MediaId", a->mediaid ? a->mediaid : "");
+	emu_jw_kint(&jw, "StartPos", a->startpos);
+	emu_jw_kint(&jw, "CDNThumbImgHeight", a->thumbh);
+	emu_jw_kint(&jw, "CDNThumbImgWidth", a->thumbw);
+	emu_jw_kstr(&jw, "EncryFileName", enc.p ? enc.p : "");
+	emu_jw_end(&jw);
 	wx_buf_free(&enc);
 }
 
@@ -187,13 +204,37 @@ mp_int(const struct up_req *q, const char *name, long long def, long long *out)
 	return rc;
 }
 
+/* The members of uploadmediarequest: TotalLen (or the size field),
+ * ClientMediaId (or the name), FileMd5; 1200 if malformed, else 0. */
+static int
+up_umr(struct up_req *q)
+{
+	int tok = wx_json_get(q->umr, 0, "TotalLen"), i;
+	char *cid, *md5;
+
+	/* WXB sends TotalLen as a string: wx_json_int takes both. */
+	if (tok >= 0 && wx_json_int(q->umr, tok, &q->total) < 0)
+		return 1200;
+	if (tok < 0 && mp_int(q, "size", -1, &q->total) < 0)
+		return 1200;
+	cid = wx_json_str(q->umr, wx_json_get(q->umr, 0, "ClientMediaId"));
+	snprintf(q->clientid, sizeof q->clientid, "%s",
+	         cid ? cid : q->name ? q->name : "");
+	free(cid);
+	md5 = wx_json_getstr(q->umr, 0, "FileMd5");
+	if (md5 && strlen(md5) == 32)
+		for (i = 0; i < 33; i++)
+			q->md5[i] = (char)tolower((unsigned char)md5[i]);
+	free(md5);
+	return 0;
+}
+
 /* Parse the form; Ret code (1200 for anything malformed) or 0. */
 static int
 up_parse(const struct emu_req *r, struct up_req *q)
 {
 	char boundary[80], err[80];
 	const struct emu_part *umr;
-	int tok;
 
 	if (emu_mp_boundary(emu_header(r, "Content-Type"), boundary,
 	                sizeof boundary) < 0)
@@ -218,22 +259,7 @@ up_parse(const struct emu_req *r, struct up_req *q)
 	    q->chunks < 1 || q->chunks > CHUNKS_MAX ||
 	    q->chunk >= q->chunks || !q->file)
 		return 1200;
-	/* WXB sends TotalLen as a string: wx_json_int takes both. */
-	tok = wx_json_get(q->umr, 0, "TotalLen");
-	if (tok >= 0 && wx_json_int(q->umr, tok, &q->total) < 0)
-		return 1200;
-	if (tok < 0 && mp_int(q, "size", -1, &q->total) < 0)
-		return 1200;
-	char *cid = wx_json_str(q->umr, wx_json_get(q->umr, 0, "ClientMediaId"));
-	snprintf(q->clientid, sizeof q->clientid, "%s",
-	         cid ? cid : q->name ? q->name : "");
-	free(cid);
-	char *md5 = wx_json_getstr(q->umr, 0, "FileMd5");
-	if (md5 && strlen(md5) == 32)
-		for (int i = 0; i < 33; i++)
-			q->md5[i] = (char)tolower((unsigned char)md5[i]);
-	free(md5);
-	return 0;
+	return up_umr(q);
 }
 
 /* The last chunk arrived: join the parts, check them, name the upload. */
@@ -241,11 +267,12 @@ static int
 upload_finish(struct emu_upload *u, const struct up_req *q)
 {
 	char h8[9], hex[641];
+	int k;
 
-	for (int k = 0; k < u->chunks; k++)
+	for (k = 0; k < u->chunks; k++)
 		wx_buf_add(&u->data, u->parts[k].p ? u->parts[k].p : "",
 		           u->parts[k].len);
-	for (int k = 0; k < u->chunks; k++)
+	for (k = 0; k < u->chunks; k++)
 		wx_buf_free(&u->parts[k]);
 	free(u->parts);
 	u->parts = NULL;
