@@ -28,8 +28,8 @@ CURL_CFLAGS ?= $(call pc,--cflags,libcurl)
 CURL_LIBS   ?= $(call pc,--libs,libcurl)
 QR_CFLAGS   ?= $(call pc,--cflags,libqrencode libpng)
 QR_LIBS     ?= $(call pc,--libs,libqrencode libpng)
-MHD_CFLAGS  ?= $(call pc,--cflags,libmicrohttpd zlib)
-MHD_LIBS    ?= $(call pc,--libs,libmicrohttpd zlib)
+MHD_CFLAGS  ?= $(call pc,--cflags,libmicrohttpd zlib libjpeg)
+MHD_LIBS    ?= $(call pc,--libs,libmicrohttpd zlib libjpeg)
 
 B := build
 override CPPFLAGS += $(CURL_CFLAGS) $(QR_CFLAGS) $(MHD_CFLAGS)
