@@ -339,3 +339,42 @@ wx_safez(const char *s)
 {
 	return wx_safe(s ? s : "", s ? strlen(s) : 0);
 }
+
+/* The emoji the server writes as spans: the U+1F000 planes of pictographs
+ * (older symbols such as U+2600 stay raw UTF-8 in its answers). */
+static int
+is_span_emoji(uint32_t cp)
+{
+	return cp >= 0x1F000 && cp <= 0x1FAFF;
+}
+
+void
+wx_text_encode(struct wx_buf *b, const char *s, size_t n)
+{
+	uint32_t cp;
+	size_t i = 0;
+	int len;
+
+	wx_buf_add(b, "", 0);
+	while (i < n) {
+		if ((len = wx_utf8_get(s + i, n - i, &cp)) <= 0) {
+			wx_utf8_put(b, REPLACEMENT);
+			i++;
+			continue;
+		}
+		if (cp == '&')
+			wx_buf_adds(b, "&amp;");
+		else if (cp == '<')
+			wx_buf_adds(b, "&lt;");
+		else if (cp == '>')
+			wx_buf_adds(b, "&gt;");
+		else if (cp == '\n')
+			wx_buf_adds(b, "<br/>");
+		else if (is_span_emoji(cp))
+			wx_buf_addf(b, "<span class=\"emoji emoji%x\"></span>",
+			            (unsigned)cp);
+		else
+			wx_buf_add(b, s + i, (size_t)len);
+		i += (size_t)len;
+	}
+}

@@ -249,6 +249,11 @@ char *wx_text_decode(const char *s, size_t n);
  * copied.  malloc'd.  wx_safez takes a string (NULL reads as ""). */
 char *wx_safe(const char *s, size_t n);
 char *wx_safez(const char *s);
+/* Plain UTF-8 text (n bytes) to the server form of Content, the inverse
+ * of wx_text_decode: & < > as entities, LF as <br/>, emoji from U+1F000
+ * on as <span class="emoji emoji1f604"></span>, invalid UTF-8 as U+FFFD.
+ * Appended to b. */
+void wx_text_encode(struct wx_buf *b, const char *s, size_t n);
 
 /* ---- http.c: one libcurl easy handle, cookies in the session dir ---- */
 
@@ -425,5 +430,10 @@ int wx_skey_sane(const char *skey);
  * every capture); what wx-uuid stores, wx-qr and wx-wait accept. */
 int wx_uuid_sane(const char *s);
 void wx_login_free(struct wx_login *l);
+
+/* ---- md5.c: MD5 (RFC 1321) ---- */
+
+/* The digest of n bytes as 32 lower-case hex digits and a NUL. */
+void wx_md5_hex(const void *data, size_t n, char out[33]);
 
 #endif

@@ -69,7 +69,9 @@ c_expire(struct emu_req *r, struct emu_resp *w)
 static int
 random_of(enum emu_ckind kind)
 {
-	for (int tries = 0; tries < 1000 && world.ncontacts > 0; tries++) {
+	int tries;
+
+	for (tries = 0; tries < 1000 && world.ncontacts > 0; tries++) {
 		int i = (int)(emu_rand() % (unsigned long)world.ncontacts);
 		if (world.contacts[i].kind == kind)
 			return i;
@@ -100,7 +102,7 @@ set_content(struct emu_msg *m, const char *plain, int raw,
 	if (raw)
 		wx_buf_adds(&b, plain);
 	else
-		emu_server_text(&b, plain);
+		wx_text_encode(&b, plain, strlen(plain));
 	m->content = b.p;
 }
 
@@ -201,7 +203,8 @@ inject_one(const struct wx_json *j, const char **err)
 	char *from = jstr(j, "From"), *to = jstr(j, "To");
 	char *content = jstr(j, "Content"), *sender = jstr(j, "Sender");
 	const struct emu_contact *f, *t;
-	int pf = random_of(EMU_PERSON);
+	const char *text;
+	int pf = random_of(EMU_PERSON), raw;
 	uint64_t id = 0;
 
 	f = from ? who(from) : pf >= 0 ? &world.contacts[pf] : NULL;
@@ -214,9 +217,9 @@ inject_one(const struct wx_json *j, const char **err)
 		optional_fields(j, &m);
 		m.from = (char *)f->username;
 		m.to = (char *)t->username;
-		const char *text = content ? content : "";
-		int raw = jint(j, "Raw", 0) ||
-		          (f->kind == EMU_ROOM && !sender && has_sender_prefix(text));
+		text = content ? content : "";
+		raw = jint(j, "Raw", 0) ||
+		      (f->kind == EMU_ROOM && !sender && has_sender_prefix(text));
 		set_content(&m, text, raw, raw || f->kind != EMU_ROOM ? NULL
 		            : sender ? who(sender)->username : random_sender(f));
 		m.msgid = emu_new_msgid();
@@ -236,6 +239,7 @@ c_message(struct emu_req *r, struct emu_resp *w)
 {
 	const char *count = emu_arg(r, "count"), *err = NULL;
 	struct wx_buf ids = {0};
+	long i;
 
 	if (count) {
 		char *end;
@@ -244,7 +248,7 @@ c_message(struct emu_req *r, struct emu_resp *w)
 			text(w, 400, "bad count\n");
 			return;
 		}
-		for (long i = 0; i < n; i++)
+		for (i = 0; i < n; i++)
 			wx_buf_addf(&ids, "%llu\n",
 			            (unsigned long long)inject_generated((int)i));
 	} else if (r->body.len && !r->json) {
@@ -268,10 +272,11 @@ static void
 c_sent(struct emu_req *r, struct emu_resp *w)
 {
 	size_t first = world.nsent < EMU_SENT ? 0 : world.sentpos;
+	size_t i;
 
 	(void)r;
 	text(w, 200, "");
-	for (size_t i = 0; i < world.nsent; i++) {
+	for (i = 0; i < world.nsent; i++) {
 		wx_buf_adds(&w->body, world.sent[(first + i) % EMU_SENT].json);
 		wx_buf_addc(&w->body, '\n');
 	}
@@ -308,8 +313,7 @@ contact_event(struct emu_req *r, struct emu_resp *w,
 	}
 	if (kind == EMU_EV_MODCONTACT && nick) {
 		struct wx_buf b = {0};
-		wx_buf_adds(&b, "");
-		emu_server_text(&b, nick);
+		wx_text_encode(&b, nick, strlen(nick));
 		free(c->nickname);
 		c->nickname = b.p;
 	}
@@ -359,9 +363,11 @@ static const char *const STATE[] = { "waiting", "scanned", "confirmed",
 static void
 c_contacts(struct emu_req *r, struct emu_resp *w)
 {
+	int i;
+
 	(void)r;
 	text(w, 200, "");
-	for (int i = 0; i < world.ncontacts; i++) {
+	for (i = 0; i < world.ncontacts; i++) {
 		const struct emu_contact *c = &world.contacts[i];
 		wx_buf_adds(&w->body, "{\"UserName\":");
 		wx_json_put_strz(&w->body, c->username);
@@ -376,18 +382,20 @@ c_contacts(struct emu_req *r, struct emu_resp *w)
 static void
 c_state(struct emu_req *r, struct emu_resp *w)
 {
+	int i;
+
 	(void)r;
 	text(w, 200, "");
 	wx_buf_addf(&w->body, "{\"self\":\"%s\",\"uin\":\"%u\",\"contacts\":%d,"
 	            "\"seq\":%llu,\"logins\":[", world.contacts[0].username,
 	            world.contacts[0].uin, world.ncontacts,
 	            (unsigned long long)world.seq);
-	for (int i = 0; i < world.nlogins; i++)
+	for (i = 0; i < world.nlogins; i++)
 		wx_buf_addf(&w->body, "%s{\"uuid\":\"%s\",\"state\":\"%s\","
 		            "\"web\":\"%s\"}", i ? "," : "", world.logins[i].uuid,
 		            STATE[world.logins[i].state], world.logins[i].web);
 	wx_buf_adds(&w->body, "],\"sessions\":[");
-	for (int i = 0; i < world.nsessions; i++)
+	for (i = 0; i < world.nsessions; i++)
 		wx_buf_addf(&w->body, "%s{\"web\":\"%s\",\"dead\":%d,"
 		            "\"inited\":%d,\"seen\":%llu}", i ? "," : "",
 		            world.sessions[i].web, world.sessions[i].dead,
@@ -411,8 +419,9 @@ void
 emu_control(struct emu_req *r, struct emu_resp *w)
 {
 	const char *name = r->path + strlen("/_emu/");
+	size_t i;
 
-	for (size_t i = 0; i < sizeof CALLS / sizeof *CALLS; i++)
+	for (i = 0; i < sizeof CALLS / sizeof *CALLS; i++)
 		if (strcmp(name, CALLS[i].name) == 0) {
 			CALLS[i].fn(r, w);
 			return;

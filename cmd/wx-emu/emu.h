@@ -77,6 +77,10 @@ int emu_fault_ret(const struct emu_req *r);
 int emu_fault_arm(const char *endpoint, const char *kind, int count);
 /* Cookie-style date with hyphens: "Mon, 31-Dec-2018 00:57:48 GMT". */
 void emu_http_date(time_t t, char out[40]);
+/* HTTP date of Last-Modified: "Mon, 31 Dec 2018 00:19:01 GMT". */
+void emu_imf_date(time_t t, char out[40]);
+/* The Strict-Transport-Security value every web answer carries (§3.1). */
+#define EMU_STS "max-age=31536000 ; includeSubDomains"
 /* Start the listener on 127.0.0.1 (*port 0: any; the bound port is put
  * back); TLS when cert and key (PEM text) are given; log may be NULL.
  * Returns the daemon (struct MHD_Daemon *) or NULL. */
@@ -97,20 +101,20 @@ struct emu_jw {
 	int count[EMU_JW_DEPTH];  /* members/elements written at each level */
 	char kind[EMU_JW_DEPTH];  /* '{' or '[' */
 };
-void jw_begin(struct emu_jw *w, struct wx_buf *b);  /* opens the root object */
-void jw_end(struct emu_jw *w);                      /* closes object/array */
-void jw_key(struct emu_jw *w, const char *key);     /* next member's key */
-void jw_obj(struct emu_jw *w);                      /* open object value */
-void jw_arr(struct emu_jw *w);                      /* open array value */
-void jw_str(struct emu_jw *w, const char *s);
-void jw_strn(struct emu_jw *w, const char *s, size_t n);
-void jw_int(struct emu_jw *w, long long v);
-void jw_u64(struct emu_jw *w, uint64_t v);
+void emu_jw_begin(struct emu_jw *w, struct wx_buf *b); /* the root object */
+void emu_jw_end(struct emu_jw *w);                     /* closes obj/array */
+void emu_jw_key(struct emu_jw *w, const char *key);    /* next member's key */
+void emu_jw_obj(struct emu_jw *w);                     /* open object value */
+void emu_jw_arr(struct emu_jw *w);                     /* open array value */
+void emu_jw_str(struct emu_jw *w, const char *s);
+void emu_jw_strn(struct emu_jw *w, const char *s, size_t n);
+void emu_jw_int(struct emu_jw *w, long long v);
+void emu_jw_u64(struct emu_jw *w, uint64_t v);
 /* Shorthands: key + value. */
-void jw_kstr(struct emu_jw *w, const char *key, const char *s);
-void jw_kint(struct emu_jw *w, const char *key, long long v);
+void emu_jw_kstr(struct emu_jw *w, const char *key, const char *s);
+void emu_jw_kint(struct emu_jw *w, const char *key, long long v);
 /* "BaseResponse": {"Ret": ret, "ErrMsg": ""} */
-void jw_base_response(struct emu_jw *w, int ret, const char *errmsg);
+void emu_jw_base_response(struct emu_jw *w, int ret, const char *errmsg);
 
 /* ---- world.c: the account, its contacts, logins, sessions, events ---- */
 
@@ -261,12 +265,6 @@ int emu_login_expire(struct emu_login *l);
  * ("logged in elsewhere"). */
 struct emu_session *emu_session_new(const struct emu_login *l);
 struct emu_session *emu_session_newest(void);
-/* Authenticate a request on Uin/Sid/Skey taken from BaseRequest, the query
- * (uin, sid, skey) or the cookies (wxuin, wxsid), in that order; checks
- * the host family.  NULL with *ret = 1100 (unknown or logged out), 1101
- * (replaced/kicked), 1102 (no credentials at all) or an armed retNNNN
- * fault. */
-struct emu_session *emu_auth(const struct emu_req *r, int *ret);
 /* Append an event and wake long polls.  The message's strings are copied. */
 uint64_t emu_event_msg(const struct emu_msg *m, const struct emu_session *only);
 /* Free a message's text fields (content … encryname), not from/to/media:
@@ -276,8 +274,24 @@ uint64_t emu_event_contact(enum emu_ekind kind, int contact);
 /* First event with seq > after that s may see; NULL if none. */
 const struct emu_event *emu_event_next(const struct emu_session *s,
                                        uint64_t after);
-void emu_sent_add(const char *ndjson_line);
+/* One line of GET /_emu/sent, built member by member from {0}:
+ * "key":"value" and "key":number; emu_sent_add closes and keeps it
+ * (line is left empty). */
+void emu_sent_str(struct wx_buf *line, const char *key, const char *val);
+void emu_sent_int(struct wx_buf *line, const char *key, long long val);
+void emu_sent_add(struct wx_buf *line);
+/* Decimal uint64 that is the whole of s (NULL allowed); -1 if not. */
+int emu_parse_u64(const char *s, uint64_t *out);
 struct emu_msg *emu_msg_by_id(uint64_t msgid);  /* for downloads, revoke */
+
+/* ---- auth.c: who a request is ---- */
+
+/* Authenticate a request on Uin/Sid/Skey taken from BaseRequest, the query
+ * (uin, sid, skey) or the cookies (wxuin, wxsid), in that order; checks
+ * the host family.  NULL with *ret = 1100 (unknown or logged out), 1101
+ * (replaced/kicked), 1102 (no credentials at all) or an armed retNNNN
+ * fault. */
+struct emu_session *emu_auth(const struct emu_req *r, int *ret);
 
 /* ---- handlers: each returns after filling w; lock held ---- */
 
@@ -310,14 +324,17 @@ void emu_put_synckey(struct emu_jw *w, const char *name,
                      const struct emu_session *s, uint64_t seq, int synced);
 void emu_synccheck(struct emu_req *r, struct emu_resp *w);
 void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
-/* media.c */
-void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
+/* upload.c */
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
+/* The finished upload of this MediaId (NULL allowed), or NULL. */
+struct emu_upload *emu_upload_find(const char *mediaid);
+/* Release what an upload holds (emu_world_free, dropped uploads). */
+void emu_upload_free(struct emu_upload *u);
+/* send.c */
+void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
+/* download.c */
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
-/* Plain text to the server form of Content (protocol.md §8.4): & < > as
- * entities, LF as <br/>, emoji as <span class="emoji emoji1f604"></span>. */
-void emu_server_text(struct wx_buf *b, const char *s);
 /* multipart.c */
 #define EMU_MP_PARTS 32
 struct emu_part {               /* one form field; data points into the body */

@@ -25,7 +25,7 @@
 #include "emu.h"
 
 /* Separator before a value: array elements are joined by ",", object
- * members got theirs in jw_key. */
+ * members got theirs in emu_jw_key. */
 static void
 value_prefix(struct emu_jw *w)
 {
@@ -49,7 +49,7 @@ push(struct emu_jw *w, char kind)
 }
 
 void
-jw_begin(struct emu_jw *w, struct wx_buf *b)
+emu_jw_begin(struct emu_jw *w, struct wx_buf *b)
 {
 	w->b = b;
 	w->depth = 0;
@@ -57,7 +57,7 @@ jw_begin(struct emu_jw *w, struct wx_buf *b)
 }
 
 void
-jw_end(struct emu_jw *w)
+emu_jw_end(struct emu_jw *w)
 {
 	struct wx_buf *b = w->b;
 
@@ -75,7 +75,7 @@ jw_end(struct emu_jw *w)
 }
 
 void
-jw_key(struct emu_jw *w, const char *key)
+emu_jw_key(struct emu_jw *w, const char *key)
 {
 	int d = w->depth - 1;
 
@@ -89,27 +89,28 @@ jw_key(struct emu_jw *w, const char *key)
 }
 
 void
-jw_obj(struct emu_jw *w)
+emu_jw_obj(struct emu_jw *w)
 {
 	value_prefix(w);
 	push(w, '{');
 }
 
 void
-jw_arr(struct emu_jw *w)
+emu_jw_arr(struct emu_jw *w)
 {
 	value_prefix(w);
 	push(w, '[');
 }
 
 void
-jw_strn(struct emu_jw *w, const char *s, size_t n)
+emu_jw_strn(struct emu_jw *w, const char *s, size_t n)
 {
 	struct wx_buf *b = w->b;
+	size_t i;
 
 	value_prefix(w);
 	wx_buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\') {
@@ -131,45 +132,45 @@ jw_strn(struct emu_jw *w, const char *s, size_t n)
 }
 
 void
-jw_str(struct emu_jw *w, const char *s)
+emu_jw_str(struct emu_jw *w, const char *s)
 {
-	jw_strn(w, s ? s : "", s ? strlen(s) : 0);
+	emu_jw_strn(w, s ? s : "", s ? strlen(s) : 0);
 }
 
 void
-jw_int(struct emu_jw *w, long long v)
+emu_jw_int(struct emu_jw *w, long long v)
 {
 	value_prefix(w);
 	wx_buf_addf(w->b, "%lld", v);
 }
 
 void
-jw_u64(struct emu_jw *w, uint64_t v)
+emu_jw_u64(struct emu_jw *w, uint64_t v)
 {
 	value_prefix(w);
 	wx_buf_addf(w->b, "%llu", (unsigned long long)v);
 }
 
 void
-jw_kstr(struct emu_jw *w, const char *key, const char *s)
+emu_jw_kstr(struct emu_jw *w, const char *key, const char *s)
 {
-	jw_key(w, key);
-	jw_str(w, s);
+	emu_jw_key(w, key);
+	emu_jw_str(w, s);
 }
 
 void
-jw_kint(struct emu_jw *w, const char *key, long long v)
+emu_jw_kint(struct emu_jw *w, const char *key, long long v)
 {
-	jw_key(w, key);
-	jw_int(w, v);
+	emu_jw_key(w, key);
+	emu_jw_int(w, v);
 }
 
 void
-jw_base_response(struct emu_jw *w, int ret, const char *errmsg)
+emu_jw_base_response(struct emu_jw *w, int ret, const char *errmsg)
 {
-	jw_key(w, "BaseResponse");
-	jw_obj(w);
-	jw_kint(w, "Ret", ret);
-	jw_kstr(w, "ErrMsg", errmsg);
-	jw_end(w);
+	emu_jw_key(w, "BaseResponse");
+	emu_jw_obj(w);
+	emu_jw_kint(w, "Ret", ret);
+	emu_jw_kstr(w, "ErrMsg", errmsg);
+	emu_jw_end(w);
 }

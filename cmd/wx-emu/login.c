@@ -1,8 +1,11 @@
 /* login.c — the login phase, byte for byte (protocol.md §4, §12.2–12.4):
  * the web home page, jslogin, the QR image, the login long poll,
  * webwxnewloginpage with its cookies, and push login. */
+#include <stdio.h>              /* before jpeglib.h, which needs FILE */
 #include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include "emu.h"
 
@@ -10,11 +13,9 @@
 #define COOKIE_LIFE 43200       /* 12 h */
 #define COOKIE_LONG (3650L * 86400)
 
-/* window.userAvatar: an 8x8 grey baseline JPEG made for wx-emu (141 B). */
-static const char AVATAR[] =
-	"/9j/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB"
-	"AQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAAIAAgBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAA"
-	"AP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z";
+#define QR_SCALE 8               /* pixels a module */
+#define QR_QUIET 4               /* modules of quiet zone */
+#define AVATAR_SIDE 8            /* window.userAvatar: a small grey square */
 
 /* §4.4 table, text (a): the refusal a 1203 fault gives. */
 static const char REFUSED_1203[] =
@@ -74,89 +75,96 @@ emu_jslogin(struct emu_req *r, struct emu_resp *w)
 	            "window.QRLogin.uuid = \"%s\";", l->uuid);
 }
 
-/* ---- the QR image, a JPEG like the real one ---- */
+/* ---- JPEG images: the QR code and the scanner's avatar ---- */
 
-/* Bit writer for JPEG entropy-coded data: MSB first, 0xFF stuffed. */
-struct bitw {
-	struct wx_buf *b;
-	unsigned acc;
-	int n;
-};
-
-static void
-put_bits(struct bitw *o, unsigned v, int n)
+/* libjpeg errors are out of memory or our own misuse: nothing to serve. */
+_Noreturn static void
+jpeg_died(j_common_ptr c)
 {
-	while (n-- > 0) {
-		o->acc = (o->acc << 1) | ((v >> n) & 1);
-		if (++o->n == 8) {
-			wx_buf_addc(o->b, (char)o->acc);
-			if ((o->acc & 0xFF) == 0xFF)
-				wx_buf_addc(o->b, 0);
-			o->acc = 0;
-			o->n = 0;
-		}
+	char msg[JMSG_LENGTH_MAX];
+
+	c->err->format_message(c, msg);
+	wx_die(WX_EXIT_TEMP, "libjpeg: %s", msg);
+}
+
+/* Baseline greyscale JPEG of a side x side picture (a byte a pixel). */
+static void
+grey_jpeg(const unsigned char *px, unsigned side, struct wx_buf *b)
+{
+	struct jpeg_compress_struct c;
+	struct jpeg_error_mgr err;
+	unsigned char *out = NULL;
+	unsigned long len = 0;
+	JSAMPROW row;
+
+	c.err = jpeg_std_error(&err);
+	err.error_exit = jpeg_died;
+	jpeg_create_compress(&c);
+	jpeg_mem_dest(&c, &out, &len);
+	c.image_width = c.image_height = side;
+	c.input_components = 1;
+	c.in_color_space = JCS_GRAYSCALE;
+	jpeg_set_defaults(&c);
+	jpeg_set_quality(&c, 90, TRUE);
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		row = (JSAMPROW)(px + (size_t)c.next_scanline * side);
+		jpeg_write_scanlines(&c, &row, 1);
 	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	wx_buf_add(b, out, len);
+	free(out);
 }
 
-static void
-put_segment(struct wx_buf *b, int marker, const unsigned char *p, size_t n)
-{
-	unsigned char head[4] = { 0xFF, (unsigned char)marker,
-	                          (unsigned char)((n + 2) >> 8),
-	                          (unsigned char)(n + 2) };
-
-	wx_buf_add(b, head, 4);
-	wx_buf_add(b, p, n);
-}
-
-/* Baseline greyscale JPEG of qr, one 8x8 block per module (4 modules of
- * quiet zone).  Every block is flat black or white, so its DC value alone
- * is the picture and the Huffman tables need only the DC differences that
- * occur (0, 127 for the first white block, ±255) and an EOB. */
+/* qr as a JPEG: black modules of QR_SCALE pixels on white, with a quiet
+ * zone, as the real server's image (§4.2) is. */
 static void
 qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
 {
-	static const unsigned char dht_dc[] = {
-		0x00, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 7,
-	};      /* codes 0 -> cat 0, 10 -> cat 8, 110 -> cat 7 (never all 1s) */
-	static const unsigned char dht_ac[] = {
-		0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
-	};                      /* code 0 -> EOB */
-	static const unsigned char sos[] = { 1, 1, 0x00, 0, 63, 0 };
-	int side = qr->width + 8, px = side * 8, pred = 0;
-	unsigned char dqt[65] = { 0x00, 8 }, sof[] = {
-		8, (unsigned char)(px >> 8), (unsigned char)px,
-		(unsigned char)(px >> 8), (unsigned char)px, 1, 1, 0x11, 0,
-	};
-	struct bitw o = { b, 0, 0 };
+	unsigned side = (unsigned)(qr->width + 2 * QR_QUIET) * QR_SCALE;
+	unsigned char *px = wx_calloc((size_t)side * side, 1);
+	unsigned x, y;
+	int mx, my;
 
-	for (int i = 2; i < 65; i++)
-		dqt[i] = 1;
-	wx_buf_add(b, "\xFF\xD8", 2);
-	put_segment(b, 0xDB, dqt, sizeof dqt);
-	put_segment(b, 0xC0, sof, sizeof sof);
-	put_segment(b, 0xC4, dht_dc, sizeof dht_dc);
-	put_segment(b, 0xC4, dht_ac, sizeof dht_ac);
-	put_segment(b, 0xDA, sos, sizeof sos);
-	for (int y = 0; y < side; y++) {
-		for (int x = 0; x < side; x++) {
-			int mx = x - 4, my = y - 4;
-			int dark = mx >= 0 && my >= 0 && mx < qr->width &&
-			           my < qr->width && qr->dark[my * qr->width + mx];
-			int dc = dark ? -128 : 127, d = dc - pred;  /* pixel 0 / 255 */
-			pred = dc;
-			if (d == 0)
-				put_bits(&o, 0x0, 1);
-			else if (d == 127)
-				put_bits(&o, 0x6, 3), put_bits(&o, 127, 7);
-			else
-				put_bits(&o, 0x2, 2), put_bits(&o, d > 0 ? 255 : 0, 8);
-			put_bits(&o, 0x0, 1);           /* EOB */
+	for (y = 0; y < side; y++) {
+		for (x = 0; x < side; x++) {
+			mx = (int)(x / QR_SCALE) - QR_QUIET;
+			my = (int)(y / QR_SCALE) - QR_QUIET;
+			px[y * side + x] = mx >= 0 && my >= 0 && mx < qr->width &&
+			    my < qr->width && qr->dark[my * qr->width + mx] ? 0 : 255;
 		}
 	}
-	while (o.n)
-		put_bits(&o, 1, 1);
-	wx_buf_add(b, "\xFF\xD9", 2);
+	grey_jpeg(px, side, b);
+	free(px);
+}
+
+/* The avatar of a 201 answer: base64 of a grey JPEG square. */
+static void
+avatar_base64(struct wx_buf *b)
+{
+	static const char B64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char px[AVATAR_SIDE * AVATAR_SIDE];
+	struct wx_buf jpg = {0};
+	const unsigned char *p;
+	unsigned long v;
+	size_t i, k;
+
+	memset(px, 0x80, sizeof px);
+	grey_jpeg(px, AVATAR_SIDE, &jpg);
+	p = (const unsigned char *)jpg.p;
+	for (i = 0; i < jpg.len; i += 3) {
+		v = (unsigned long)p[i] << 16;
+		if (i + 1 < jpg.len)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < jpg.len)
+			v |= p[i + 2];
+		for (k = 0; k < 4; k++)
+			wx_buf_addc(b, i + k <= jpg.len ?
+			            B64[v >> (18 - 6 * k) & 63] : '=');
+	}
+	wx_buf_free(&jpg);
 }
 
 /* The QR of https://login.weixin.qq.com/l/<uuid>, as image/jpeg (§4.2). */
@@ -196,9 +204,12 @@ poll_answer(struct emu_req *r, struct emu_resp *w,
 	case EMU_SCANNED:
 		l->told = 1;
 		wx_buf_adds(&w->body, "window.code=201;");
-		if (icon && strcmp(icon, "true") == 0)
-			wx_buf_addf(&w->body, "window.userAvatar = "
-			            "'data:img/jpg;base64,%s';", AVATAR);
+		if (icon && strcmp(icon, "true") == 0) {
+			wx_buf_adds(&w->body, "window.userAvatar = "
+			            "'data:img/jpg;base64,");
+			avatar_base64(&w->body);
+			wx_buf_adds(&w->body, "';");
+		}
 		break;
 	case EMU_CONFIRMED:
 		wx_buf_addf(&w->body, "window.code=200;\nwindow.redirect_uri="

@@ -23,7 +23,8 @@ struct emu_opts emu_opt = {
 	.maxbody = 64u << 20,
 };
 
-_Noreturn static void usage(const char *why)
+_Noreturn static void
+usage(const char *why)
 {
 	if (why)
 		wx_warn("%s", why);

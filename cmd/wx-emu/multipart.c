@@ -33,33 +33,42 @@ emu_mp_boundary(const char *ctype, char *out, size_t size)
 	return 0;
 }
 
+/* The value at line[j] (quoted, or up to the next ';') into out; -1 if
+ * the quotes do not close or it does not fit. */
+static int
+param_value(const char *line, size_t j, size_t n, char *out, size_t size)
+{
+	int quoted = line[j] == '"';
+	size_t k = j + (size_t)quoted, len;
+
+	while (k < n && (quoted ? line[k] != '"' : line[k] != ';'))
+		k++;
+	len = k - j - (size_t)quoted;
+	if ((quoted && k == n) || len >= size)
+		return -1;
+	memcpy(out, line + j + quoted, len);
+	out[len] = '\0';
+	return 0;
+}
+
 /* Value of parameter key (name, filename) in a Content-Disposition line
  * of n bytes, into out; -1 if absent or too long. */
 static int
 disp_param(const char *line, size_t n, const char *key, char *out, size_t size)
 {
 	size_t klen = strlen(key);
+	size_t i, j;
 
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (line[i] != ';')
 			continue;
-		size_t j = i + 1;
+		j = i + 1;
 		while (j < n && line[j] == ' ')
 			j++;
 		if (n - j < klen + 2 || strncasecmp(line + j, key, klen) != 0 ||
 		    line[j + klen] != '=')
 			continue;
-		j += klen + 1;
-		int quoted = line[j] == '"';
-		size_t k = j + (size_t)quoted;
-		while (k < n && (quoted ? line[k] != '"' : line[k] != ';'))
-			k++;
-		size_t len = k - j - (size_t)quoted;
-		if ((quoted && k == n) || len >= size)
-			return -1;
-		memcpy(out, line + j + quoted, len);
-		out[len] = '\0';
-		return 0;
+		return param_value(line, j + klen + 1, n, out, size);
 	}
 	return -1;
 }
@@ -85,10 +94,30 @@ mp_headers(const char *h, size_t n, struct emu_part *p)
 	return p->name[0] ? 0 : -1;
 }
 
+/* The part whose headers start at p (after the delimiter's CRLF) into
+ * part; the next delimiter (at its CRLF), or NULL on a framing error. */
+static const char *
+mp_part(const char *p, const char *end, const char *delim, size_t dlen,
+        struct emu_part *part)
+{
+	size_t room = (size_t)(end - p) < MP_HEAD ? (size_t)(end - p) : MP_HEAD;
+	const char *hend = memmem(p, room, "\r\n\r\n", 4);
+	const char *data, *next;
+
+	if (!hend || mp_headers(p, (size_t)(hend - p), part) < 0)
+		return NULL;
+	data = hend + 4;
+	if (!(next = memmem(data, (size_t)(end - data), delim, dlen)))
+		return NULL;
+	part->data = data;
+	part->len = (size_t)(next - data);
+	return next;
+}
+
 /* Split body into parts; their count, or -1 on any framing error. */
 int
 emu_mp_parse(const char *body, size_t len, const char *boundary,
-         struct emu_part *parts, int max)
+             struct emu_part *parts, int max)
 {
 	char delim[80];
 	size_t dlen = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
@@ -107,19 +136,10 @@ emu_mp_parse(const char *body, size_t len, const char *boundary,
 			return n;
 		if (end - p < 2 || memcmp(p, "\r\n", 2) != 0 || n == max)
 			return -1;
-		p += 2;
-		size_t room = (size_t)(end - p) < MP_HEAD ? (size_t)(end - p) : MP_HEAD;
-		const char *hend = memmem(p, room, "\r\n\r\n", 4);
-		if (!hend || mp_headers(p, (size_t)(hend - p), &parts[n]) < 0)
+		if (!(p = mp_part(p + 2, end, delim, dlen, &parts[n])))
 			return -1;
-		const char *data = hend + 4;
-		const char *next = memmem(data, (size_t)(end - data), delim, dlen);
-		if (!next)
-			return -1;
-		parts[n].data = data;
-		parts[n].len = (size_t)(next - data);
 		n++;
-		p = next + dlen;
+		p += dlen;
 	}
 }
 
@@ -127,8 +147,9 @@ const struct emu_part *
 emu_mp_field(const struct emu_part *parts, int n, const char *name)
 {
 	const struct emu_part *found = NULL;
+	int i;
 
-	for (int i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		if (strcmp(parts[i].name, name) == 0)
 			found = &parts[i];      /* the last one wins */
 	return found;

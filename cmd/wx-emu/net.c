@@ -75,6 +75,15 @@ emu_http_date(time_t t, char out[40])
 }
 
 void
+emu_imf_date(time_t t, char out[40])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+void
 emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
                const char *domain, long life)
 {
@@ -128,6 +137,7 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 {
 	struct fault *free_slot = NULL;
 	size_t k;
+	int i;
 
 	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
 		if (strcmp(kind, FAULT_KINDS[k]) == 0)
@@ -135,7 +145,7 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 	if (k == sizeof FAULT_KINDS / sizeof *FAULT_KINDS || !*endpoint ||
 	    strlen(endpoint) >= sizeof faults[0].endpoint || count < 0)
 		return -1;
-	for (int i = 0; i < NFAULTS; i++) {
+	for (i = 0; i < NFAULTS; i++) {
 		if (faults[i].count > 0 && strcmp(faults[i].endpoint, endpoint) == 0) {
 			free_slot = &faults[i];   /* re-arming replaces */
 			break;
@@ -156,7 +166,9 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 static const char *
 fault_take(const char *endpoint, int ret)
 {
-	for (int i = 0; i < NFAULTS; i++) {
+	int i;
+
+	for (i = 0; i < NFAULTS; i++) {
 		struct fault *f = &faults[i];
 		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
 		    (strncmp(f->kind, "ret", 3) == 0) == (ret != 0)) {
@@ -249,7 +261,9 @@ static const char *const WEB_HOSTS[] = {
 static const char *
 web_host(const char *h)
 {
-	for (size_t i = 0; i < sizeof WEB_HOSTS / sizeof *WEB_HOSTS; i++)
+	size_t i;
+
+	for (i = 0; i < sizeof WEB_HOSTS / sizeof *WEB_HOSTS; i++)
 		if (strcmp(h, WEB_HOSTS[i]) == 0)
 			return WEB_HOSTS[i];
 	return NULL;
@@ -281,13 +295,14 @@ host_role(const char *host, char *family, size_t fsize)
 		{ "login", EMU_LOGIN }, { "webpush", EMU_PUSH }, { "file", EMU_FILE },
 	};
 	const char *rest, *web;
+	size_t i;
 
 	family[0] = '\0';
 	if ((web = web_host(host))) {
 		snprintf(family, fsize, "%s", web);
 		return EMU_WEB;
 	}
-	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
+	for (i = 0; i < sizeof pre / sizeof *pre; i++) {
 		if (!(rest = after_prefix(host, pre[i].prefix)))
 			continue;
 		if ((web = web_host(rest)))
@@ -339,6 +354,7 @@ static handler *
 route(const struct emu_req *r)
 {
 	static const char CGI[] = "/cgi-bin/mmwebwx-bin/";
+	size_t i;
 
 	if (r->role == EMU_CONTROL)
 		return emu_control;
@@ -351,7 +367,7 @@ route(const struct emu_req *r)
 	if (strncmp(r->path, CGI, sizeof CGI - 1) != 0 ||
 	    strchr(r->path + sizeof CGI - 1, '/'))
 		return NULL;
-	for (size_t i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++)
+	for (i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++)
 		if ((int)r->role == ROUTES[i].role &&
 		    strcmp(r->endpoint, ROUTES[i].endpoint) == 0)
 			return ROUTES[i].fn;
@@ -454,12 +470,13 @@ static int
 gzip_buf(const struct wx_buf *in, struct wx_buf *out)
 {
 	z_stream z = {0};
+	size_t cap;
 	int rc;
 
 	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
 	                 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
-	size_t cap = deflateBound(&z, in->len) + 32;
+	cap = deflateBound(&z, in->len) + 32;
 	wx_buf_reset(out);
 	wx_buf_add(out, "", 0);
 	out->p = wx_realloc(out->p, cap);
@@ -486,14 +503,16 @@ wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 static void
 add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 {
-	const char *p = h->p, *end = h->p + h->len;
+	const char *p = h->p, *end = h->p + h->len, *eol, *colon;
+	char *name, *value;
 
 	while (p && p < end) {
-		const char *eol = strstr(p, "\r\n"), *colon = strchr(p, ':');
+		eol = strstr(p, "\r\n");
+		colon = strchr(p, ':');
 		if (!eol || !colon || colon > eol)
 			break;
-		char *name = wx_strndup(p, (size_t)(colon - p));
-		char *value = wx_strndup(colon + 2, (size_t)(eol - colon - 2));
+		name = wx_strndup(p, (size_t)(colon - p));
+		value = wx_strndup(colon + 2, (size_t)(eol - colon - 2));
 		MHD_add_response_header(resp, name, value);
 		free(name);
 		free(value);
@@ -504,6 +523,7 @@ add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 static enum MHD_Result
 send_resp(const struct emu_req *r, struct emu_resp *w)
 {
+	static char nothing[1];
 	struct wx_buf gz = {0};
 	const struct wx_buf *body = &w->body;
 	struct MHD_Response *resp;
@@ -512,8 +532,6 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 
 	if (zipped)
 		body = &gz;
-	static char nothing[1];
-
 	resp = MHD_create_response_from_buffer(body->len,
 	                                       body->p ? body->p : nothing,
 	                                       MHD_RESPMEM_MUST_COPY);
@@ -524,7 +542,7 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 	add_headers(resp, &w->headers);
 	if (w->sts)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
-		                        "max-age=31536000 ; includeSubDomains");
+		                        EMU_STS);
 	if (zipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	ok = MHD_queue_response(mhd(r), (unsigned)w->status, resp);
@@ -592,6 +610,7 @@ on_request(void *cls, struct MHD_Connection *c,
 	struct emu_req r;
 	struct emu_resp w = { .status = 200 };
 	enum MHD_Result ok;
+	int served;
 
 	(void)cls;
 	(void)version;
@@ -613,7 +632,7 @@ on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (u->toobig)
 		return too_big(c);
-	int served = req_init(&r, c, url, method, &u->body);
+	served = req_init(&r, c, url, method, &u->body);
 	log_request(&r);
 	emu_lock();
 	dispatch(&r, &w, served);

@@ -52,8 +52,8 @@ put_headimgurl(struct emu_jw *w, const struct emu_contact *c,
 	wx_buf_addf(&u, "/cgi-bin/mmwebwx-bin/%s?seq=%u&username=%s&skey=%s",
 	            room ? "webwxgetheadimg" : "webwxgeticon", seq,
 	            c->username, skey);
-	jw_key(w, "HeadImgUrl");
-	jw_strn(w, u.p, u.len);
+	emu_jw_key(w, "HeadImgUrl");
+	emu_jw_strn(w, u.p, u.len);
 	wx_buf_free(&u);
 }
 
@@ -65,29 +65,31 @@ put_member(struct emu_jw *w, const struct emu_contact *m, int full)
 {
 	const char *nick = m->remark && *m->remark ? m->remark : m->nickname;
 
-	jw_obj(w);
-	jw_kint(w, "Uin", m->kind == EMU_SELF ? 0 : m->uin);
-	jw_kstr(w, "UserName", m->username);
-	jw_kstr(w, "NickName", full ? nick : "");
-	jw_kint(w, "AttrStatus", full ? m->attrstatus : 0);
-	jw_kstr(w, "PYInitial", "");
-	jw_kstr(w, "PYQuanPin", "");
-	jw_kstr(w, "RemarkPYInitial", "");
-	jw_kstr(w, "RemarkPYQuanPin", "");
-	jw_kint(w, "MemberStatus", 0);
-	jw_kstr(w, "DisplayName", "");
-	jw_kstr(w, "KeyWord", "");
-	jw_end(w);
+	emu_jw_obj(w);
+	emu_jw_kint(w, "Uin", m->kind == EMU_SELF ? 0 : m->uin);
+	emu_jw_kstr(w, "UserName", m->username);
+	emu_jw_kstr(w, "NickName", full ? nick : "");
+	emu_jw_kint(w, "AttrStatus", full ? m->attrstatus : 0);
+	emu_jw_kstr(w, "PYInitial", "");
+	emu_jw_kstr(w, "PYQuanPin", "");
+	emu_jw_kstr(w, "RemarkPYInitial", "");
+	emu_jw_kstr(w, "RemarkPYQuanPin", "");
+	emu_jw_kint(w, "MemberStatus", 0);
+	emu_jw_kstr(w, "DisplayName", "");
+	emu_jw_kstr(w, "KeyWord", "");
+	emu_jw_end(w);
 }
 
 static void
 put_members(struct emu_jw *w, const struct emu_contact *c, int full)
 {
-	jw_key(w, "MemberList");
-	jw_arr(w);
-	for (int i = 0; i < c->nmembers; i++)
+	int i;
+
+	emu_jw_key(w, "MemberList");
+	emu_jw_arr(w);
+	for (i = 0; i < c->nmembers; i++)
 		put_member(w, emu_member(c, i), full);
-	jw_end(w);
+	emu_jw_end(w);
 }
 
 static int
@@ -104,33 +106,33 @@ put_modcontact(struct emu_jw *w, const struct emu_contact *c,
 {
 	int room = c->kind == EMU_ROOM;
 
-	jw_kstr(w, "UserName", c->username);
-	jw_kstr(w, "NickName", c->nickname);
-	jw_kint(w, "Sex", c->sex);
-	jw_kint(w, "HeadImgUpdateFlag", 1);
-	jw_kint(w, "ContactType", 0);
-	jw_kstr(w, "Alias", c->alias);
-	jw_kstr(w, "ChatRoomOwner", room ? c->topic_owner : "");
+	emu_jw_kstr(w, "UserName", c->username);
+	emu_jw_kstr(w, "NickName", c->nickname);
+	emu_jw_kint(w, "Sex", c->sex);
+	emu_jw_kint(w, "HeadImgUpdateFlag", 1);
+	emu_jw_kint(w, "ContactType", 0);
+	emu_jw_kstr(w, "Alias", c->alias);
+	emu_jw_kstr(w, "ChatRoomOwner", room ? c->topic_owner : "");
 	put_headimgurl(w, c, s, EMU_CF_MOD);
-	jw_kint(w, "ContactFlag", c->contactflag);
-	jw_kint(w, "MemberCount", room ? c->nmembers : 0);
+	emu_jw_kint(w, "ContactFlag", c->contactflag);
+	emu_jw_kint(w, "MemberCount", room ? c->nmembers : 0);
 	if (room)
 		put_members(w, c, 1);
 	else {
-		jw_key(w, "MemberList");
-		jw_arr(w);
-		jw_end(w);
+		emu_jw_key(w, "MemberList");
+		emu_jw_arr(w);
+		emu_jw_end(w);
 	}
-	jw_kint(w, "HideInputBarFlag", 0);
-	jw_kstr(w, "Signature", c->signature);
-	jw_kint(w, "VerifyFlag", c->verifyflag);
-	jw_kstr(w, "RemarkName", c->remark);
-	jw_kint(w, "Statues", c->statues);
-	jw_kint(w, "AttrStatus", c->attrstatus);
-	jw_kstr(w, "Province", c->province);
-	jw_kstr(w, "City", c->city);
-	jw_kint(w, "SnsFlag", c->snsflag);
-	jw_kstr(w, "KeyWord", c->keyword);
+	emu_jw_kint(w, "HideInputBarFlag", 0);
+	emu_jw_kstr(w, "Signature", c->signature);
+	emu_jw_kint(w, "VerifyFlag", c->verifyflag);
+	emu_jw_kstr(w, "RemarkName", c->remark);
+	emu_jw_kint(w, "Statues", c->statues);
+	emu_jw_kint(w, "AttrStatus", c->attrstatus);
+	emu_jw_kstr(w, "Province", c->province);
+	emu_jw_kstr(w, "City", c->city);
+	emu_jw_kint(w, "SnsFlag", c->snsflag);
+	emu_jw_kstr(w, "KeyWord", c->keyword);
 }
 
 /* Contact object (§9.1).  A room's ContactFlag and member list depend on
@@ -148,56 +150,56 @@ put_fullcontact(struct emu_jw *w, const struct emu_contact *c,
 	int members = room && form != EMU_CF_LIST;
 	int py = !(room && form == EMU_CF_INIT);
 
-	jw_kint(w, "Uin", c->kind == EMU_SELF ? 0 : c->uin);
-	jw_kstr(w, "UserName", c->username);
-	jw_kstr(w, "NickName", c->nickname);
+	emu_jw_kint(w, "Uin", c->kind == EMU_SELF ? 0 : c->uin);
+	emu_jw_kstr(w, "UserName", c->username);
+	emu_jw_kstr(w, "NickName", c->nickname);
 	put_headimgurl(w, c, s, form);
-	jw_kint(w, "ContactFlag", flag);
-	jw_kint(w, "MemberCount", members ? c->nmembers : 0);
+	emu_jw_kint(w, "ContactFlag", flag);
+	emu_jw_kint(w, "MemberCount", members ? c->nmembers : 0);
 	if (members)
 		put_members(w, c, form == EMU_CF_BATCH);
 	else {
-		jw_key(w, "MemberList");
-		jw_arr(w);
-		jw_end(w);
+		emu_jw_key(w, "MemberList");
+		emu_jw_arr(w);
+		emu_jw_end(w);
 	}
-	jw_kstr(w, "RemarkName", c->remark);
-	jw_kint(w, "HideInputBarFlag", 0);
-	jw_kint(w, "Sex", c->sex);
-	jw_kstr(w, "Signature", c->signature);
-	jw_kint(w, "VerifyFlag", c->verifyflag);
-	jw_kint(w, "OwnerUin", 0);
-	jw_kstr(w, "PYInitial", py ? c->pyinitial : "");
-	jw_kstr(w, "PYQuanPin", py ? c->pyquanpin : "");
-	jw_kstr(w, "RemarkPYInitial", "");
-	jw_kstr(w, "RemarkPYQuanPin", "");
-	jw_kint(w, "StarFriend", c->starfriend);
-	jw_kint(w, "AppAccountFlag", 0);
-	jw_kint(w, "Statues", c->statues);
-	jw_kint(w, "AttrStatus", c->attrstatus);
-	jw_kstr(w, "Province", c->province);
-	jw_kstr(w, "City", c->city);
-	jw_kstr(w, "Alias", c->alias);
-	jw_kint(w, "SnsFlag", c->snsflag);
-	jw_kint(w, "UniFriend", 0);
-	jw_kstr(w, "DisplayName", "");
-	jw_kint(w, "ChatRoomId", 0);
-	jw_kstr(w, "KeyWord", c->keyword);
-	jw_kstr(w, "EncryChatRoomId",
+	emu_jw_kstr(w, "RemarkName", c->remark);
+	emu_jw_kint(w, "HideInputBarFlag", 0);
+	emu_jw_kint(w, "Sex", c->sex);
+	emu_jw_kstr(w, "Signature", c->signature);
+	emu_jw_kint(w, "VerifyFlag", c->verifyflag);
+	emu_jw_kint(w, "OwnerUin", 0);
+	emu_jw_kstr(w, "PYInitial", py ? c->pyinitial : "");
+	emu_jw_kstr(w, "PYQuanPin", py ? c->pyquanpin : "");
+	emu_jw_kstr(w, "RemarkPYInitial", "");
+	emu_jw_kstr(w, "RemarkPYQuanPin", "");
+	emu_jw_kint(w, "StarFriend", c->starfriend);
+	emu_jw_kint(w, "AppAccountFlag", 0);
+	emu_jw_kint(w, "Statues", c->statues);
+	emu_jw_kint(w, "AttrStatus", c->attrstatus);
+	emu_jw_kstr(w, "Province", c->province);
+	emu_jw_kstr(w, "City", c->city);
+	emu_jw_kstr(w, "Alias", c->alias);
+	emu_jw_kint(w, "SnsFlag", c->snsflag);
+	emu_jw_kint(w, "UniFriend", 0);
+	emu_jw_kstr(w, "DisplayName", "");
+	emu_jw_kint(w, "ChatRoomId", 0);
+	emu_jw_kstr(w, "KeyWord", c->keyword);
+	emu_jw_kstr(w, "EncryChatRoomId",
 	        room && form == EMU_CF_BATCH ? c->encry : "");
-	jw_kint(w, "IsOwner", room && is_owner(c));
+	emu_jw_kint(w, "IsOwner", room && is_owner(c));
 }
 
 void
 emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
                 const struct emu_session *s, enum emu_cform form)
 {
-	jw_obj(w);
+	emu_jw_obj(w);
 	if (form == EMU_CF_MOD)
 		put_modcontact(w, c, s);
 	else
 		put_fullcontact(w, c, s, form);
-	jw_end(w);
+	emu_jw_end(w);
 }
 
 /* ---- the recent chats: init's ContactList and ChatSet, the 51 list ---- */
@@ -207,20 +209,20 @@ emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
 static int
 recent_chats(const struct emu_contact **out)
 {
-	int n = 0, persons = 0, rooms = 0, mps = 0;
+	int n = 0, persons = 0, rooms = 0, mps = 0, max, *seen;
 	const struct emu_contact *c;
+	int i;
 
 	if ((c = emu_contact_by_name("filehelper")))
 		out[n++] = c;
 	if ((c = emu_contact_by_name("weixin")))
 		out[n++] = c;
-	for (int i = 1; i < world.ncontacts && n < EMU_RECENT; i++) {
+	for (i = 1; i < world.ncontacts && n < EMU_RECENT; i++) {
 		c = &world.contacts[i];
-		int *seen = c->kind == EMU_PERSON ? &persons
-		          : c->kind == EMU_ROOM ? &rooms
-		          : c->kind == EMU_MP ? &mps : NULL;
-		int max = c->kind == EMU_PERSON ? 4 : c->kind == EMU_ROOM ? 3 : 1;
-
+		seen = c->kind == EMU_PERSON ? &persons
+		     : c->kind == EMU_ROOM ? &rooms
+		     : c->kind == EMU_MP ? &mps : NULL;
+		max = c->kind == EMU_PERSON ? 4 : c->kind == EMU_ROOM ? 3 : 1;
 		if (seen && *seen < max) {
 			++*seen;
 			out[n++] = c;
@@ -270,16 +272,17 @@ queue_chat_list(const struct emu_session *s)
 	struct wx_buf content = {0}, users = {0};
 	struct emu_msg m = {0};
 	char id[80];
+	int i;
 
 	wx_buf_adds(&content, "&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>"
 	            "&lt;username&gt;");
-	for (int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		real_id(chats[i], id, sizeof id);
 		wx_buf_addf(&content, "%s%s", i ? "," : "", id);
 		wx_buf_addf(&users, "%s%s", i ? "," : "", chats[i]->username);
 	}
 	wx_buf_adds(&content, "&lt;/username&gt;<br/>&lt;unreadchatlist&gt;<br/>");
-	for (int i = 0; i < n && i < 2; i++) {
+	for (i = 0; i < n && i < 2; i++) {
 		real_id(chats[i], id, sizeof id);
 		wx_buf_addf(&content, "&lt;chat&gt;<br/>&lt;username&gt;%s"
 		            "&lt;/username&gt;<br/>&lt;lastreadtime&gt;%lld"
@@ -308,31 +311,31 @@ put_user(struct emu_jw *w, const struct emu_session *s)
 {
 	const struct emu_contact *me = &world.contacts[0];
 
-	jw_key(w, "User");
-	jw_obj(w);
-	jw_kint(w, "Uin", s ? me->uin : 0);
-	jw_kstr(w, "UserName", s ? me->username : "");
-	jw_kstr(w, "NickName", s ? me->nickname : "");
+	emu_jw_key(w, "User");
+	emu_jw_obj(w);
+	emu_jw_kint(w, "Uin", s ? me->uin : 0);
+	emu_jw_kstr(w, "UserName", s ? me->username : "");
+	emu_jw_kstr(w, "NickName", s ? me->nickname : "");
 	if (s)
 		put_headimgurl(w, me, s, EMU_CF_INIT);
 	else
-		jw_kstr(w, "HeadImgUrl", "");
-	jw_kstr(w, "RemarkName", "");
-	jw_kstr(w, "PYInitial", "");
-	jw_kstr(w, "PYQuanPin", "");
-	jw_kstr(w, "RemarkPYInitial", "");
-	jw_kstr(w, "RemarkPYQuanPin", "");
-	jw_kint(w, "HideInputBarFlag", 0);
-	jw_kint(w, "StarFriend", 0);
-	jw_kint(w, "Sex", s ? me->sex : 0);
-	jw_kstr(w, "Signature", s ? me->signature : "");
-	jw_kint(w, "AppAccountFlag", 0);
-	jw_kint(w, "VerifyFlag", 0);
-	jw_kint(w, "ContactFlag", 0);
-	jw_kint(w, "WebWxPluginSwitch", 0);
-	jw_kint(w, "HeadImgFlag", s ? 1 : 0);
-	jw_kint(w, "SnsFlag", s ? me->snsflag : 0);
-	jw_end(w);
+		emu_jw_kstr(w, "HeadImgUrl", "");
+	emu_jw_kstr(w, "RemarkName", "");
+	emu_jw_kstr(w, "PYInitial", "");
+	emu_jw_kstr(w, "PYQuanPin", "");
+	emu_jw_kstr(w, "RemarkPYInitial", "");
+	emu_jw_kstr(w, "RemarkPYQuanPin", "");
+	emu_jw_kint(w, "HideInputBarFlag", 0);
+	emu_jw_kint(w, "StarFriend", 0);
+	emu_jw_kint(w, "Sex", s ? me->sex : 0);
+	emu_jw_kstr(w, "Signature", s ? me->signature : "");
+	emu_jw_kint(w, "AppAccountFlag", 0);
+	emu_jw_kint(w, "VerifyFlag", 0);
+	emu_jw_kint(w, "ContactFlag", 0);
+	emu_jw_kint(w, "WebWxPluginSwitch", 0);
+	emu_jw_kint(w, "HeadImgFlag", s ? 1 : 0);
+	emu_jw_kint(w, "SnsFlag", s ? me->snsflag : 0);
+	emu_jw_end(w);
 }
 
 /* One digest per official account: Title, Digest, Cover, Url. */
@@ -341,20 +344,20 @@ put_article(struct emu_jw *w, const struct emu_contact *mp, int k)
 {
 	struct wx_buf t = {0};
 
-	jw_obj(w);
+	emu_jw_obj(w);
 	wx_buf_addf(&t, "%s 第%d期", mp->nickname, k + 1);
-	jw_kstr(w, "Title", t.p);
-	jw_kstr(w, "Digest", "今日推送：emulated article for testing.");
+	emu_jw_kstr(w, "Title", t.p);
+	emu_jw_kstr(w, "Digest", "今日推送：emulated article for testing.");
 	wx_buf_reset(&t);
 	wx_buf_addf(&t, "http://mmbiz.qpic.cn/mmbiz_jpg/%.32s/300?wxtype=jpeg"
 	            "&wxfrom=0", mp->username + 1);
-	jw_kstr(w, "Cover", t.p);
+	emu_jw_kstr(w, "Cover", t.p);
 	wx_buf_reset(&t);
 	wx_buf_addf(&t, "http://mp.weixin.qq.com/s?__biz=%.12s==&mid=%u"
 	            "&idx=%d&sn=%.32s&scene=0#rd", mp->username + 1,
 	            mp->headseq, k + 1, mp->username + 1);
-	jw_kstr(w, "Url", t.p);
-	jw_end(w);
+	emu_jw_kstr(w, "Url", t.p);
+	emu_jw_end(w);
 	wx_buf_free(&t);
 }
 
@@ -363,26 +366,27 @@ put_subscriptions(struct emu_jw *w, const struct emu_session *s)
 {
 	const struct emu_contact *mp[2];
 	int n = 0;
+	int i;
 
-	for (int i = 1; s && i < world.ncontacts && n < 2; i++)
+	for (i = 1; s && i < world.ncontacts && n < 2; i++)
 		if (world.contacts[i].kind == EMU_MP)
 			mp[n++] = &world.contacts[i];
-	jw_kint(w, "MPSubscribeMsgCount", n);
-	jw_key(w, "MPSubscribeMsgList");
-	jw_arr(w);
-	for (int i = 0; i < n; i++) {
-		jw_obj(w);
-		jw_kstr(w, "UserName", mp[i]->username);
-		jw_kint(w, "MPArticleCount", 1);
-		jw_key(w, "MPArticleList");
-		jw_arr(w);
+	emu_jw_kint(w, "MPSubscribeMsgCount", n);
+	emu_jw_key(w, "MPSubscribeMsgList");
+	emu_jw_arr(w);
+	for (i = 0; i < n; i++) {
+		emu_jw_obj(w);
+		emu_jw_kstr(w, "UserName", mp[i]->username);
+		emu_jw_kint(w, "MPArticleCount", 1);
+		emu_jw_key(w, "MPArticleList");
+		emu_jw_arr(w);
 		put_article(w, mp[i], i);
-		jw_end(w);
-		jw_kint(w, "Time", (long long)s->loadtime - 3600 * (i + 1));
-		jw_kstr(w, "NickName", mp[i]->nickname);
-		jw_end(w);
+		emu_jw_end(w);
+		emu_jw_kint(w, "Time", (long long)s->loadtime - 3600 * (i + 1));
+		emu_jw_kstr(w, "NickName", mp[i]->nickname);
+		emu_jw_end(w);
 	}
-	jw_end(w);
+	emu_jw_end(w);
 }
 
 /* s NULL: the error answer, every key with zero values (SMP
@@ -393,27 +397,28 @@ put_init(struct emu_jw *w, const struct emu_session *s, int ret)
 	const struct emu_contact *chats[EMU_RECENT];
 	int n = s ? recent_chats(chats) : 0;
 	struct wx_buf set = {0};
+	int i;
 
-	jw_base_response(w, ret, "");
-	jw_kint(w, "Count", n);
-	jw_key(w, "ContactList");
-	jw_arr(w);
-	for (int i = 0; i < n; i++) {
+	emu_jw_base_response(w, ret, "");
+	emu_jw_kint(w, "Count", n);
+	emu_jw_key(w, "ContactList");
+	emu_jw_arr(w);
+	for (i = 0; i < n; i++) {
 		emu_put_contact(w, chats[i], s, EMU_CF_INIT);
 		wx_buf_addf(&set, "%s,", chats[i]->username);
 	}
-	jw_end(w);
+	emu_jw_end(w);
 	emu_put_synckey(w, "SyncKey", s, s ? s->seen : 0, 0);
 	put_user(w, s);
-	jw_key(w, "ChatSet");
-	jw_strn(w, set.p ? set.p : "", set.len);
-	jw_kstr(w, "SKey", s ? s->skey : "");
-	jw_kint(w, "ClientVersion", s ? EMU_CLIENT_VERSION : 0);
-	jw_kint(w, "SystemTime", s ? (long long)s->loadtime : 0);
-	jw_kint(w, "GrayScale", s ? 1 : 0);
-	jw_kint(w, "InviteStartCount", s ? EMU_INVITE_START : 0);
+	emu_jw_key(w, "ChatSet");
+	emu_jw_strn(w, set.p ? set.p : "", set.len);
+	emu_jw_kstr(w, "SKey", s ? s->skey : "");
+	emu_jw_kint(w, "ClientVersion", s ? EMU_CLIENT_VERSION : 0);
+	emu_jw_kint(w, "SystemTime", s ? (long long)s->loadtime : 0);
+	emu_jw_kint(w, "GrayScale", s ? 1 : 0);
+	emu_jw_kint(w, "InviteStartCount", s ? EMU_INVITE_START : 0);
 	put_subscriptions(w, s);
-	jw_kint(w, "ClickReportInterval", s ? EMU_CLICK_REPORT : 0);
+	emu_jw_kint(w, "ClickReportInterval", s ? EMU_CLICK_REPORT : 0);
 	wx_buf_free(&set);
 }
 
@@ -431,9 +436,9 @@ emu_webwxinit(struct emu_req *r, struct emu_resp *w)
 		queue_chat_list(s);
 	}
 	emu_resp_json(w);
-	jw_begin(&j, &w->body);
+	emu_jw_begin(&j, &w->body);
 	put_init(&j, s, s ? 0 : ret);
-	jw_end(&j);
+	emu_jw_end(&j);
 }
 
 /* ---- webwxstatusnotify: {BaseResponse, MsgID}, 80 bytes when OK ---- */
@@ -450,10 +455,10 @@ emu_statusnotify(struct emu_req *r, struct emu_resp *w)
 		snprintf(id, sizeof id, "%llu",
 		         (unsigned long long)emu_new_msgid());
 	emu_resp_json(w);
-	jw_begin(&j, &w->body);
-	jw_base_response(&j, s ? 0 : ret, "");
-	jw_kstr(&j, "MsgID", id);
-	jw_end(&j);
+	emu_jw_begin(&j, &w->body);
+	emu_jw_base_response(&j, s ? 0 : ret, "");
+	emu_jw_kstr(&j, "MsgID", id);
+	emu_jw_end(&j);
 }
 
 /* ---- webwxgetcontact: saved contacts, EMU_CONTACT_PAGE at a time ---- */
@@ -487,6 +492,7 @@ emu_getcontact(struct emu_req *r, struct emu_resp *w)
 	struct emu_session *s = emu_auth(r, &ret);
 	const char *seq = emu_arg(r, "seq");
 	struct emu_jw j;
+	int i;
 
 	if (seq && *seq) {
 		char *e;
@@ -497,17 +503,17 @@ emu_getcontact(struct emu_req *r, struct emu_resp *w)
 	if (s)
 		n = contact_page(start, &end);
 	emu_resp_json(w);
-	jw_begin(&j, &w->body);
-	jw_base_response(&j, s ? 0 : ret, "");
-	jw_kint(&j, "MemberCount", n);
-	jw_key(&j, "MemberList");
-	jw_arr(&j);
-	for (int i = start; s && i < end; i++)
+	emu_jw_begin(&j, &w->body);
+	emu_jw_base_response(&j, s ? 0 : ret, "");
+	emu_jw_kint(&j, "MemberCount", n);
+	emu_jw_key(&j, "MemberList");
+	emu_jw_arr(&j);
+	for (i = start; s && i < end; i++)
 		if (world.contacts[i].saved)
 			emu_put_contact(&j, &world.contacts[i], s, EMU_CF_LIST);
-	jw_end(&j);
-	jw_kint(&j, "Seq", s && saved_from(end) ? end : 0);
-	jw_end(&j);
+	emu_jw_end(&j);
+	emu_jw_kint(&j, "Seq", s && saved_from(end) ? end : 0);
+	emu_jw_end(&j);
 }
 
 /* ---- webwxbatchgetcontact ---- */
@@ -521,8 +527,9 @@ static int
 batch_list(const struct wx_json *json, const struct emu_contact **out)
 {
 	int list = wx_json_get(json, 0, "List"), n = 0;
+	int e;
 
-	for (int e = wx_json_first(json, list); e >= 0;
+	for (e = wx_json_first(json, list); e >= 0;
 	     e = wx_json_next(json, e)) {
 		char *user = wx_json_getstr(json, e, "UserName");
 		const struct emu_contact *c = emu_contact_by_name(user);
@@ -541,6 +548,7 @@ emu_batchgetcontact(struct emu_req *r, struct emu_resp *w)
 	struct emu_session *s = emu_auth(r, &ret);
 	const struct emu_contact *found[EMU_BATCH_MAX];
 	struct emu_jw j;
+	int i;
 
 	if (s) {
 		int list = wx_json_get(r->json, 0, "List");
@@ -552,15 +560,15 @@ emu_batchgetcontact(struct emu_req *r, struct emu_resp *w)
 			n = batch_list(r->json, found);
 	}
 	emu_resp_json(w);
-	jw_begin(&j, &w->body);
-	jw_base_response(&j, ret, "");
-	jw_kint(&j, "Count", n);
-	jw_key(&j, "ContactList");
-	jw_arr(&j);
-	for (int i = 0; !ret && i < n; i++)
+	emu_jw_begin(&j, &w->body);
+	emu_jw_base_response(&j, ret, "");
+	emu_jw_kint(&j, "Count", n);
+	emu_jw_key(&j, "ContactList");
+	emu_jw_arr(&j);
+	for (i = 0; !ret && i < n; i++)
 		emu_put_contact(&j, found[i], s, EMU_CF_BATCH);
-	jw_end(&j);
-	jw_end(&j);
+	emu_jw_end(&j);
+	emu_jw_end(&j);
 }
 
 /* ---- webwxlogout: form POST (RC), GET (IT, OW), JSON POST (LYK) ---- */
@@ -583,15 +591,6 @@ emu_logout(struct emu_req *r, struct emu_resp *w)
 
 /* ---- webwxgeticon, webwxgetheadimg ---- */
 
-static void
-http_date(time_t t, char *out, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* The avatar is a small PNG of the UserName's QR code — real avatars are
  * JPEG, but the real server labels every image image/jpeg whatever its
  * bytes (§7), so clients must not trust the type either.  No session or
@@ -603,13 +602,13 @@ emu_geticon(struct emu_req *r, struct emu_resp *w)
 	struct emu_session *s = emu_auth(r, &ret);
 	const char *user = emu_arg(r, "username");
 	const struct emu_contact *c;
-	char date[64];
+	char date[40];
 	struct wx_qr qr;
 
 	if (!user)
 		user = emu_arg(r, "userName");          /* IT */
 	c = emu_contact_by_name(user);
-	http_date(s ? s->loadtime : time(NULL), date, sizeof date);
+	emu_imf_date(s ? s->loadtime : time(NULL), date);
 	if (strcmp(r->endpoint, "webwxgetheadimg") == 0)
 		emu_resp_header(w, "Accept-Ranges", "bytes");
 	emu_resp_header(w, "Content-Type", "image/jpeg");

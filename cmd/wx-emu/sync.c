@@ -39,6 +39,7 @@ emu_put_synckey(struct emu_jw *w, const char *name,
                 const struct emu_session *s, uint64_t seq, int synced)
 {
 	struct wx_synckey k = {0};
+	int i;
 
 	if (s) {
 		uint64_t p = s->base + seq;
@@ -54,27 +55,29 @@ emu_put_synckey(struct emu_jw *w, const char *name,
 		if (synced)
 			add_key(&k, 1001, (uint64_t)s->loadtime);
 	}
-	jw_key(w, name);
-	jw_obj(w);
-	jw_kint(w, "Count", k.n);
-	jw_key(w, "List");
-	jw_arr(w);
-	for (int i = 0; i < k.n; i++) {
-		jw_obj(w);
-		jw_kint(w, "Key", k.kv[i].key);
-		jw_key(w, "Val");
-		jw_u64(w, k.kv[i].val);
-		jw_end(w);
+	emu_jw_key(w, name);
+	emu_jw_obj(w);
+	emu_jw_kint(w, "Count", k.n);
+	emu_jw_key(w, "List");
+	emu_jw_arr(w);
+	for (i = 0; i < k.n; i++) {
+		emu_jw_obj(w);
+		emu_jw_kint(w, "Key", k.kv[i].key);
+		emu_jw_key(w, "Val");
+		emu_jw_u64(w, k.kv[i].val);
+		emu_jw_end(w);
 	}
-	jw_end(w);
-	jw_end(w);
+	emu_jw_end(w);
+	emu_jw_end(w);
 }
 
 /* The event position a client's key stands for. */
 static uint64_t
 key_position(const struct wx_synckey *k, const struct emu_session *s)
 {
-	for (int i = 0; i < k->n; i++)
+	int i;
+
+	for (i = 0; i < k->n; i++)
 		if (k->kv[i].key == 1 && k->kv[i].val >= s->base &&
 		    k->kv[i].val - s->base <= world.seq)
 			return k->kv[i].val - s->base;
@@ -89,8 +92,9 @@ static int
 selector(const struct emu_session *s, uint64_t pos)
 {
 	int sel = 0;
+	const struct emu_event *e;
 
-	for (const struct emu_event *e = emu_event_next(s, pos); e;
+	for (e = emu_event_next(s, pos); e;
 	     e = emu_event_next(s, e->seq)) {
 		if (e->kind == EMU_EV_MSG)
 			return 2;
@@ -105,13 +109,14 @@ static int
 hold(const struct emu_session *s, uint64_t pos, int *ret)
 {
 	struct timespec deadline = emu_hold_deadline();
+	int sel;
 
 	for (;;) {
 		if (s->dead) {
 			*ret = s->dead;
 			return 0;
 		}
-		int sel = selector(s, pos);
+		sel = selector(s, pos);
 		if (sel || emu_wait(&deadline) != 0)
 			return sel;
 	}
@@ -153,10 +158,10 @@ emu_synccheck(struct emu_req *r, struct emu_resp *w)
 static void
 put_buff(struct emu_jw *w, const char *key)
 {
-	jw_key(w, key);
-	jw_obj(w);
-	jw_kstr(w, "Buff", "");
-	jw_end(w);
+	emu_jw_key(w, key);
+	emu_jw_obj(w);
+	emu_jw_kstr(w, "Buff", "");
+	emu_jw_end(w);
 }
 
 /* BitFlag 0 and everything empty, as in every sample: RC applies a
@@ -164,22 +169,22 @@ put_buff(struct emu_jw *w, const char *key)
 static void
 put_profile(struct emu_jw *w)
 {
-	jw_key(w, "Profile");
-	jw_obj(w);
-	jw_kint(w, "BitFlag", 0);
+	emu_jw_key(w, "Profile");
+	emu_jw_obj(w);
+	emu_jw_kint(w, "BitFlag", 0);
 	put_buff(w, "UserName");
 	put_buff(w, "NickName");
-	jw_kint(w, "BindUin", 0);
+	emu_jw_kint(w, "BindUin", 0);
 	put_buff(w, "BindEmail");
 	put_buff(w, "BindMobile");
-	jw_kint(w, "Status", 0);
-	jw_kint(w, "Sex", 0);
-	jw_kint(w, "PersonalCard", 0);
-	jw_kstr(w, "Alias", "");
-	jw_kint(w, "HeadImgUpdateFlag", 0);
-	jw_kstr(w, "HeadImgUrl", "");
-	jw_kstr(w, "Signature", "");
-	jw_end(w);
+	emu_jw_kint(w, "Status", 0);
+	emu_jw_kint(w, "Sex", 0);
+	emu_jw_kint(w, "PersonalCard", 0);
+	emu_jw_kstr(w, "Alias", "");
+	emu_jw_kint(w, "HeadImgUpdateFlag", 0);
+	emu_jw_kstr(w, "HeadImgUrl", "");
+	emu_jw_kstr(w, "Signature", "");
+	emu_jw_end(w);
 }
 
 static void
@@ -191,16 +196,17 @@ put_recommend(struct emu_jw *w)
 		"Sex", "Ticket", "OpCode",
 	};
 	static const char numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1 };
+	size_t i;
 
-	jw_key(w, "RecommendInfo");
-	jw_obj(w);
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	emu_jw_key(w, "RecommendInfo");
+	emu_jw_obj(w);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (numeric[i])
-			jw_kint(w, keys[i], 0);
+			emu_jw_kint(w, keys[i], 0);
 		else
-			jw_kstr(w, keys[i], "");
+			emu_jw_kstr(w, keys[i], "");
 	}
-	jw_end(w);
+	emu_jw_end(w);
 }
 
 /* AddMsgList entry, the 28 keys of §8.1 in order.  MsgId a string,
@@ -212,50 +218,50 @@ put_addmsg(struct emu_jw *w, const struct emu_msg *m)
 	char id[24];
 
 	snprintf(id, sizeof id, "%llu", (unsigned long long)m->msgid);
-	jw_obj(w);
-	jw_kstr(w, "MsgId", id);
-	jw_kstr(w, "FromUserName", m->from);
-	jw_kstr(w, "ToUserName", m->to);
-	jw_kint(w, "MsgType", m->type);
-	jw_kstr(w, "Content", m->content);
-	jw_kint(w, "Status", m->status ? m->status : 3);
-	jw_kint(w, "ImgStatus", m->imgstatus ? m->imgstatus : 1);
-	jw_kint(w, "CreateTime", (long long)m->createtime);
-	jw_kint(w, "VoiceLength", m->voicelength);
-	jw_kint(w, "PlayLength", m->playlength);
-	jw_kstr(w, "FileName", m->filename);
-	jw_kstr(w, "FileSize", m->filesize);
-	jw_kstr(w, "MediaId", m->mediaid);
-	jw_kstr(w, "Url", m->url);
-	jw_kint(w, "AppMsgType", m->appmsgtype);
-	jw_kint(w, "StatusNotifyCode", m->statuscode);
-	jw_kstr(w, "StatusNotifyUserName", m->statususer);
+	emu_jw_obj(w);
+	emu_jw_kstr(w, "MsgId", id);
+	emu_jw_kstr(w, "FromUserName", m->from);
+	emu_jw_kstr(w, "ToUserName", m->to);
+	emu_jw_kint(w, "MsgType", m->type);
+	emu_jw_kstr(w, "Content", m->content);
+	emu_jw_kint(w, "Status", m->status ? m->status : 3);
+	emu_jw_kint(w, "ImgStatus", m->imgstatus ? m->imgstatus : 1);
+	emu_jw_kint(w, "CreateTime", (long long)m->createtime);
+	emu_jw_kint(w, "VoiceLength", m->voicelength);
+	emu_jw_kint(w, "PlayLength", m->playlength);
+	emu_jw_kstr(w, "FileName", m->filename);
+	emu_jw_kstr(w, "FileSize", m->filesize);
+	emu_jw_kstr(w, "MediaId", m->mediaid);
+	emu_jw_kstr(w, "Url", m->url);
+	emu_jw_kint(w, "AppMsgType", m->appmsgtype);
+	emu_jw_kint(w, "StatusNotifyCode", m->statuscode);
+	emu_jw_kstr(w, "StatusNotifyUserName", m->statususer);
 	put_recommend(w);
-	jw_kint(w, "ForwardFlag", 0);
-	jw_key(w, "AppInfo");
-	jw_obj(w);
-	jw_kstr(w, "AppID", "");
-	jw_kint(w, "Type", 0);
-	jw_end(w);
-	jw_kint(w, "HasProductId", 0);
-	jw_kstr(w, "Ticket", "");
-	jw_kint(w, "ImgHeight", m->imgheight);
-	jw_kint(w, "ImgWidth", m->imgwidth);
-	jw_kint(w, "SubMsgType", m->subtype);
-	jw_key(w, "NewMsgId");
-	jw_u64(w, m->msgid);
-	jw_kstr(w, "OriContent", m->oricontent);
-	jw_kstr(w, "EncryFileName", m->encryname);
-	jw_end(w);
+	emu_jw_kint(w, "ForwardFlag", 0);
+	emu_jw_key(w, "AppInfo");
+	emu_jw_obj(w);
+	emu_jw_kstr(w, "AppID", "");
+	emu_jw_kint(w, "Type", 0);
+	emu_jw_end(w);
+	emu_jw_kint(w, "HasProductId", 0);
+	emu_jw_kstr(w, "Ticket", "");
+	emu_jw_kint(w, "ImgHeight", m->imgheight);
+	emu_jw_kint(w, "ImgWidth", m->imgwidth);
+	emu_jw_kint(w, "SubMsgType", m->subtype);
+	emu_jw_key(w, "NewMsgId");
+	emu_jw_u64(w, m->msgid);
+	emu_jw_kstr(w, "OriContent", m->oricontent);
+	emu_jw_kstr(w, "EncryFileName", m->encryname);
+	emu_jw_end(w);
 }
 
 static void
 put_delcontact(struct emu_jw *w, const struct emu_contact *c)
 {
-	jw_obj(w);
-	jw_kstr(w, "UserName", c->username);
-	jw_kint(w, "ContactFlag", 0);
-	jw_end(w);
+	emu_jw_obj(w);
+	emu_jw_kstr(w, "UserName", c->username);
+	emu_jw_kint(w, "ContactFlag", 0);
+	emu_jw_end(w);
 }
 
 /* What one answer delivers: events after the client's position, at most
@@ -287,10 +293,12 @@ put_list(struct emu_jw *w, const char *count, const char *list,
          const struct batch *b, enum emu_ekind kind,
          const struct emu_session *s)
 {
-	jw_kint(w, count, b ? b->count[kind] : 0);
-	jw_key(w, list);
-	jw_arr(w);
-	for (int i = 0; b && i < b->n; i++) {
+	int i;
+
+	emu_jw_kint(w, count, b ? b->count[kind] : 0);
+	emu_jw_key(w, list);
+	emu_jw_arr(w);
+	for (i = 0; b && i < b->n; i++) {
 		const struct emu_event *e = b->ev[i];
 
 		if (e->kind != kind)
@@ -303,7 +311,7 @@ put_list(struct emu_jw *w, const char *count, const char *list,
 		else
 			put_delcontact(w, &world.contacts[e->contact]);
 	}
-	jw_end(w);
+	emu_jw_end(w);
 }
 
 /* The whole answer; s and b NULL for an error answer (empty lists, empty
@@ -312,18 +320,18 @@ static void
 put_sync(struct emu_jw *w, const struct emu_session *s,
          const struct batch *b, int ret, int checkkey)
 {
-	jw_base_response(w, ret, "");
+	emu_jw_base_response(w, ret, "");
 	put_list(w, "AddMsgCount", "AddMsgList", b, EMU_EV_MSG, s);
 	put_list(w, "ModContactCount", "ModContactList", b, EMU_EV_MODCONTACT, s);
 	put_list(w, "DelContactCount", "DelContactList", b, EMU_EV_DELCONTACT, s);
-	jw_kint(w, "ModChatRoomMemberCount", 0);
-	jw_key(w, "ModChatRoomMemberList");
-	jw_arr(w);
-	jw_end(w);
+	emu_jw_kint(w, "ModChatRoomMemberCount", 0);
+	emu_jw_key(w, "ModChatRoomMemberList");
+	emu_jw_arr(w);
+	emu_jw_end(w);
 	put_profile(w);
-	jw_kint(w, "ContinueFlag", 0);
+	emu_jw_kint(w, "ContinueFlag", 0);
 	emu_put_synckey(w, "SyncKey", s, b ? b->next : 0, 1);
-	jw_kstr(w, "SKey", "");
+	emu_jw_kstr(w, "SKey", "");
 	if (checkkey)
 		emu_put_synckey(w, "SyncCheckKey", s, b ? b->next : 0, 1);
 }
@@ -367,15 +375,15 @@ emu_webwxsync(struct emu_req *r, struct emu_resp *w)
 		ret = 1100;
 	}
 	emu_resp_json(w);
-	jw_begin(&j, &w->body);
+	emu_jw_begin(&j, &w->body);
 	if (!s) {
 		put_sync(&j, NULL, NULL, ret, checkkey);
-		jw_end(&j);
+		emu_jw_end(&j);
 		return;
 	}
 	collect(s, key_position(&k, s), &b);
 	put_sync(&j, s, &b, 0, checkkey);
-	jw_end(&j);
+	emu_jw_end(&j);
 	s->seen = b.next;
 	s->synced = 1;
 	sync_cookies(w, s);

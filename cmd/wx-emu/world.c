@@ -94,8 +94,9 @@ void
 emu_randstr(char *out, size_t n, const char *set)
 {
 	size_t k = strlen(set);
+	size_t i;
 
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		out[i] = set[emu_rand() % k];
 	out[n] = '\0';
 }
@@ -162,10 +163,11 @@ static char *
 pinyin(const char *name, int initials_only)
 {
 	struct wx_buf b = {0};
-	int start = 1;
+	int start = 1, alpha;
+	const char *p;
 
 	wx_buf_adds(&b, "");
-	for (const char *p = name; *p; p++) {
+	for (p = name; *p; p++) {
 		if ((unsigned char)*p >= 0x80 || *p == '<') {
 			wx_buf_reset(&b);
 			break;
@@ -176,7 +178,7 @@ pinyin(const char *name, int initials_only)
 			start = 1;
 			continue;
 		}
-		int alpha = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z');
+		alpha = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z');
 		if (alpha && (start || !initials_only))
 			wx_buf_addc(&b, initials_only ? (char)(*p & ~0x20)
 			                              : (char)(*p | 0x20));
@@ -276,6 +278,7 @@ gen_person(struct emu_contact *c, int i)
 	static const int flags[] = { 3, 3, 3, 3, 1, 2051, 3, 515, 3, 67 };
 	static const int attrs[] = { 135461, 233765, 98407, 37851687 };
 	static const int sns[] = { 0, 1, 17, 49, 177, 273 };
+	int place;
 
 	c->kind = EMU_PERSON;
 	hexname(c->username, i % 4 == 0 ? 64 : 32);
@@ -292,9 +295,9 @@ gen_person(struct emu_contact *c, int i)
 	if (i % 9 == 0)
 		c->alias = wx_asprintf("wxid_user%d", i);
 	c->signature = wx_strdup(SIGNATURE[pick(7)]);
-	int p = pick(8);
-	c->province = wx_strdup(PROVINCE[p]);
-	c->city = wx_strdup(CITY[p]);
+	place = pick(8);
+	c->province = wx_strdup(PROVINCE[place]);
+	c->city = wx_strdup(CITY[place]);
 	contact_strings(c, person_name(i));
 }
 
@@ -334,6 +337,8 @@ static void
 gen_room(struct emu_contact *c, int r, int persons_from,
          int npersons, int *strangers_used)
 {
+	int k;
+
 	c->kind = EMU_ROOM;
 	c->username[0] = c->username[1] = '@';
 	emu_randstr(c->username + 2, 64, HEX);
@@ -346,7 +351,7 @@ gen_room(struct emu_contact *c, int r, int persons_from,
 	c->nmembers = emu_opt.members < 1 ? 1 : emu_opt.members;
 	c->members = wx_calloc((size_t)c->nmembers, sizeof *c->members);
 	c->members[0] = 0;
-	for (int k = 1; k < c->nmembers; k++) {
+	for (k = 1; k < c->nmembers; k++) {
 		if ((k % 4 == 3 || npersons == 0) &&
 		    *strangers_used < world.nstrangers)
 			c->members[k] = -1 - (*strangers_used)++;
@@ -371,23 +376,26 @@ gen_contacts(void)
 	int nmp = 3 + n / 50;
 	int total = 1 + (int)NSPECIAL + n + nmp + g;
 	int pos = 0, persons, used = 0;
+	int i;
+	size_t k;
+	int r;
 
 	world.contacts = wx_calloc((size_t)total, sizeof *world.contacts);
 	world.nstrangers = g * (emu_opt.members / 4 + 1);
 	world.strangers = wx_calloc((size_t)world.nstrangers + 1,
 	                            sizeof *world.strangers);
-	for (int i = 0; i < world.nstrangers; i++)
+	for (i = 0; i < world.nstrangers; i++)
 		gen_stranger(&world.strangers[i], i);
 	gen_self(&world.contacts[pos++]);
-	for (size_t k = 0; k < NSPECIAL; k++)
+	for (k = 0; k < NSPECIAL; k++)
 		gen_special(&world.contacts[pos++], k);
 	persons = pos;
-	for (int i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		gen_person(&world.contacts[pos++], i);
-	for (int i = 0; i < nmp; i++)
+	for (i = 0; i < nmp; i++)
 		gen_mp(&world.contacts[pos++], i);
 	world.ncontacts = pos;
-	for (int r = 0; r < g; r++) {
+	for (r = 0; r < g; r++) {
 		gen_room(&world.contacts[pos], r, persons, n, &used);
 		world.ncontacts = ++pos;
 	}
@@ -450,23 +458,19 @@ msg_free(struct emu_msg *m)
 void
 emu_world_free(void)
 {
-	for (int i = 0; i < world.ncontacts; i++)
+	int i;
+	size_t n;
+
+	for (i = 0; i < world.ncontacts; i++)
 		contact_free(&world.contacts[i]);
-	for (int i = 0; i < world.nstrangers; i++)
+	for (i = 0; i < world.nstrangers; i++)
 		contact_free(&world.strangers[i]);
-	for (size_t i = 0; i < EMU_EVENTS && world.events; i++)
+	for (i = 0; i < EMU_EVENTS && world.events; i++)
 		msg_free(&world.events[i].msg);
-	for (size_t i = 0; i < world.nsent; i++)
-		free(world.sent[i].json);
-	for (int i = 0; i < world.nuploads; i++) {
-		struct emu_upload *u = &world.uploads[i];
-		for (int k = 0; k < u->chunks && u->parts; k++)
-			wx_buf_free(&u->parts[k]);
-		free(u->parts);
-		free(u->name);
-		free(u->type);
-		wx_buf_free(&u->data);
-	}
+	for (n = 0; n < world.nsent; n++)
+		free(world.sent[n].json);
+	for (i = 0; i < world.nuploads; i++)
+		emu_upload_free(&world.uploads[i]);
 	free(world.uploads);
 	free(world.contacts);
 	free(world.strangers);
@@ -482,12 +486,14 @@ emu_world_free(void)
 struct emu_contact *
 emu_contact_by_name(const char *username)
 {
+	int i;
+
 	if (!username)
 		return NULL;
-	for (int i = 0; i < world.ncontacts; i++)
+	for (i = 0; i < world.ncontacts; i++)
 		if (strcmp(world.contacts[i].username, username) == 0)
 			return &world.contacts[i];
-	for (int i = 0; i < world.nstrangers; i++)
+	for (i = 0; i < world.nstrangers; i++)
 		if (strcmp(world.strangers[i].username, username) == 0)
 			return &world.strangers[i];
 	return NULL;
@@ -533,9 +539,11 @@ login_age(struct emu_login *l)
 struct emu_login *
 emu_login_find(const char *uuid)
 {
+	int i;
+
 	if (!uuid)
 		return NULL;
-	for (int i = 0; i < world.nlogins; i++)
+	for (i = 0; i < world.nlogins; i++)
 		if (strcmp(world.logins[i].uuid, uuid) == 0) {
 			login_age(&world.logins[i]);
 			return &world.logins[i];
@@ -546,10 +554,11 @@ emu_login_find(const char *uuid)
 struct emu_login *
 emu_login_latest(void)
 {
+	struct emu_login *l;
+
 	if (world.nlogins == 0)
 		return NULL;
-	struct emu_login *l =
-		&world.logins[(login_next + EMU_LOGINS - 1) % EMU_LOGINS];
+	l = &world.logins[(login_next + EMU_LOGINS - 1) % EMU_LOGINS];
 	login_age(l);
 	return l;
 }
@@ -617,11 +626,12 @@ pass_ticket(char *out, size_t size)
 {
 	char raw[48];
 	struct wx_buf b = {0};
+	const char *p;
 
 	emu_randstr(raw, 43, B64);
 	raw[43] = '=';
 	raw[44] = '\0';
-	for (const char *p = raw; *p; p++) {
+	for (p = raw; *p; p++) {
 		if (*p == '+' || *p == '/' || *p == '=')
 			wx_buf_addf(&b, "%%%02X", (unsigned char)*p);
 		else
@@ -636,8 +646,9 @@ emu_session_new(const struct emu_login *l)
 {
 	struct emu_session *s = &world.sessions[session_next];
 	char h8[9], h32[33];
+	int i;
 
-	for (int i = 0; i < world.nsessions; i++)
+	for (i = 0; i < world.nsessions; i++)
 		if (!world.sessions[i].dead)
 			world.sessions[i].dead = 1101;
 	world.nsessions += world.nsessions < EMU_SESSIONS;
@@ -667,95 +678,6 @@ emu_session_newest(void)
 	if (world.nsessions == 0)
 		return NULL;
 	return &world.sessions[(session_next + EMU_SESSIONS - 1) % EMU_SESSIONS];
-}
-
-/* ---- authentication (protocol.md §12.5: lenient on encodings) ---- */
-
-/* Credential `name` from BaseRequest, else query `arg`, else cookie. */
-static char *
-credential(const struct emu_req *r, const char *json_key,
-           const char *arg, const char *cookie)
-{
-	if (r->json) {
-		char path[40];
-		snprintf(path, sizeof path, "BaseRequest.%s", json_key);
-		char *v = wx_json_getstr(r->json, 0, path);
-		if (v && *v && strcmp(v, "0") != 0)
-			return v;
-		free(v);
-	}
-	const char *v = emu_arg(r, arg);
-	if ((!v || !*v) && cookie)
-		v = emu_cookie(r, cookie);
-	return v && *v ? wx_strdup(v) : NULL;
-}
-
-/* given equals want, where a space in given may stand for '+': MHD
- * decodes '+' in a query to a space, and base64 sids carry '+'. */
-static int
-plus_equal(const char *given, const char *want)
-{
-	for (; *given && *want; given++, want++)
-		if (*given != *want && !(*given == ' ' && *want == '+'))
-			return 0;
-	return *given == *want;
-}
-
-/* given equals want raw or once percent-decoded (sid "U%2BUg…"). */
-static int
-same_token(const char *given, const char *want)
-{
-	if (plus_equal(given, want))
-		return 1;
-	char *d = wx_urldecode(given);
-	int ok = d && plus_equal(d, want);
-	free(d);
-	return ok;
-}
-
-static struct emu_session *
-session_by_sid(const char *uin, const char *sid)
-{
-	for (int i = 0; i < world.nsessions; i++) {
-		struct emu_session *s = &world.sessions[i];
-		char u[16];
-		snprintf(u, sizeof u, "%u", s->uin);
-		if (strcmp(u, uin) == 0 && same_token(sid, s->sid))
-			return s;
-	}
-	return NULL;
-}
-
-struct emu_session *
-emu_auth(const struct emu_req *r, int *ret)
-{
-	struct emu_session *s = NULL;
-	int f = emu_fault_ret(r);
-	char *uin, *sid, *skey;
-
-	if (f) {
-		*ret = f;
-		return NULL;
-	}
-	uin = credential(r, "Uin", "uin", "wxuin");
-	sid = credential(r, "Sid", "sid", "wxsid");
-	skey = credential(r, "Skey", "skey", NULL);
-	if (!uin && !sid)
-		*ret = 1102;
-	else if (!uin || !sid || !(s = session_by_sid(uin, sid)))
-		*ret = 1100;
-	else if (skey && !same_token(skey, s->skey))
-		*ret = 1100, s = NULL;
-	else if (s->dead)
-		*ret = s->dead, s = NULL;
-	else if (r->family[0] && strcmp(r->family, s->web) != 0)
-		*ret = 1100, s = NULL;
-	else
-		*ret = 0;
-	free(uin);
-	free(sid);
-	free(skey);
-	return s;
 }
 
 /* ---- events ---- */
@@ -821,8 +743,9 @@ emu_event_next(const struct emu_session *s,
                uint64_t after)
 {
 	uint64_t oldest = world.seq >= EMU_EVENTS ? world.seq - EMU_EVENTS + 1 : 1;
+	uint64_t q;
 
-	for (uint64_t q = after + 1 > oldest ? after + 1 : oldest;
+	for (q = after + 1 > oldest ? after + 1 : oldest;
 	     q <= world.seq; q++) {
 		const struct emu_event *e = &world.events[q % EMU_EVENTS];
 		if (!e->only || e->only == s)
@@ -835,8 +758,9 @@ struct emu_msg *
 emu_msg_by_id(uint64_t msgid)
 {
 	uint64_t oldest = world.seq >= EMU_EVENTS ? world.seq - EMU_EVENTS + 1 : 1;
+	uint64_t q;
 
-	for (uint64_t q = world.seq; q >= oldest && q > 0; q--) {
+	for (q = world.seq; q >= oldest && q > 0; q--) {
 		struct emu_event *e = &world.events[q % EMU_EVENTS];
 		if (e->kind == EMU_EV_MSG && e->msg.msgid == msgid)
 			return &e->msg;
@@ -846,14 +770,43 @@ emu_msg_by_id(uint64_t msgid)
 
 /* ---- sent log ---- */
 
+/* The separator before the next member: "{" for the first. */
+static void
+sent_member(struct wx_buf *b, const char *key)
+{
+	wx_buf_addf(b, "%s\"%s\":", b->len ? "," : "{", key);
+}
+
 void
-emu_sent_add(const char *ndjson_line)
+emu_sent_str(struct wx_buf *b, const char *key, const char *val)
+{
+	sent_member(b, key);
+	wx_json_put_strz(b, val ? val : "");
+}
+
+void
+emu_sent_int(struct wx_buf *b, const char *key, long long val)
+{
+	sent_member(b, key);
+	wx_buf_addf(b, "%lld", val);
+}
+
+void
+emu_sent_add(struct wx_buf *line)
 {
 	struct emu_sent *e = &world.sent[world.sentpos];
 
+	wx_buf_addc(line, '}');
 	free(e->json);
-	e->json = wx_strdup(ndjson_line);
+	e->json = line->p;
+	*line = (struct wx_buf){0};
 	world.sentpos = (world.sentpos + 1) % EMU_SENT;
 	if (world.nsent < EMU_SENT)
 		world.nsent++;
+}
+
+int
+emu_parse_u64(const char *s, uint64_t *out)
+{
+	return s ? wx_parse_u64(s, strlen(s), UINT64_MAX, out) : -1;
 }

@@ -14,8 +14,9 @@ parts_ok(const char *body, size_t len, const struct emu_part *parts, int n)
 {
 	const struct emu_part *f;
 	char *text;
+	int i;
 
-	for (int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (parts[i].data < body || parts[i].len > len ||
 		    parts[i].data + parts[i].len > body + len ||
 		    !parts[i].name[0])

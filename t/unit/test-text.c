@@ -229,6 +229,60 @@ test_safe(void)
 	safe_is("back\\slash", 10, "back\\slash");
 }
 
+static void
+encodes(const char *in, size_t n, const char *want, const char *name)
+{
+	struct wx_buf b = {0};
+
+	wx_text_encode(&b, in, n);
+	is_str(b.p, want, name);
+	wx_buf_free(&b);
+}
+
+static void
+test_encode(void)
+{
+	encodes("", 0, "", "encode: empty input gives an empty string");
+	encodes("Tom & Jerry <3>", 15, "Tom &amp; Jerry &lt;3&gt;",
+	        "encode: & < > as entities");
+	encodes("a\nb", 3, "a<br/>b", "encode: LF as <br/>");
+	encodes("\xf0\x9f\x98\x84!", 5,
+	        "<span class=\"emoji emoji1f604\"></span>!",
+	        "encode: U+1F604 as an emoji span");
+	encodes("\xe2\x98\x80", 3, "\xe2\x98\x80",
+	        "encode: U+2600 stays raw, as the server sends it");
+	encodes("a\xff" "b", 3, "a\xef\xbf\xbd" "b",
+	        "encode: invalid UTF-8 becomes U+FFFD");
+	encodes("a&b", 1, "a", "encode: only n bytes are read");
+}
+
+/* decode(encode(x)) == x for text that looks like markup already. */
+static void
+test_round_trip(void)
+{
+	static const char *const t[] = {
+		"hello", "\xe4\xbd\xa0\xe5\xa5\xbd", "Tom & Jerry <3",
+		"line one\nline two\n\n", "emoji \xf0\x9f\x98\x80\xf0\x9f\x98\x80",
+		"&amp; &lt; &#60; &#x3c; &nbsp;", "<br/> <br> <br />",
+		"<span class=\"emoji emoji1f604\"></span>",
+		"http://example.com/?a=1&b=2", "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3",
+		"a > b && c < d", "trailing &",
+	};
+	struct wx_buf b = {0};
+	char *back, name[80];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		wx_buf_reset(&b);
+		wx_text_encode(&b, t[i], strlen(t[i]));
+		back = wx_text_decode(b.p, b.len);
+		snprintf(name, sizeof name, "round trip: text %zu", i);
+		is_str(back, t[i], name);
+		free(back);
+	}
+	wx_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -243,6 +297,8 @@ main(void)
 	test_breaks();
 	test_emoji();
 	test_sample();
+	test_encode();
+	test_round_trip();
 	s = wx_text_decode("", 0);
 	is_str(s, "", "decode: empty input gives an empty string");
 	free(s);
