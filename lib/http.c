@@ -516,9 +516,23 @@ has_line(const struct curl_slist *l, const char *line)
 	return 0;
 }
 
+/* Has the cookie of a jar line expired?  0 in its expires field is a
+ * session cookie, which never does. */
+static int
+expired(const char *line)
+{
+	const char *f[7];
+	size_t len[7];
+	uint64_t t;
+
+	return split_fields(line, f, len) == 0 &&
+	       wx_parse_u64(f[4], len[4], UINT64_MAX, &t) == 0 && t != 0 &&
+	       t < (uint64_t)wx_now_ms() / 1000;
+}
+
 /* Keep a line of the jar on disk unless this process changed that
- * cookie (its own line follows) or dropped it unchanged since loading
- * (expired, or deleted by the server). */
+ * cookie (its own line follows), dropped it unchanged since loading
+ * (deleted by the server), or it has expired. */
 static int
 keep_disk_line(const struct wx_http *h, const struct curl_slist *now,
                const char *line)
@@ -526,6 +540,8 @@ keep_disk_line(const struct wx_http *h, const struct curl_slist *now,
 	const char *mine = find_cookie(now, line);
 	const char *loaded = find_cookie(h->jar0, line);
 
+	if (expired(line))
+		return 0;
 	if (mine)
 		return has_line(h->jar0, mine);
 	return !(loaded && strcmp(loaded, line) == 0);

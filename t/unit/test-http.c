@@ -57,6 +57,7 @@ test_jar_mode(void)
 	char *path;
 	struct wx_http *h;
 	struct stat st;
+	struct wx_buf text = {0};
 	mode_t old;
 	int fd;
 
@@ -96,7 +97,8 @@ test_jar_mode(void)
 	free(v);
 	/* Another process adds a cookie meanwhile: the save keeps it. */
 	fd = open(path, O_WRONLY | O_APPEND);
-	dprintf(fd, ".qq.com\tTRUE\t/\tFALSE\t0\tother\tO1\n");
+	dprintf(fd, ".qq.com\tTRUE\t/\tFALSE\t0\tother\tO1\n"
+	        ".qq.com\tTRUE\t/\tFALSE\t1000\tstale\tS1\n");
 	close(fd);
 	is_int(wx_http_save_cookies(h), 0, "jar: saved again");
 	wx_http_free(h);
@@ -107,6 +109,9 @@ test_jar_mode(void)
 	v = wx_http_cookie(h, "wx2.qq.com", "wxsid");
 	is_str(v, "PsWd", "jar: and so do the loaded ones");
 	free(v);
+	wx_buf_reset(&text);
+	wx_read_file(path, 4096, &text);
+	ok(text.p && !strstr(text.p, "stale"), "jar: an expired cookie goes");
 	wx_http_free(h);
 	unlink(path);
 	h = wx_http_new(path);
@@ -121,6 +126,7 @@ test_jar_mode(void)
 	is_int(errno, WX_ENOTREG, "open_regular: errno WX_ENOTREG");
 	is_str(wx_strerror(errno), "not a regular file", "strerror: its text");
 	unlink(path);
+	wx_buf_free(&text);
 	free(path);
 	rmdir(dir);
 }
