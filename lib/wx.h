@@ -1,4 +1,5 @@
-/* wx.h — the one header of libwx, grouped by source file.
+/* wx.h — the one header of libwx: first the functions that can end the
+ * process, then the rest grouped by source file.
  * Every public name starts with wx_.  Commands never see libcurl, jsmn,
  * libqrencode or libpng types: only what is declared here. */
 #ifndef WX_H
@@ -28,7 +29,7 @@ struct wx_buf;
 struct wx_http;
 struct wx_state;
 
-/* ---- Functions that end the process ====
+/* ---- Functions that end the process ----
  * Only the functions of this heading call exit().  Every other function
  * of libwx returns its failure, except that running out of memory ends
  * any of them with WX_EXIT_TEMP (through wx_malloc). */
@@ -75,6 +76,9 @@ void wx_session_commit(const char *dir, const struct wx_state *changes,
  * lacks it ("run HINT first").  malloc'd. */
 char *wx_input(const char *dir, const char *key, const char *hint,
                struct wx_state **st);
+/* proto.c: DeviceID, "e" + 15 random digits (buffer of 17); exit 111 when
+ * /dev/urandom cannot be read. */
+void wx_device_id(char out[17]);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
  * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
  * when libcurl cannot start. */
@@ -351,8 +355,6 @@ char *wx_urldecode(const char *s);
  * NULL); malloc'd. */
 char *wx_cgi_url(const char *host, const char *cgi, const char *query);
 
-/* "e" + 15 random digits (buffer of 17). */
-void wx_device_id(char out[17]);
 /* RC's ~new Date(): the 32-bit NOT of the current ms, as the server sees
  * in r and rr (protocol.md §3.4). */
 long long wx_stamp_r(void);
