@@ -1,10 +1,48 @@
 /* tap.h — minimal TAP producer for the C unit tests of lib/.
  * ok(cond, name), is_str(got, want, name), is_int(got, want, name); main()
- * ends with `return tap_done();` which prints the plan. */
+ * ends with `return tap_done();` which prints the plan.  What a call
+ * prints on stderr is caught between tap_stderr_begin and _end. */
 #ifndef TAP_H
 #define TAP_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "wx.h"
+
+struct tap_stderr {
+	char path[40];
+	int saved;  /* the real stderr */
+};
+
+/* From here on stderr goes to a temporary file. */
+static inline void
+tap_stderr_begin(struct tap_stderr *c)
+{
+	int fd;
+
+	snprintf(c->path, sizeof c->path, "/tmp/wx-test-err-XXXXXX");
+	fd = mkstemp(c->path);
+	fflush(stderr);
+	c->saved = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+/* stderr back; what was written meanwhile replaces msg. */
+static inline void
+tap_stderr_end(struct tap_stderr *c, struct wx_buf *msg)
+{
+	fflush(stderr);
+	dup2(c->saved, 2);
+	close(c->saved);
+	wx_buf_reset(msg);
+	wx_read_file(c->path, 4096, msg);
+	if (!msg->p)
+		wx_buf_add(msg, "", 0);
+	unlink(c->path);
+}
 
 static int tap_n, tap_fail;
 

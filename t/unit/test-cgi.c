@@ -11,20 +11,14 @@
 static int
 ret_of(const char *answer, struct wx_buf *msg)
 {
-	char path[] = "/tmp/wx-test-cgi-XXXXXX", err[128];
-	int fd = mkstemp(path), saved = dup(2), rc;
+	char err[128];
 	struct wx_json *j = wx_json_parse(answer, strlen(answer), err, sizeof err);
+	struct tap_stderr c;
+	int rc;
 
-	fflush(stderr);
-	dup2(fd, 2);
+	tap_stderr_begin(&c);
 	rc = j ? wx_cgi_ret(j, "webwxsync") : -1;
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(fd);
-	wx_buf_reset(msg);
-	wx_read_file(path, 4096, msg);
-	unlink(path);
+	tap_stderr_end(&c, msg);
 	wx_json_free(j);
 	return rc;
 }

@@ -260,19 +260,12 @@ static int
 get_capturing(struct wx_http *h, const char *url, struct wx_resp *r,
               struct wx_buf *msg)
 {
-	char path[] = "/tmp/wx-test-http-err-XXXXXX";
-	int fd = mkstemp(path), saved = dup(2), rc;
+	struct tap_stderr c;
+	int rc;
 
-	fflush(stderr);
-	dup2(fd, 2);
+	tap_stderr_begin(&c);
 	rc = wx_http_get(h, url, r);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(fd);
-	wx_buf_reset(msg);
-	wx_read_file(path, 4096, msg);
-	unlink(path);
+	tap_stderr_end(&c, msg);
 	return rc;
 }
 
