@@ -1,8 +1,9 @@
 /* emu.h — internal interface of wx-emu, the local Web WeChat server.
- * Grouped by source file.  Threading: libmicrohttpd runs one thread per
- * connection; every handler runs with the world lock held (net.c takes it
- * around dispatch), and long polls wait on the world condition variable
- * with emu_wait(), which releases the lock while waiting. */
+ * Grouped by source file.  Threading: libmicrohttpd runs the connections
+ * on one polling thread and net.c answers each complete request on a
+ * thread of its own; every handler runs with the world lock held (net.c
+ * takes it around dispatch), and long polls wait on the world condition
+ * variable with emu_wait(), which releases the lock while waiting. */
 #ifndef EMU_H
 #define EMU_H
 
@@ -25,7 +26,6 @@ struct emu_opts {
 	int hold;               /* -H: long-poll hold seconds (25) */
 	unsigned long seed;     /* -s */
 	int maxconn;            /* connection cap */
-	size_t maxbody;         /* request body cap */
 };
 extern struct emu_opts emu_opt;
 
@@ -40,8 +40,8 @@ struct emu_req {
 	char host[128];         /* Host header, lower-case, port removed */
 	char family[64];        /* web host of the Host's family ("wx2.qq.com") */
 	enum emu_role role;
-	struct wx_buf body;     /* request body (capped at emu_opt.maxbody) */
-	struct wx_json *json;   /* body parsed as JSON when it parses, else NULL */
+	struct wx_buf body;     /* request body (capped per endpoint) */
+	struct wx_json *json;   /* body parsed, for endpoints that take JSON */
 	void *conn;             /* struct MHD_Connection * */
 };
 
