@@ -64,12 +64,16 @@ void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
  * (protocol.md §3.6), expiring `life` seconds from now. */
 void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
                     const char *domain, long life);
+/* Parent domain of the cookies shared by every host of host's family:
+ * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
+const char *emu_shared_domain(const char *host);
 /* The captured heads: text/plain JSON + STS (§3.1), text/javascript. */
 void emu_resp_json(struct emu_resp *w);
 void emu_resp_js(struct emu_resp *w);
 
 /* Faults armed by POST /_emu/fault for an endpoint.  net.c applies the
- * transport kinds itself (http500, reset, truncate, malformed, slow);
+ * transport kinds itself (http500, reset, truncate, malformed, slow) and
+ * cookie (an extra Set-Cookie);
  * emu_fault_ret() consumes an armed retNNNN fault for r's endpoint and
  * returns NNNN (0 if none): emu_auth() calls it, so every authenticated
  * endpoint answers its own error shape with that code. */

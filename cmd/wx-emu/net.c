@@ -14,6 +14,7 @@
 
 #define GZIP_MIN 267            /* CAP: bodies from 267 B on came gzipped */
 #define LOG_BODY_MAX (1 << 20)  /* bytes of a request body in the log */
+#define FAULT_COOKIE_LIFE 43200 /* 12 h, as the session cookies */
 
 /* ---- request accessors ---- */
 
@@ -94,6 +95,12 @@ emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
 	                "Secure", name, value, domain, date);
 }
 
+const char *
+emu_shared_domain(const char *host)
+{
+	return strstr(host, "wechat.com") ? ".wechat.com" : ".qq.com";
+}
+
 void
 emu_resp_json(struct emu_resp *w)
 {
@@ -119,7 +126,7 @@ resp_text(struct emu_resp *w, int status, const char *text)
 /* ---- faults ---- */
 
 struct fault {
-	char endpoint[64];
+	char endpoint[64];      /* last path part, or the whole path ("/") */
 	char kind[16];
 	int count;
 };
@@ -130,48 +137,72 @@ static const char *const FAULT_KINDS[] = {
 	"http500", "reset", "truncate", "malformed", "slow",
 	"ret1100", "ret1101", "ret1102", "ret1203", "ret1205",
 	"ret-1",                /* synccheck retcode "-1" (§12.8), Ret -1 */
+	"cookie",               /* one more Set-Cookie, a new name each */
 };
+
+/* Faults of different classes apply together to one answer: a transport
+ * fault (net.c), a Ret code (emu_auth), an extra cookie. */
+enum fault_class { FAULT_TRANSPORT, FAULT_RET, FAULT_COOKIE };
+
+static enum fault_class
+class_of(const char *kind)
+{
+	if (strncmp(kind, "ret", 3) == 0)
+		return FAULT_RET;
+	return strcmp(kind, "cookie") == 0 ? FAULT_COOKIE : FAULT_TRANSPORT;
+}
+
+static int
+known_kind(const char *kind)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
+		if (strcmp(kind, FAULT_KINDS[k]) == 0)
+			return 1;
+	return 0;
+}
 
 int
 emu_fault_arm(const char *endpoint, const char *kind, int count)
 {
-	struct fault *free_slot = NULL;
-	size_t k;
+	struct fault *slot = NULL, *f;
 	int i;
 
-	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
-		if (strcmp(kind, FAULT_KINDS[k]) == 0)
-			break;
-	if (k == sizeof FAULT_KINDS / sizeof *FAULT_KINDS || !*endpoint ||
+	if (!known_kind(kind) || !*endpoint ||
 	    strlen(endpoint) >= sizeof faults[0].endpoint || count < 0)
 		return -1;
 	for (i = 0; i < NFAULTS; i++) {
-		if (faults[i].count > 0 && strcmp(faults[i].endpoint, endpoint) == 0) {
-			free_slot = &faults[i];   /* re-arming replaces */
+		f = &faults[i];
+		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
+		    class_of(f->kind) == class_of(kind)) {
+			slot = f;       /* re-arming a class replaces */
 			break;
 		}
-		if (faults[i].count <= 0 && !free_slot)
-			free_slot = &faults[i];
+		if (f->count <= 0 && !slot)
+			slot = f;
 	}
-	if (!free_slot)
+	if (!slot)
 		return -1;
-	snprintf(free_slot->endpoint, sizeof free_slot->endpoint, "%s", endpoint);
-	snprintf(free_slot->kind, sizeof free_slot->kind, "%s", kind);
-	free_slot->count = count;
+	snprintf(slot->endpoint, sizeof slot->endpoint, "%s", endpoint);
+	snprintf(slot->kind, sizeof slot->kind, "%s", kind);
+	slot->count = count;
 	return 0;
 }
 
-/* Consume one armed fault for endpoint whose kind starts with "ret" (ret
- * != 0) or not (ret == 0); the kind, or NULL. */
+/* Consume one armed fault of class cls for r (by endpoint or by path);
+ * its kind, or NULL. */
 static const char *
-fault_take(const char *endpoint, int ret)
+fault_take(const struct emu_req *r, enum fault_class cls)
 {
+	struct fault *f;
 	int i;
 
 	for (i = 0; i < NFAULTS; i++) {
-		struct fault *f = &faults[i];
-		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
-		    (strncmp(f->kind, "ret", 3) == 0) == (ret != 0)) {
+		f = &faults[i];
+		if (f->count > 0 && class_of(f->kind) == cls &&
+		    (strcmp(f->endpoint, r->endpoint) == 0 ||
+		     strcmp(f->endpoint, r->path) == 0)) {
 			f->count--;
 			return f->kind;
 		}
@@ -182,9 +213,25 @@ fault_take(const char *endpoint, int ret)
 int
 emu_fault_ret(const struct emu_req *r)
 {
-	const char *k = fault_take(r->endpoint, 1);
+	const char *k = fault_take(r, FAULT_RET);
 
 	return k ? atoi(k + 3) : 0;
+}
+
+/* The cookie fault: a Set-Cookie whose name no earlier answer used, for
+ * the parent domain every host of the family shares (§3.6), so a client
+ * that writes its cookie jar from two processes at once loses one. */
+static void
+fault_cookie(const struct emu_req *r, struct emu_resp *w)
+{
+	static unsigned long serial;
+	char name[32], value[24];
+
+	serial++;
+	snprintf(name, sizeof name, "emu_c%lu", serial);
+	snprintf(value, sizeof value, "%lu", serial);
+	emu_set_cookie(w, name, value, emu_shared_domain(r->host),
+	               FAULT_COOKIE_LIFE);
 }
 
 /* ---- request log ---- */
@@ -476,7 +523,7 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 		return;
 	}
 	if (r->role != EMU_CONTROL)
-		fault = fault_take(r->endpoint, 0);
+		fault = fault_take(r, FAULT_TRANSPORT);
 	if (fault && strcmp(fault, "slow") == 0)
 		fault_slow();
 	if (fault && strcmp(fault, "http500") == 0)
@@ -485,6 +532,8 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 		w->drop = 1;
 	else
 		fn(r, w);
+	if (r->role != EMU_CONTROL && fault_take(r, FAULT_COOKIE))
+		fault_cookie(r, w);
 	if (fault && strcmp(fault, "truncate") == 0) {
 		w->body.len /= 2;   /* a complete HTTP answer, half a document */
 		w->may_gzip = 0;
