@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # wx-emu itself: options, start and stop, Host routing, framing, the
-# request log, body cap, gzip, TLS and plain HTTP, generation.
+# request log, body caps and memory, gzip, TLS and plain HTTP, generation.
 load helper
 load emu
 
@@ -137,16 +137,35 @@ now_ms() { date +%s%3N; }
 	assert_output 2
 }
 
-@test "emu: a request body over the 64 MiB cap gets 413" {
+@test "emu: a body over its endpoint's cap gets 413, by Content-Length or as it comes" {
 	emu_start_plain
-	run emu_curl -o /dev/null -w '%{http_code}' -H 'Content-Length: 67108865' \
+	# webwxuploadmedia takes one 512 KiB chunk and its form (576 KiB).
+	run emu_curl -o /dev/null -w '%{http_code}' -H 'Content-Length: 589825' \
 		--data x http://file.wx2.qq.com/cgi-bin/mmwebwx-bin/webwxuploadmedia
 	assert_output 413
-	run bash -c "head -c 67108870 /dev/zero | curl -sS --connect-to ::127.0.0.1:$EMU_PORT -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --data-binary @- http://file.wx2.qq.com/cgi-bin/mmwebwx-bin/webwxuploadmedia"
+	run bash -c "head -c 589825 /dev/zero | curl -sS --connect-to ::127.0.0.1:$EMU_PORT -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --data-binary @- http://file.wx2.qq.com/cgi-bin/mmwebwx-bin/webwxuploadmedia"
+	assert_output 413
+	# A JSON CGI takes 256 KiB.
+	run bash -c "head -c 262145 /dev/zero | curl -sS --connect-to ::127.0.0.1:$EMU_PORT -o /dev/null -w '%{http_code}' --data-binary @- http://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxinit"
 	assert_output 413
 	# Still serving.
 	run emu_curl -o /dev/null -w '%{http_code}' http://login.wx.qq.com/jslogin
 	assert_output 200
+}
+
+@test "emu: a 60 MB JSON body is refused without wx-emu growing past 100 MB" {
+	# Under SANITIZE=1, ASan's quarantine (256 MB) would keep every freed
+	# read buffer; a small one leaves what wx-emu itself holds.
+	ASAN_OPTIONS="quarantine_size_mb=16${ASAN_OPTIONS:+:$ASAN_OPTIONS}" emu_start
+	local big="$BATS_TEST_TMPDIR/big.json"
+	{ printf '['; yes 1, | tr -d '\n' | head -c 60000000; printf '1]'; } >"$big"
+	for te in '' 'Transfer-Encoding: chunked'; do
+		run emu_curl -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+			${te:+-H "$te"} --data-binary @"$big" https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxinit
+		assert_output 413
+	done
+	run awk '/^VmHWM/ { print ($2 < 100 * 1024) ? "small" : $2 " kB" }' "/proc/$EMU_PID/status"
+	assert_output small
 }
 
 @test "emu: TLS with -c/-k; plain HTTP to the TLS port fails" {

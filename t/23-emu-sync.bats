@@ -306,3 +306,23 @@ wait_polls() {
 	cmp "$BATS_TEST_TMPDIR/b" <(head -n -2 "$SAMPLES/webwxsync-qwx_23-1.json"
 		printf '"SKey": "",\n"SyncCheckKey": {\n"Count": 0,\n"List": []\n}\n}\n')
 }
+
+@test "SIGTERM ends wx-emu within a second while a synccheck is held (-H 25)" {
+	emu_start_own -H 25
+	logged_in_and_synced
+	synccheck "$(key_pipe "$KEY")" >/dev/null 2>&1 &
+	local poll=$! t0 i
+	wait_polls 1
+	t0=$(date +%s%3N)
+	kill -TERM "$EMU_PID"
+	for i in $(seq 200); do
+		kill -0 "$EMU_PID" 2>/dev/null && [ "$(awk '/^State/ { print $2 }' "/proc/$EMU_PID/status" 2>/dev/null)" != Z ] || break
+		sleep 0.01
+	done
+	echo "# ended after $(( $(date +%s%3N) - t0 )) ms" >&3
+	[ $(( $(date +%s%3N) - t0 )) -lt 1000 ]
+	wait "$EMU_PID" || true
+	EMU_PID=
+	OWN_EMU=
+	wait "$poll" || true
+}

@@ -207,6 +207,48 @@ init_key() {
 	assert_output 0
 }
 
+# Set-Cookie lines of one answer (head on stdout, CR removed).
+set_cookies() {
+	emu_curl -D - -o /dev/null "$@" | tr -d '\r' | grep -i '^Set-Cookie: ' || true
+}
+
+# The Unix time of a cookie's Expires (hyphenated cookie date).
+cookie_expires() {
+	date -d "$(sed 's/.*Expires=\([^;]*\);.*/\1/; s/-/ /g')" +%s
+}
+
+@test "fault: cookie adds one Set-Cookie of a new name to each of the next N answers" {
+	local a b now
+	run emu_ctl fault 'endpoint=jslogin&kind=cookie&count=2'
+	assert_output ok
+	a=$(set_cookies https://login.wx.qq.com/jslogin)
+	b=$(set_cookies https://login.wx.qq.com/jslogin)
+	[[ $a =~ ^Set-Cookie:\ emu_c([0-9]+)=([0-9]+)\;\ Domain=\.qq\.com\;\ Path=/\;\ Expires=[^\;]+\;\ Secure$ ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	[[ $b =~ ^Set-Cookie:\ emu_c[0-9]+= ]]
+	[ "${a%%=*}" != "${b%%=*}" ]
+	now=$(date +%s)
+	[ "$(cookie_expires <<<"$a")" -gt "$now" ]
+	# The answer itself is the normal one, and the third has no extra.
+	emu_ctl fault 'endpoint=jslogin&kind=cookie&count=1' >/dev/null
+	run emu_curl https://login.wx.qq.com/jslogin
+	assert_output --regexp '^window\.QRLogin\.code = 200; window\.QRLogin\.uuid = '
+	run set_cookies https://login.wx.qq.com/jslogin
+	assert_output ''
+}
+
+@test "fault: cookie works for the web home page (endpoint=/) and a cgi, beside their own cookies" {
+	emu_ctl fault 'endpoint=/&kind=cookie' >/dev/null
+	run set_cookies https://wx.qq.com/
+	assert_line --index 0 --regexp '^Set-Cookie: mm_lang=zh_CN; Domain=wx\.qq\.com; '
+	assert_line --index 1 --regexp '^Set-Cookie: emu_c[0-9]+=[0-9]+; Domain=\.qq\.com; Path=/; '
+	emu_ctl fault 'endpoint=webwxinit&kind=cookie' >/dev/null
+	emu_ctl fault 'endpoint=webwxinit&kind=ret1101' >/dev/null
+	run emu_curl -D - --data '{}' 'https://web.wechat.com/cgi-bin/mmwebwx-bin/webwxinit?r=-1'
+	assert_output --regexp $'Set-Cookie: emu_c[0-9]+=[0-9]+; Domain=\.wechat\.com; Path=/; '
+	assert_output --partial '"Ret": 1101'
+}
+
 @test "fault: bad requests are refused" {
 	run emu_ctl fault 'endpoint=jslogin&kind=explode'
 	assert_output --regexp '^bad fault'

@@ -1,8 +1,9 @@
 /* emu.h — internal interface of wx-emu, the local Web WeChat server.
- * Grouped by source file.  Threading: libmicrohttpd runs one thread per
- * connection; every handler runs with the world lock held (net.c takes it
- * around dispatch), and long polls wait on the world condition variable
- * with emu_wait(), which releases the lock while waiting. */
+ * Grouped by source file.  Threading: libmicrohttpd runs the connections
+ * on one polling thread and net.c answers each complete request on a
+ * thread of its own; every handler runs with the world lock held (net.c
+ * takes it around dispatch), and long polls wait on the world condition
+ * variable with emu_wait(), which releases the lock while waiting. */
 #ifndef EMU_H
 #define EMU_H
 
@@ -25,7 +26,6 @@ struct emu_opts {
 	int hold;               /* -H: long-poll hold seconds (25) */
 	unsigned long seed;     /* -s */
 	int maxconn;            /* connection cap */
-	size_t maxbody;         /* request body cap */
 };
 extern struct emu_opts emu_opt;
 
@@ -40,8 +40,8 @@ struct emu_req {
 	char host[128];         /* Host header, lower-case, port removed */
 	char family[64];        /* web host of the Host's family ("wx2.qq.com") */
 	enum emu_role role;
-	struct wx_buf body;     /* request body (capped at emu_opt.maxbody) */
-	struct wx_json *json;   /* body parsed as JSON when it parses, else NULL */
+	struct wx_buf body;     /* request body (capped per endpoint) */
+	struct wx_json *json;   /* body parsed, for endpoints that take JSON */
 	void *conn;             /* struct MHD_Connection * */
 };
 
@@ -64,12 +64,16 @@ void emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
  * (protocol.md §3.6), expiring `life` seconds from now. */
 void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
                     const char *domain, long life);
+/* Parent domain of the cookies shared by every host of host's family:
+ * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
+const char *emu_shared_domain(const char *host);
 /* The captured heads: text/plain JSON + STS (§3.1), text/javascript. */
 void emu_resp_json(struct emu_resp *w);
 void emu_resp_js(struct emu_resp *w);
 
 /* Faults armed by POST /_emu/fault for an endpoint.  net.c applies the
- * transport kinds itself (http500, reset, truncate, malformed, slow);
+ * transport kinds itself (http500, reset, truncate, malformed, slow) and
+ * cookie (an extra Set-Cookie);
  * emu_fault_ret() consumes an armed retNNNN fault for r's endpoint and
  * returns NNNN (0 if none): emu_auth() calls it, so every authenticated
  * endpoint answers its own error shape with that code. */

@@ -32,14 +32,6 @@ lang_of(const struct emu_req *r)
 	return lang && *lang && strlen(lang) < 16 ? lang : "zh_CN";
 }
 
-/* Parent domain for the cookies shared by every host of the family:
- * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
-static const char *
-shared_domain(const char *web)
-{
-	return strstr(web, "wechat.com") ? ".wechat.com" : ".qq.com";
-}
-
 void
 emu_home(struct emu_req *r, struct emu_resp *w)
 {
@@ -297,7 +289,7 @@ static void
 session_cookies(struct emu_resp *w, const struct emu_session *s,
                 const char *lang, int desktop301)
 {
-	const char *d = s->web, *shared = shared_domain(s->web);
+	const char *d = s->web, *shared = emu_shared_domain(s->web);
 	long skew = (long)(s->loadtime - time(NULL));  /* count from wxloadtime */
 	char uin[16], load[24];
 

@@ -20,7 +20,6 @@ struct emu_opts emu_opt = {
 	.hold = 25,
 	.seed = 1,
 	.maxconn = 256,
-	.maxbody = 64u << 20,
 };
 
 _Noreturn static void

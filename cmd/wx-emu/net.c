@@ -14,6 +14,7 @@
 
 #define GZIP_MIN 267            /* CAP: bodies from 267 B on came gzipped */
 #define LOG_BODY_MAX (1 << 20)  /* bytes of a request body in the log */
+#define FAULT_COOKIE_LIFE 43200 /* 12 h, as the session cookies */
 
 /* ---- request accessors ---- */
 
@@ -94,6 +95,12 @@ emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
 	                "Secure", name, value, domain, date);
 }
 
+const char *
+emu_shared_domain(const char *host)
+{
+	return strstr(host, "wechat.com") ? ".wechat.com" : ".qq.com";
+}
+
 void
 emu_resp_json(struct emu_resp *w)
 {
@@ -119,7 +126,7 @@ resp_text(struct emu_resp *w, int status, const char *text)
 /* ---- faults ---- */
 
 struct fault {
-	char endpoint[64];
+	char endpoint[64];      /* last path part, or the whole path ("/") */
 	char kind[16];
 	int count;
 };
@@ -130,48 +137,72 @@ static const char *const FAULT_KINDS[] = {
 	"http500", "reset", "truncate", "malformed", "slow",
 	"ret1100", "ret1101", "ret1102", "ret1203", "ret1205",
 	"ret-1",                /* synccheck retcode "-1" (§12.8), Ret -1 */
+	"cookie",               /* one more Set-Cookie, a new name each */
 };
+
+/* Faults of different classes apply together to one answer: a transport
+ * fault (net.c), a Ret code (emu_auth), an extra cookie. */
+enum fault_class { FAULT_TRANSPORT, FAULT_RET, FAULT_COOKIE };
+
+static enum fault_class
+class_of(const char *kind)
+{
+	if (strncmp(kind, "ret", 3) == 0)
+		return FAULT_RET;
+	return strcmp(kind, "cookie") == 0 ? FAULT_COOKIE : FAULT_TRANSPORT;
+}
+
+static int
+known_kind(const char *kind)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
+		if (strcmp(kind, FAULT_KINDS[k]) == 0)
+			return 1;
+	return 0;
+}
 
 int
 emu_fault_arm(const char *endpoint, const char *kind, int count)
 {
-	struct fault *free_slot = NULL;
-	size_t k;
+	struct fault *slot = NULL, *f;
 	int i;
 
-	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
-		if (strcmp(kind, FAULT_KINDS[k]) == 0)
-			break;
-	if (k == sizeof FAULT_KINDS / sizeof *FAULT_KINDS || !*endpoint ||
+	if (!known_kind(kind) || !*endpoint ||
 	    strlen(endpoint) >= sizeof faults[0].endpoint || count < 0)
 		return -1;
 	for (i = 0; i < NFAULTS; i++) {
-		if (faults[i].count > 0 && strcmp(faults[i].endpoint, endpoint) == 0) {
-			free_slot = &faults[i];   /* re-arming replaces */
+		f = &faults[i];
+		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
+		    class_of(f->kind) == class_of(kind)) {
+			slot = f;       /* re-arming a class replaces */
 			break;
 		}
-		if (faults[i].count <= 0 && !free_slot)
-			free_slot = &faults[i];
+		if (f->count <= 0 && !slot)
+			slot = f;
 	}
-	if (!free_slot)
+	if (!slot)
 		return -1;
-	snprintf(free_slot->endpoint, sizeof free_slot->endpoint, "%s", endpoint);
-	snprintf(free_slot->kind, sizeof free_slot->kind, "%s", kind);
-	free_slot->count = count;
+	snprintf(slot->endpoint, sizeof slot->endpoint, "%s", endpoint);
+	snprintf(slot->kind, sizeof slot->kind, "%s", kind);
+	slot->count = count;
 	return 0;
 }
 
-/* Consume one armed fault for endpoint whose kind starts with "ret" (ret
- * != 0) or not (ret == 0); the kind, or NULL. */
+/* Consume one armed fault of class cls for r (by endpoint or by path);
+ * its kind, or NULL. */
 static const char *
-fault_take(const char *endpoint, int ret)
+fault_take(const struct emu_req *r, enum fault_class cls)
 {
+	struct fault *f;
 	int i;
 
 	for (i = 0; i < NFAULTS; i++) {
-		struct fault *f = &faults[i];
-		if (f->count > 0 && strcmp(f->endpoint, endpoint) == 0 &&
-		    (strncmp(f->kind, "ret", 3) == 0) == (ret != 0)) {
+		f = &faults[i];
+		if (f->count > 0 && class_of(f->kind) == cls &&
+		    (strcmp(f->endpoint, r->endpoint) == 0 ||
+		     strcmp(f->endpoint, r->path) == 0)) {
 			f->count--;
 			return f->kind;
 		}
@@ -182,9 +213,25 @@ fault_take(const char *endpoint, int ret)
 int
 emu_fault_ret(const struct emu_req *r)
 {
-	const char *k = fault_take(r->endpoint, 1);
+	const char *k = fault_take(r, FAULT_RET);
 
 	return k ? atoi(k + 3) : 0;
+}
+
+/* The cookie fault: a Set-Cookie whose name no earlier answer used, for
+ * the parent domain every host of the family shares (§3.6), so a client
+ * that writes its cookie jar from two processes at once loses one. */
+static void
+fault_cookie(const struct emu_req *r, struct emu_resp *w)
+{
+	static unsigned long serial;
+	char name[32], value[24];
+
+	serial++;
+	snprintf(name, sizeof name, "emu_c%lu", serial);
+	snprintf(value, sizeof value, "%lu", serial);
+	emu_set_cookie(w, name, value, emu_shared_domain(r->host),
+	               FAULT_COOKIE_LIFE);
 }
 
 /* ---- request log ---- */
@@ -319,65 +366,90 @@ host_role(const char *host, char *family, size_t fsize)
 
 typedef void handler(struct emu_req *, struct emu_resp *);
 
-static const struct route {
+/* Body caps, by what an endpoint takes (design.md §4: memory per request
+ * stays a small multiple of its endpoint's cap). */
+#define CAP_JSON (256u << 10)   /* a BaseRequest and a list of names */
+#define CAP_UPLOAD (576u << 10) /* a 512 KiB chunk (§6.3) and its form */
+#define CAP_SMALL (64u << 10)   /* GETs, the login host, control calls */
+#define CAP_MESSAGE (4u << 20)  /* /_emu/message: messages to inject */
+
+/* An endpoint: its handler, whether its body is JSON (only those bodies
+ * are parsed), and its body cap. */
+struct route {
 	int role;
 	const char *endpoint;
 	handler *fn;
-} ROUTES[] = {
-	{ EMU_LOGIN, "login", emu_loginpoll },
-	{ EMU_LOGIN, "webwxpushloginurl", emu_pushloginurl },
-	{ EMU_WEB, "webwxnewloginpage", emu_newloginpage },
-	{ EMU_WEB, "webwxpushloginurl", emu_pushloginurl },
-	{ EMU_WEB, "webwxinit", emu_webwxinit },
-	{ EMU_WEB, "webwxstatusnotify", emu_statusnotify },
-	{ EMU_WEB, "webwxgetcontact", emu_getcontact },
-	{ EMU_WEB, "webwxbatchgetcontact", emu_batchgetcontact },
-	{ EMU_WEB, "webwxlogout", emu_logout },
-	{ EMU_WEB, "webwxgeticon", emu_geticon },
-	{ EMU_WEB, "webwxgetheadimg", emu_geticon },
-	{ EMU_WEB, "webwxsync", emu_webwxsync },
-	{ EMU_WEB, "webwxsendmsg", emu_sendmsg },
-	{ EMU_WEB, "webwxsendmsgimg", emu_sendmsg },
-	{ EMU_WEB, "webwxsendappmsg", emu_sendmsg },
-	{ EMU_WEB, "webwxsendvideomsg", emu_sendmsg },
-	{ EMU_WEB, "webwxsendemoticon", emu_sendmsg },
-	{ EMU_WEB, "webwxrevokemsg", emu_revokemsg },
-	{ EMU_WEB, "webwxgetmsgimg", emu_download },
-	{ EMU_WEB, "webwxgetvoice", emu_download },
-	{ EMU_WEB, "webwxgetvideo", emu_download },
-	{ EMU_PUSH, "synccheck", emu_synccheck },
-	{ EMU_FILE, "webwxuploadmedia", emu_uploadmedia },
-	{ EMU_FILE, "webwxgetmedia", emu_download },
+	int json;
+	size_t cap;
 };
 
-static handler *
+static const struct route ROUTES[] = {
+	{ EMU_LOGIN, "login", emu_loginpoll, 0, CAP_SMALL },
+	{ EMU_LOGIN, "webwxpushloginurl", emu_pushloginurl, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxnewloginpage", emu_newloginpage, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxpushloginurl", emu_pushloginurl, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxinit", emu_webwxinit, 1, CAP_JSON },
+	{ EMU_WEB, "webwxstatusnotify", emu_statusnotify, 1, CAP_JSON },
+	{ EMU_WEB, "webwxgetcontact", emu_getcontact, 1, CAP_JSON },
+	{ EMU_WEB, "webwxbatchgetcontact", emu_batchgetcontact, 1, CAP_JSON },
+	{ EMU_WEB, "webwxlogout", emu_logout, 1, CAP_JSON },
+	{ EMU_WEB, "webwxgeticon", emu_geticon, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxgetheadimg", emu_geticon, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxsync", emu_webwxsync, 1, CAP_JSON },
+	{ EMU_WEB, "webwxsendmsg", emu_sendmsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxsendmsgimg", emu_sendmsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxsendappmsg", emu_sendmsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxsendvideomsg", emu_sendmsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxsendemoticon", emu_sendmsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxrevokemsg", emu_revokemsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxgetmsgimg", emu_download, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxgetvoice", emu_download, 0, CAP_SMALL },
+	{ EMU_WEB, "webwxgetvideo", emu_download, 0, CAP_SMALL },
+	{ EMU_PUSH, "synccheck", emu_synccheck, 0, CAP_SMALL },
+	{ EMU_FILE, "webwxuploadmedia", emu_uploadmedia, 0, CAP_UPLOAD },
+	{ EMU_FILE, "webwxgetmedia", emu_download, 0, CAP_SMALL },
+};
+static const struct route HOME = { EMU_WEB, "", emu_home, 0, CAP_SMALL };
+static const struct route JSLOGIN = { EMU_LOGIN, "jslogin", emu_jslogin, 0,
+                                      CAP_SMALL };
+static const struct route QRCODE = { EMU_LOGIN, "qrcode", emu_qrcode, 0,
+                                     CAP_SMALL };
+static const struct route CONTROL = { EMU_CONTROL, "", emu_control, 1,
+                                      CAP_SMALL };
+static const struct route MESSAGE = { EMU_CONTROL, "message", emu_control, 1,
+                                      CAP_MESSAGE };
+/* What an unknown path gets: a 404, and no reason to read a big body. */
+static const struct route NOT_FOUND = { EMU_WEB, "", NULL, 0, CAP_SMALL };
+
+static const struct route *
 route(const struct emu_req *r)
 {
 	static const char CGI[] = "/cgi-bin/mmwebwx-bin/";
 	size_t i;
 
 	if (r->role == EMU_CONTROL)
-		return emu_control;
+		return strcmp(r->path, "/_emu/message") == 0 ? &MESSAGE : &CONTROL;
 	if (r->role == EMU_WEB && strcmp(r->path, "/") == 0)
-		return emu_home;
+		return &HOME;
 	if (r->role == EMU_LOGIN && strcmp(r->path, "/jslogin") == 0)
-		return emu_jslogin;
+		return &JSLOGIN;
 	if (r->role == EMU_LOGIN && strncmp(r->path, "/qrcode/", 8) == 0)
-		return emu_qrcode;
+		return &QRCODE;
 	if (strncmp(r->path, CGI, sizeof CGI - 1) != 0 ||
 	    strchr(r->path + sizeof CGI - 1, '/'))
-		return NULL;
+		return &NOT_FOUND;
 	for (i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++)
 		if ((int)r->role == ROUTES[i].role &&
 		    strcmp(r->endpoint, ROUTES[i].endpoint) == 0)
-			return ROUTES[i].fn;
-	return NULL;
+			return &ROUTES[i];
+	return &NOT_FOUND;
 }
 
-/* Fill r from the connection; -1 when the Host is not served. */
-static int
+/* Fill r from the request head (the body comes later); the route, the
+ * 404 one when the Host is not served. */
+static const struct route *
 req_init(struct emu_req *r, struct MHD_Connection *c,
-         const char *url, const char *method, struct wx_buf *body)
+         const char *url, const char *method)
 {
 	const char *h, *slash;
 	int role;
@@ -391,7 +463,6 @@ req_init(struct emu_req *r, struct MHD_Connection *c,
 	r->endpoint = slash ? slash + 1 : url;
 	if (strncmp(url, "/qrcode/", 8) == 0)
 		r->endpoint = "qrcode";
-	r->body = *body;
 	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 	for (i = 0; h && h[i] && h[i] != ':' && i < sizeof r->host - 1; i++)
 		r->host[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
@@ -400,16 +471,24 @@ req_init(struct emu_req *r, struct MHD_Connection *c,
 	if (strncmp(url, "/_emu/", 6) == 0)
 		role = EMU_CONTROL;
 	r->role = role < 0 ? EMU_WEB : (enum emu_role)role;
-	if (body->len) {
-		const char *p = body->p;
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		if (*p == '{' || *p == '[') {
-			char err[128];
-			r->json = wx_json_parse(body->p, body->len, err, sizeof err);
-		}
-	}
-	return role;
+	return role < 0 ? &NOT_FOUND : route(r);
+}
+
+/* The body is complete: r gets it, parsed when the endpoint takes JSON
+ * and it looks like JSON (a client may send a form instead). */
+static void
+req_body(struct emu_req *r, const struct route *rt, const struct wx_buf *body)
+{
+	const char *p = body->p;
+	char err[128];
+
+	r->body = *body;
+	if (!rt->json || !body->len)
+		return;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p == '{' || *p == '[')
+		r->json = wx_json_parse(body->p, body->len, err, sizeof err);
 }
 
 /* A 5xx page as a front end would give it. */
@@ -434,9 +513,9 @@ fault_slow(void)
 }
 
 static void
-dispatch(struct emu_req *r, struct emu_resp *w, int served)
+dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 {
-	handler *fn = served < 0 ? NULL : route(r);
+	handler *fn = rt->fn;
 	const char *fault = NULL;
 
 	if (!fn) {
@@ -444,7 +523,7 @@ dispatch(struct emu_req *r, struct emu_resp *w, int served)
 		return;
 	}
 	if (r->role != EMU_CONTROL)
-		fault = fault_take(r->endpoint, 0);
+		fault = fault_take(r, FAULT_TRANSPORT);
 	if (fault && strcmp(fault, "slow") == 0)
 		fault_slow();
 	if (fault && strcmp(fault, "http500") == 0)
@@ -453,6 +532,8 @@ dispatch(struct emu_req *r, struct emu_resp *w, int served)
 		w->drop = 1;
 	else
 		fn(r, w);
+	if (r->role != EMU_CONTROL && fault_take(r, FAULT_COOKIE))
+		fault_cookie(r, w);
 	if (fault && strcmp(fault, "truncate") == 0) {
 		w->body.len /= 2;   /* a complete HTTP answer, half a document */
 		w->may_gzip = 0;
@@ -579,12 +660,29 @@ send_reset(struct MHD_Connection *c)
 	return ok;
 }
 
-/* ---- the access handler ---- */
+/* ---- the access handler ----
+ *
+ * libmicrohttpd runs every connection, TLS included, on its one polling
+ * thread.  A complete request is answered on a thread of its own while
+ * its connection is suspended, so a long poll holds nothing but that
+ * thread; the answer is queued when the connection is resumed.  (With a
+ * thread per connection, GnuTLS kept a random-generator context for each
+ * thread that ever did a handshake until exit: ~220 bytes a connection.) */
 
-struct upload {                 /* per request: its body so far */
+struct exchange {               /* one request, its body and its answer */
+	struct emu_req r;
+	const struct route *rt;
 	struct wx_buf body;
 	int toobig;
+	int started;            /* handed to a handler thread */
+	int answered;           /* w is complete (set before the resume) */
+	struct emu_resp w;
 };
+
+/* Handler threads in flight, so that shutdown waits for them. */
+static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
+static int in_flight;
 
 static enum MHD_Result
 too_big(struct MHD_Connection *c)
@@ -600,62 +698,115 @@ too_big(struct MHD_Connection *c)
 	return ok;
 }
 
+static void
+flight_add(int n)
+{
+	pthread_mutex_lock(&flight_mu);
+	in_flight += n;
+	pthread_cond_broadcast(&flight_cv);
+	pthread_mutex_unlock(&flight_mu);
+}
+
+/* A handler thread: answer x, then give the connection back to MHD.
+ * x belongs to MHD again from the resume on (it may free it at once). */
+static void *
+answer(void *arg)
+{
+	struct exchange *x = arg;
+	struct MHD_Connection *c = x->r.conn;
+
+	emu_lock();
+	dispatch(&x->r, &x->w, x->rt);
+	x->answered = 1;
+	emu_unlock();
+	MHD_resume_connection(c);
+	flight_add(-1);
+	return NULL;
+}
+
+/* The body is complete: log the request, hand it to a handler thread. */
+static void
+start_answer(struct exchange *x, struct MHD_Connection *c)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	x->started = 1;
+	req_body(&x->r, x->rt, &x->body);
+	log_request(&x->r);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	flight_add(1);
+	MHD_suspend_connection(c);
+	if (pthread_create(&t, &attr, answer, x) != 0) {
+		flight_add(-1);
+		resp_text(&x->w, 503, "no thread for this request\n");
+		x->answered = 1;
+		MHD_resume_connection(c);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* More body: kept up to the endpoint's cap, counted (not kept) beyond. */
+static void
+take_body(struct exchange *x, const char *data, size_t n)
+{
+	if (x->toobig || x->body.len + n > x->rt->cap)
+		x->toobig = 1;
+	else
+		wx_buf_add(&x->body, data, n);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c,
            const char *url, const char *method,
            const char *version, const char *data,
            size_t *size, void **state)
 {
-	struct upload *u = *state;
-	struct emu_req r;
-	struct emu_resp w = { .status = 200 };
-	enum MHD_Result ok;
-	int served;
+	struct exchange *x = *state;
+	const char *cl;
 
 	(void)cls;
 	(void)version;
-	if (!u) {
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                             "Content-Length");
-		*state = u = wx_calloc(1, sizeof *u);
-		if (cl && strtoull(cl, NULL, 10) > emu_opt.maxbody)
+	if (!x) {
+		*state = x = wx_calloc(1, sizeof *x);
+		x->w.status = 200;
+		x->rt = req_init(&x->r, c, url, method);
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                 "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > x->rt->cap)
 			return too_big(c);
 		return MHD_YES;
 	}
 	if (*size) {
-		if (u->body.len + *size > emu_opt.maxbody)
-			u->toobig = 1;
-		else
-			wx_buf_add(&u->body, data, *size);
+		take_body(x, data, *size);
 		*size = 0;
 		return MHD_YES;
 	}
-	if (u->toobig)
+	if (x->toobig)
 		return too_big(c);
-	served = req_init(&r, c, url, method, &u->body);
-	log_request(&r);
-	emu_lock();
-	dispatch(&r, &w, served);
-	emu_unlock();
-	ok = w.drop ? send_reset(c) : send_resp(&r, &w);
-	wx_json_free(r.json);
-	wx_buf_free(&w.headers);
-	wx_buf_free(&w.body);
-	return ok;
+	if (x->answered)
+		return x->w.drop ? send_reset(c) : send_resp(&x->r, &x->w);
+	if (!x->started)
+		start_answer(x, c);
+	return MHD_YES;
 }
 
 static void
 on_done(void *cls, struct MHD_Connection *c, void **state,
         enum MHD_RequestTerminationCode why)
 {
-	struct upload *u = *state;
+	struct exchange *x = *state;
 
 	(void)cls;
 	(void)c;
 	(void)why;
-	if (u) {
-		wx_buf_free(&u->body);
-		free(u);
+	if (x) {
+		wx_json_free(x->r.json);
+		wx_buf_free(&x->body);
+		wx_buf_free(&x->w.headers);
+		wx_buf_free(&x->w.body);
+		free(x);
 		*state = NULL;
 	}
 }
@@ -667,8 +818,8 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
                  int *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	                 MHD_USE_THREAD_PER_CONNECTION |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	                 MHD_ALLOW_SUSPEND_RESUME |
 	                 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
@@ -693,8 +844,14 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
 	return d;
 }
 
+/* After emu_world_stop(): every handler returns at once, so waiting for
+ * them is short; MHD may only stop once no connection is suspended. */
 void
 emu_daemon_stop(void *d)
 {
+	pthread_mutex_lock(&flight_mu);
+	while (in_flight > 0)
+		pthread_cond_wait(&flight_cv, &flight_mu);
+	pthread_mutex_unlock(&flight_mu);
 	MHD_stop_daemon(d);
 }
