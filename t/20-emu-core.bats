@@ -65,9 +65,10 @@ now_ms() { date +%s%3N; }
 	assert_equal "$stderr" "wx-emu: /nonexistent/c: No such file or directory"
 }
 
-@test "emu: -h prints the usage line" {
-	run -100 --separate-stderr wx-emu -h
-	assert_equal "$stderr" "usage: wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] [-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] [-p port] [-s seed] [-w webhost]"
+@test "emu: -h prints the usage line on stdout and exits 0" {
+	run -0 --separate-stderr wx-emu -h
+	assert_equal "$stderr" ""
+	assert_equal "$output" "usage: wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] [-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] [-p port] [-s seed] [-w webhost]"
 }
 
 @test "emu: a port already taken is a temporary failure" {

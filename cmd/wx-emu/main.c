@@ -8,7 +8,7 @@
 
 #include "emu.h"
 
-#define USAGE "usage: wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] " \
+#define SYNOPSIS "wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] " \
 	"[-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] " \
 	"[-p port] [-s seed] [-w webhost]"
 
@@ -22,13 +22,13 @@ struct emu_opts emu_opt = {
 	.maxconn = 256,
 };
 
-_Noreturn static void
-usage(const char *why)
+/* A usage error says why first; -h (why NULL, help) is no error. */
+static _Noreturn void
+usage(const char *why, int help)
 {
 	if (why)
 		wx_warn("%s", why);
-	fprintf(stderr, "%s\n", USAGE);
-	exit(WX_EXIT_USAGE);
+	wx_usage(SYNOPSIS, help);
 }
 
 static void
@@ -53,15 +53,15 @@ parse_options(int argc, char **argv)
 		case 's':
 			emu_opt.seed = (unsigned long)wx_strtonum(optarg, 0, 0xFFFFFFFFLL, "-s");
 			break;
-		case 'h': usage(NULL);
-		case ':': wx_warn("-%c: needs an argument", optopt); usage(NULL);
-		default: wx_warn("-%c: unknown option", optopt); usage(NULL);
+		case 'h': usage(NULL, 1);
+		case ':': wx_warn("-%c: needs an argument", optopt); usage(NULL, 0);
+		default: wx_warn("-%c: unknown option", optopt); usage(NULL, 0);
 		}
 	}
 	if (optind < argc)
-		usage("too many arguments");
+		usage("too many arguments", 0);
 	if (!emu_opt.cert != !emu_opt.key)
-		usage("-c and -k go together");
+		usage("-c and -k go together", 0);
 	/* An unknown but plausible host is allowed: redirect_uri then names
 	 * a host wx-emu does not serve, which tests a client's refusal. */
 	if (wx_hosts_for(emu_opt.web, &hosts) < 0)
@@ -82,19 +82,11 @@ read_pem(const char *path)
 static void
 write_portfile(const char *path, int port)
 {
-	char *tmp = wx_asprintf("%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
+	char *text = wx_asprintf("%d\n", port);
 
-	if (!f)
-		wx_die(WX_EXIT_USAGE, "%s:", tmp);
-	fprintf(f, "%d\n", port);
-	if (wx_fshut(f, tmp, 0) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-		wx_die(WX_EXIT_TEMP, "%s:", path);
-	}
-	free(tmp);
+	if (wx_write_atomic(path, text, strlen(text), 0666) < 0)
+		wx_die(wx_exit_errno(errno), "%s:", path);
+	free(text);
 }
 
 int
