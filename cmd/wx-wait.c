@@ -173,6 +173,7 @@ main(int argc, char *argv[])
 	jar = wx_asprintf("%s/cookies", dir);
 	pl.h = wx_http_new(jar);
 	pl.uuid = wx_urlencode(uuid);
+	free(uuid);
 	pl.login = hs.login;
 	pl.underscore = wx_now_ms();
 	pl.tip = 1;
@@ -189,7 +190,6 @@ main(int argc, char *argv[])
 	wx_state_free(st);
 	free(uri);
 	free(pl.uuid);
-	free(uuid);
 	free(jar);
 	free(dir);
 	return wx_fshut(stdout, "stdout", WX_EXIT_OK);
