@@ -72,7 +72,7 @@ poll_once(struct poll *pl, struct wx_resp *r)
 
 /* The server holds a poll ~25 s before its 408 (and after a 201); one
  * that comes back at once (a proxy, a broken server) must not turn the
- * loop into a flood: at most one poll a second, whatever its code. */
+ * loop into a flood: at most one such poll a second. */
 static void
 pace(long long started)
 {
@@ -107,13 +107,17 @@ wait_login(struct poll *pl, const char *avatar)
 			pace(started);
 			continue;
 		case 201:
-			if (!scanned) {
-				wx_warn("scanned; confirm on the phone");
-				if (avatar)
-					save_avatar(&l, avatar);
+			/* The first 201 is news: poll again at once, as the
+			 * confirmation may be there already; a repeated one is
+			 * paced like a 408. */
+			if (scanned) {
+				pace(started);
+				continue;
 			}
+			wx_warn("scanned; confirm on the phone");
+			if (avatar)
+				save_avatar(&l, avatar);
 			scanned = 1;
-			pace(started);
 			continue;
 		case 400:
 			wx_die(WX_EXIT_REFUSED, "QR code expired");
