@@ -237,11 +237,6 @@ check_file(int fd, const char *path, char *err, size_t errlen)
 		fail(err, errlen, path, "stat");
 		return -1;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		errno = EINVAL;
-		return -1;
-	}
 	if (sb.st_mode & 077) {
 		snprintf(err, errlen, "%s: mode %04o lets group or others in; "
 		         "it holds secrets (chmod 600 it)", path,
