@@ -2,11 +2,12 @@
  * only when it is a regular file (a FIFO in its place would hang the
  * command), replaced whole or not at all (temp file + fsync + rename, so a
  * crash never leaves half a file), and locked with flock for writers that
- * merge.  Temp files are named NAME.tmp.XXXXXX, so a writer holding the
+ * merge.  Temp files are named NAME.tmp.PID, so a writer holding the
  * lock can remove what a killed writer left. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -57,23 +58,6 @@ wx_read_regular(const char *path, size_t max, struct wx_buf *out)
 	return wx_read_fd(wx_open_regular(path, O_RDONLY), max, out);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Directory part of path ("." when there is none), malloc'd. */
 static char *
 dir_of(const char *path)
@@ -104,32 +88,85 @@ fsync_dir(const char *path)
 	return rc;
 }
 
+/* The temp file of a writer: PATH.tmp.PID, so that a later writer can
+ * tell one whose writer died (see wx_remove_stale_temps). */
+int
+wx_afile_open(struct wx_afile *a, const char *path, mode_t mode)
+{
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	memset(a, 0, sizeof *a);
+	a->path = wx_strdup(path);
+	a->tmp = wx_asprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	          0600);
+	if (fd < 0 || fchmod(fd, mode & ~mask) < 0 || !(a->f = fdopen(fd, "wb"))) {
+		if (fd >= 0)
+			close(fd);
+		wx_afile_abort(a);
+		return -1;
+	}
+	return 0;
+}
+
+void
+wx_afile_abort(struct wx_afile *a)
+{
+	int saved = errno;
+
+	if (a->f)
+		fclose(a->f);
+	if (a->tmp)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->path);
+	memset(a, 0, sizeof *a);
+	errno = saved;
+}
+
+int
+wx_afile_commit(struct wx_afile *a)
+{
+	int ok = fflush(a->f) == 0 && !ferror(a->f) && fsync(fileno(a->f)) == 0;
+
+	ok = fclose(a->f) == 0 && ok;
+	a->f = NULL;
+	if (!ok || rename(a->tmp, a->path) < 0 || fsync_dir(a->path) < 0) {
+		wx_afile_abort(a);
+		return -1;
+	}
+	free(a->tmp);
+	free(a->path);
+	memset(a, 0, sizeof *a);
+	return 0;
+}
+
 int
 wx_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char *tmp = wx_asprintf("%s.tmp.XXXXXX", path);
-	mode_t mask = umask(0);
-	int fd, ok, saved;
+	struct wx_afile a;
 
-	umask(mask);
-	if ((fd = mkstemp(tmp)) < 0) {
-		free(tmp);
+	if (wx_afile_open(&a, path, mode) < 0)
+		return -1;
+	if (len && fwrite(data, 1, len, a.f) != len) {
+		wx_afile_abort(&a);
 		return -1;
 	}
-	ok = fchmod(fd, mode & ~mask) == 0 && write_all(fd, data, len) == 0 &&
-	     fsync(fd) == 0;
-	saved = errno;
-	ok = close(fd) == 0 && ok;
-	if (ok && rename(tmp, path) == 0 && fsync_dir(path) == 0) {
-		free(tmp);
+	return wx_afile_commit(&a);
+}
+
+/* Is the writer of temp file PATH.tmp.PID still running?  (A name not
+ * of that form is an older writer's mkstemp name: gone.) */
+static int
+writer_alive(const char *pid)
+{
+	uint64_t v;
+
+	if (wx_parse_u64(pid, strlen(pid), 4194304, &v) < 0)
 		return 0;
-	}
-	if (ok)
-		saved = errno;
-	unlink(tmp);
-	free(tmp);
-	errno = saved;
-	return -1;
+	return (pid_t)v == getpid() || kill((pid_t)v, 0) == 0 || errno != ESRCH;
 }
 
 void
@@ -144,7 +181,8 @@ wx_remove_stale_temps(const char *path)
 	prefix = wx_asprintf("%s.tmp.", slash ? slash + 1 : path);
 	plen = strlen(prefix);
 	while (d && (e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, plen) != 0)
+		if (strncmp(e->d_name, prefix, plen) != 0 ||
+		    writer_alive(e->d_name + plen))
 			continue;
 		p = wx_asprintf("%s/%s", dir, e->d_name);
 		unlink(p);

@@ -419,23 +419,43 @@ wx_session_load(const char *dir)
 	return st;
 }
 
-void
-wx_session_commit(const char *dir, const struct wx_state *changes,
-                  struct wx_http *h)
+/* Under the session lock: the file a (when given), the cookies h got
+ * (when given), then the changes to DIR/session (when given). */
+static void
+commit_all(const char *dir, const struct wx_state *changes,
+           struct wx_http *h, struct wx_afile *a)
 {
 	char *path = wx_asprintf("%s/session", dir), err[512];
 	int fd = wx_lock(path);
 
 	if (fd < 0)
 		wx_die(wx_exit_errno(errno), "%s.lock:", path);
-	/* The jar first: a session naming a login whose cookies are not on
-	 * disk yet would send stale cookies with new keys. */
+	if (a) {
+		wx_remove_stale_temps(a->path);
+		if (wx_afile_commit(a) < 0)
+			wx_die(wx_exit_errno(errno), "%s:", a->path);
+	}
+	/* The jar before the session: a session naming a login whose
+	 * cookies are not on disk yet would send stale cookies. */
 	if (h && wx_http_save_cookies(h) < 0)
 		wx_die(wx_exit_errno(errno), "%s/cookies:", dir);
 	if (changes && commit_locked(path, changes, err, sizeof err) < 0)
 		wx_die(wx_exit_errno(errno), "%s", err);
 	close(fd);
 	free(path);
+}
+
+void
+wx_session_commit(const char *dir, const struct wx_state *changes,
+                  struct wx_http *h)
+{
+	commit_all(dir, changes, h, NULL);
+}
+
+void
+wx_session_commit_file(const char *dir, struct wx_afile *a, struct wx_http *h)
+{
+	commit_all(dir, NULL, h, a);
 }
 
 const char *

@@ -66,6 +66,11 @@ const char *wx_session_need(const struct wx_state *st, const char *dir,
  * (changes may be NULL).  Exit with wx_exit_errno's code on failure. */
 void wx_session_commit(const char *dir, const struct wx_state *changes,
                        struct wx_http *h);
+/* state.c: the same for a file written with wx_afile_open (DIR/contacts):
+ * under the lock, stale temps of it removed, committed, cookies saved. */
+struct wx_afile;
+void wx_session_commit_file(const char *dir, struct wx_afile *a,
+                            struct wx_http *h);
 /* input.c: for a command without operand (design.md §3): the value of
  * key read from stdin when stdin is neither a terminal nor empty
  * (key=value lines, as `wx-uuid | wx-wait` sends them), else from
@@ -79,6 +84,16 @@ char *wx_input(const char *dir, const char *key, const char *hint,
 /* proto.c: DeviceID, "e" + 15 random digits (buffer of 17); exit 111 when
  * /dev/urandom cannot be read. */
 void wx_device_id(char out[17]);
+/* sess.c: DIR/session of a logged-in account (host and credentials, from
+ * -d DIR as wx_session_dir finds it) and a handle with its cookie jar;
+ * exit 100 "run wx-init first" when a key is missing.  Close releases. */
+struct wx_sess {
+	char *dir;
+	struct wx_state *st;
+	const char *host, *uin, *sid, *skey, *pass_ticket, *username;
+	struct wx_http *h;
+};
+void wx_sess_open(struct wx_sess *s, const char *dflag);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
  * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
  * when libcurl cannot start. */
@@ -145,13 +160,22 @@ int wx_exit_errno(int e);
 int wx_open_regular(const char *path, int flags);
 /* wx_read_file for a regular file only; -1 with errno. */
 int wx_read_regular(const char *path, size_t max, struct wx_buf *out);
-/* Replace path with data whole or not at all: temp file PATH.tmp.XXXXXX
+/* Replace path with data whole or not at all: temp file PATH.tmp.PID
  * in the same directory, mode & ~umask, fsync, rename, fsync of the
  * directory.  0, or -1 with errno (and nothing left behind). */
 int wx_write_atomic(const char *path, const void *data, size_t len,
                     mode_t mode);
-/* Remove PATH.tmp.* left by writers that died: only call it holding the
- * lock every writer of path takes. */
+/* The same for a file written bit by bit: open gives a.f to write to;
+ * commit replaces path (0, or -1 with errno); abort (or a failed
+ * commit) removes the temp file and leaves path as it was. */
+struct wx_afile {
+	char *path, *tmp;
+	FILE *f;
+};
+int wx_afile_open(struct wx_afile *a, const char *path, mode_t mode);
+int wx_afile_commit(struct wx_afile *a);
+void wx_afile_abort(struct wx_afile *a);
+/* Remove the PATH.tmp.* files whose writer is no longer running. */
 void wx_remove_stale_temps(const char *path);
 /* Exclusive flock on "path.lock" (made 0600); the fd to close to release
  * it, or -1 with errno. */
@@ -437,5 +461,41 @@ void wx_login_free(struct wx_login *l);
 
 /* The digest of n bytes as 32 lower-case hex digits and a NUL. */
 void wx_md5_hex(const void *data, size_t n, char out[33]);
+
+/* ---- sess.c: the session of a logged-in account ---- */
+
+void wx_sess_close(struct wx_sess *s);
+/* Append {"BaseRequest":{…} to b: the start of every CGI body. */
+void wx_sess_body(const struct wx_sess *s, struct wx_buf *b);
+
+/* ---- contacts.c: the address book as NDJSON (protocol.md §5.3, §9) ---- */
+
+/* Kind of contact obj (design.md §3): "self" (UserName self), "group"
+ * (@@… or …@chatroom), "special" (a bare name: filehelper, weixin …),
+ * "public" (VerifyFlag & 8), else "friend". */
+const char *wx_contact_kind(const struct wx_json *j, int obj,
+                            const char *self);
+/* Contact obj as one line: the server's fields in its order, Uin and
+ * OwnerUin as strings, strings re-encoded (valid UTF-8, escaped), the
+ * MemberList of mj's token members instead of its own when members >= 0,
+ * then "Kind", "Name" (NickName decoded) and "Remark" (RemarkName
+ * decoded); LF at the end. */
+void wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
+                     const char *self, const struct wx_json *mj, int members);
+/* The server's object as it came (but on one line). */
+void wx_contact_raw(struct wx_buf *b, const struct wx_json *j, int obj);
+/* Where wx_contacts_fetch puts each contact line: emit returns 0, or an
+ * exit code to stop with. */
+struct wx_contacts_out {
+	int members;   /* rooms with their members (webwxbatchgetcontact) */
+	int raw;       /* the server's objects (wx_contact_raw), no members */
+	int (*emit)(void *arg, const char *line, size_t len, const char *kind);
+	void *arg;
+};
+/* Every page of webwxgetcontact (Seq loop; a Seq seen before or over
+ * 1000 pages is 111), each contact once (by UserName), rooms in batches
+ * of 50 through webwxbatchgetcontact with members.  0, or the exit code
+ * (one line on stderr). */
+int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out);
 
 #endif

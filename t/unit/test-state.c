@@ -272,7 +272,7 @@ test_commit(void)
 
 	unlink(p);
 	put_file(lock, "", 0, 0600);
-	s = tpath("commit.tmp.1");
+	s = tpath("commit.tmp.4194303");  /* above any pid in use here */
 	put_file(s, "junk", 4, 0600);
 	free(s);
 	is_int(wx_state_commit(p, ch, err, sizeof err), 0,

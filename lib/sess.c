@@ -1,0 +1,45 @@
+/* sess.c — what every command after wx-init starts from: the session of
+ * a logged-in account (host and credentials from DIR/session) and an HTTP
+ * handle with its cookie jar. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wx.h"
+
+void
+wx_sess_open(struct wx_sess *s, const char *dflag)
+{
+	char *jar;
+
+	memset(s, 0, sizeof *s);
+	s->dir = wx_session_dir(dflag);
+	s->st = wx_session_load(s->dir);
+	s->host = wx_session_need(s->st, s->dir, "host", "wx-init");
+	s->uin = wx_session_need(s->st, s->dir, "wxuin", "wx-init");
+	s->sid = wx_session_need(s->st, s->dir, "wxsid", "wx-init");
+	s->skey = wx_session_need(s->st, s->dir, "skey", "wx-init");
+	s->pass_ticket = wx_session_need(s->st, s->dir, "pass_ticket", "wx-init");
+	s->username = wx_session_need(s->st, s->dir, "username", "wx-init");
+	if (!wx_web_host_known(s->host))
+		wx_die(WX_EXIT_USAGE, "%s/session: unknown web host %s", s->dir,
+		       s->host);
+	jar = wx_asprintf("%s/cookies", s->dir);
+	s->h = wx_http_new(jar);
+	free(jar);
+}
+
+void
+wx_sess_close(struct wx_sess *s)
+{
+	wx_http_free(s->h);
+	wx_state_free(s->st);
+	free(s->dir);
+	memset(s, 0, sizeof *s);
+}
+
+void
+wx_sess_body(const struct wx_sess *s, struct wx_buf *b)
+{
+	wx_buf_adds(b, "{\"BaseRequest\":");
+	wx_base_request(b, s->uin, s->sid, s->skey);
+}
