@@ -498,4 +498,46 @@ struct wx_contacts_out {
  * (one line on stderr). */
 int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out);
 
+/* ---- lookup.c: the contacts cache and name lookup ---- */
+
+/* DIR/contacts, written by wx-contacts: NDJSON, line 1 the header
+ * {"Cache":"wx-contacts","Uin":"…","Time":N}, then one contact a line
+ * (empty lines skipped) with WeChat's fields and the derived Kind (friend,
+ * group, public, special, self), Name and Remark (decoded).
+ * Recipients (design.md §3): `user:X` and a name starting with "@" are
+ * the UserName literally; a bare name equal to the UserName of a special
+ * contact (filehelper) is that contact; otherwise the first of Remark,
+ * Name of non-groups, Alias, Name of groups that holds the name exactly
+ * decides.  `remark:`, `nick:`, `alias:`, `group:` name one field.
+ * Byte-exact; an empty name or value matches nothing; a UserName the
+ * cache repeats is one contact (its first matching line). */
+struct wx_contacts;  /* a parsed cache */
+/* Parse the text of a contacts cache.  NULL with "line N: reason" in err
+ * when the header or a line is malformed (not a JSON object, no
+ * UserName, no Kind). */
+struct wx_contacts *wx_contacts_parse(const char *text, size_t len,
+                                      char *err, size_t errlen);
+void wx_contacts_free(struct wx_contacts *cs);
+/* Header Uin, "" when none; header Time, 0 when none. */
+const char *wx_contacts_uin(const struct wx_contacts *cs);
+long long wx_contacts_time(const struct wx_contacts *cs);
+size_t wx_contacts_count(const struct wx_contacts *cs);
+const char *wx_contacts_username(const struct wx_contacts *cs, size_t i);
+const char *wx_contacts_kind(const struct wx_contacts *cs, size_t i);
+/* The line of contact i as stored (no LF), len bytes. */
+const char *wx_contacts_line(const struct wx_contacts *cs, size_t i,
+                             size_t *len);
+/* Every contact name resolves to (the rules above), their indices in
+ * *out (malloc'd, free it), their count; a literal UserName not in the
+ * cache gives 0. */
+size_t wx_contacts_match(const struct wx_contacts *cs, const char *name,
+                         size_t **out);
+/* One recipient: 0 with *username set (points into cs or into name);
+ * else WX_EXIT_REFUSED after one line "NAME: no contact of that name" or
+ * "NAME: N contacts match; name one of them exactly:" followed by one
+ * line per candidate on stderr (via wx_warn, so each is prefixed and made
+ * safe): "  USERNAME KIND field=value …" with the fields that matched. */
+int wx_contacts_resolve(const struct wx_contacts *cs, const char *name,
+                        const char **username);
+
 #endif

@@ -1,0 +1,481 @@
+/* lookup.c — the contacts cache (DIR/contacts, NDJSON written by
+ * wx-contacts) and the recipient rules of design.md §3.
+ *
+ * A cache can hold 10,000 contacts and groups of 500 members, so each
+ * line is parsed once, only its text is kept (one copy of the file), and
+ * the five fields a name is compared with go into sorted arrays: a lookup
+ * is a binary search, not a walk over the cache. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wx.h"
+
+/* The fields a recipient can name; the order of the bare-name rule after
+ * F_USER (which only @names, user: and the special contacts use). */
+enum field { F_USER, F_REMARK, F_NICK, F_ALIAS, F_GROUP, NFIELD };
+
+/* What the candidate lines call each field: the prefix that names it. */
+static const char *const field_name[NFIELD] = {
+	"user", "remark", "nick", "alias", "group",
+};
+
+static const char *const kinds[] = {
+	"friend", "group", "public", "special", "self",
+};
+
+/* Strings are offsets into wx_contacts.strs (it grows while parsing);
+ * 0 is the empty string every absent field shares. */
+struct contact {
+	size_t off, len;          /* the line in wx_contacts.text */
+	size_t user, name, remark, alias;
+	const char *kind;         /* one of kinds[] */
+};
+
+struct entry {
+	const char *key;          /* the field's value */
+	size_t i;                 /* contact index */
+};
+
+struct index {
+	struct entry *e;
+	size_t n;
+};
+
+struct wx_contacts {
+	char *text;               /* the cache as given */
+	struct wx_buf strs;       /* decoded field values, NUL-separated */
+	size_t uin;               /* header Uin, an offset into strs */
+	long long time;
+	struct contact *c;
+	size_t n, cap;
+	struct index idx[NFIELD]; /* sorted by key, then index */
+};
+
+static const char *
+str(const struct wx_contacts *cs, size_t off)
+{
+	return cs->strs.p + off;
+}
+
+/* Store a decoded string (NULL reads as "") and return its offset. */
+static size_t
+keep(struct wx_contacts *cs, char *s)
+{
+	size_t off = cs->strs.len;
+
+	if (!s || !*s) {
+		free(s);
+		return 0;
+	}
+	wx_buf_add(&cs->strs, s, strlen(s) + 1);
+	free(s);
+	return off;
+}
+
+/* A member's decoded value when it is a string; NULL for any other type,
+ * so a number or null never compares equal to a name. */
+static char *
+member_str(const struct wx_json *j, const char *key)
+{
+	int t = wx_json_get(j, 0, key);
+
+	return wx_json_type(j, t) == WX_JSON_STRING ? wx_json_str(j, t) : NULL;
+}
+
+static const char *
+kind_of(const char *s)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		if (strcmp(s, kinds[k]) == 0)
+			return kinds[k];
+	return NULL;
+}
+
+/* The header line: only "Cache" is required; Uin may be a string or a
+ * number, both kept as text. */
+static const char *
+parse_header(struct wx_contacts *cs, const struct wx_json *j)
+{
+	char *cache = member_str(j, "Cache");
+	int ok = cache && strcmp(cache, "wx-contacts") == 0;
+	int t = wx_json_get(j, 0, "Uin");
+
+	free(cache);
+	if (!ok)
+		return "not a wx-contacts header";
+	if (wx_json_type(j, t) == WX_JSON_STRING ||
+	    wx_json_type(j, t) == WX_JSON_NUMBER)
+		cs->uin = keep(cs, wx_json_str(j, t));
+	if (wx_json_int(j, wx_json_get(j, 0, "Time"), &cs->time) < 0)
+		cs->time = 0;
+	return NULL;
+}
+
+/* A Kind we do not know could be a group or not: refusing the cache is
+ * better than resolving a name by a guess. */
+static const char *
+parse_contact(struct wx_contacts *cs, const struct wx_json *j,
+              struct contact *c)
+{
+	char *user = member_str(j, "UserName"), *kind = member_str(j, "Kind");
+	const char *why = NULL;
+
+	if (!user || !*user)
+		why = "no UserName";
+	else if (!kind || !*kind)
+		why = "no Kind";
+	else if (!(c->kind = kind_of(kind)))
+		why = "unknown Kind";
+	free(kind);
+	if (why) {
+		free(user);
+		return why;
+	}
+	c->user = keep(cs, user);
+	c->name = keep(cs, member_str(j, "Name"));
+	c->remark = keep(cs, member_str(j, "Remark"));
+	c->alias = keep(cs, member_str(j, "Alias"));
+	return NULL;
+}
+
+/* Line number lineno at off, n bytes: NULL, or why it is malformed. */
+static const char *
+parse_line(struct wx_contacts *cs, size_t lineno, size_t off, size_t n)
+{
+	struct wx_json *j = wx_json_parse(cs->text + off, n, NULL, 0);
+	struct contact c = {off, n, 0, 0, 0, 0, NULL};
+	const char *why;
+
+	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
+		why = "not a JSON object";
+	else if (lineno == 1)
+		why = parse_header(cs, j);
+	else if (!(why = parse_contact(cs, j, &c))) {
+		if (cs->n == cs->cap) {
+			cs->cap = cs->cap ? cs->cap * 2 : 256;
+			cs->c = wx_realloc(cs->c, cs->cap * sizeof *cs->c);
+		}
+		cs->c[cs->n++] = c;
+	}
+	wx_json_free(j);
+	return why;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int d = strcmp(x->key, y->key);
+
+	if (d)
+		return d;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The value of field f of contact i; "" when it has none.  Name counts as
+ * "nick" for everything but groups and as "group" for groups. */
+static const char *
+field(const struct wx_contacts *cs, size_t i, enum field f)
+{
+	const struct contact *c = &cs->c[i];
+	int group = strcmp(c->kind, "group") == 0;
+
+	switch (f) {
+	case F_USER:   return str(cs, c->user);
+	case F_REMARK: return str(cs, c->remark);
+	case F_NICK:   return str(cs, group ? 0 : c->name);
+	case F_ALIAS:  return str(cs, c->alias);
+	default:       return str(cs, group ? c->name : 0);
+	}
+}
+
+/* Empty values are left out: an empty name never matches. */
+static void
+build_index(struct wx_contacts *cs, enum field f)
+{
+	struct index *x = &cs->idx[f];
+	size_t i;
+
+	x->e = wx_malloc((cs->n ? cs->n : 1) * sizeof *x->e);
+	for (i = 0; i < cs->n; i++)
+		if (*field(cs, i, f)) {
+			x->e[x->n].key = field(cs, i, f);
+			x->e[x->n++].i = i;
+		}
+	qsort(x->e, x->n, sizeof *x->e, entry_cmp);
+}
+
+struct wx_contacts *
+wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct wx_contacts *cs = wx_calloc(1, sizeof *cs);
+	size_t off = 0, lineno = 0, n;
+	const char *nl, *why = NULL;
+	int f;
+
+	cs->text = wx_malloc(len + 1);  /* not strndup: text may hold NULs */
+	if (len)
+		memcpy(cs->text, text, len);
+	cs->text[len] = '\0';
+	wx_buf_addc(&cs->strs, '\0');  /* offset 0: "" */
+	while (!why && (off < len || lineno == 0)) {
+		lineno++;
+		nl = memchr(cs->text + off, '\n', len - off);
+		n = nl ? (size_t)(nl - cs->text) - off : len - off;
+		if (n > 0 || lineno == 1)
+			why = parse_line(cs, lineno, off, n);
+		off += n + 1;
+	}
+	if (why) {
+		snprintf(err, errlen, "line %zu: %s", lineno, why);
+		wx_contacts_free(cs);
+		return NULL;
+	}
+	for (f = 0; f < NFIELD; f++)
+		build_index(cs, (enum field)f);
+	return cs;
+}
+
+void
+wx_contacts_free(struct wx_contacts *cs)
+{
+	int f;
+
+	if (!cs)
+		return;
+	for (f = 0; f < NFIELD; f++)
+		free(cs->idx[f].e);
+	free(cs->c);
+	wx_buf_free(&cs->strs);
+	free(cs->text);
+	free(cs);
+}
+
+const char *
+wx_contacts_uin(const struct wx_contacts *cs)
+{
+	return str(cs, cs->uin);
+}
+
+long long
+wx_contacts_time(const struct wx_contacts *cs)
+{
+	return cs->time;
+}
+
+size_t
+wx_contacts_count(const struct wx_contacts *cs)
+{
+	return cs->n;
+}
+
+const char *
+wx_contacts_username(const struct wx_contacts *cs, size_t i)
+{
+	return str(cs, cs->c[i].user);
+}
+
+const char *
+wx_contacts_kind(const struct wx_contacts *cs, size_t i)
+{
+	return cs->c[i].kind;
+}
+
+const char *
+wx_contacts_line(const struct wx_contacts *cs, size_t i, size_t *len)
+{
+	*len = cs->c[i].len;
+	return cs->text + cs->c[i].off;
+}
+
+/* The run of entries of field f whose key is v: *first and the count. */
+static size_t
+find(const struct wx_contacts *cs, enum field f, const char *v,
+     size_t *first)
+{
+	const struct index *x = &cs->idx[f];
+	size_t lo = 0, hi = x->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->e[mid].key, v) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < x->n && strcmp(x->e[end].key, v) == 0; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+/* What a recipient asks for: value in field f, or (bare) in the first of
+ * the bare-name fields that has it; literal for @names and user:. */
+struct query {
+	const char *value;
+	enum field f;
+	int bare, literal;
+};
+
+static const struct {
+	const char *prefix;
+	enum field f;
+} prefixes[] = {
+	{"user:", F_USER}, {"remark:", F_REMARK}, {"nick:", F_NICK},
+	{"alias:", F_ALIAS}, {"group:", F_GROUP},
+};
+
+static void
+parse_query(const char *name, struct query *q)
+{
+	size_t k, n;
+
+	q->value = name;
+	q->f = F_USER;
+	q->bare = q->literal = 0;
+	for (k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+		n = strlen(prefixes[k].prefix);
+		if (strncmp(name, prefixes[k].prefix, n) == 0) {
+			q->value = name + n;
+			q->f = prefixes[k].f;
+			q->literal = q->f == F_USER;
+			return;
+		}
+	}
+	if (name[0] == '@')
+		q->literal = 1;
+	else
+		q->bare = 1;
+}
+
+/* Hits of field f into out (room for every entry of f); with special,
+ * only contacts of Kind special. */
+static size_t
+collect(const struct wx_contacts *cs, enum field f, const char *v,
+        int special, struct entry *out)
+{
+	size_t first, n = find(cs, f, v, &first), k, got = 0;
+	const struct entry *e = cs->idx[f].e + first;
+
+	for (k = 0; k < n; k++)
+		if (!special || strcmp(cs->c[e[k].i].kind, "special") == 0) {
+			out[got].key = wx_contacts_username(cs, e[k].i);
+			out[got++].i = e[k].i;
+		}
+	return got;
+}
+
+static int
+index_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Hits are one recipient per UserName: a contact the cache repeats
+ * (the server lists some twice) counts once, as its first matching line.
+ * Sorted by UserName, then index, keep the first of each run. */
+static size_t
+distinct(struct entry *hit, size_t n, size_t **out)
+{
+	size_t k, got = 0;
+
+	qsort(hit, n, sizeof *hit, entry_cmp);
+	*out = wx_malloc((n ? n : 1) * sizeof **out);
+	for (k = 0; k < n; k++)
+		if (k == 0 || strcmp(hit[k].key, hit[k - 1].key) != 0)
+			(*out)[got++] = hit[k].i;
+	qsort(*out, got, sizeof **out, index_cmp);
+	return got;
+}
+
+/* A bare name: a special contact's UserName, else the first field, in
+ * the order of enum field, that holds it decides, even when a later one
+ * would have found a single contact. */
+static size_t
+lookup_bare(const struct wx_contacts *cs, struct query *q, struct entry *hit)
+{
+	size_t n = collect(cs, F_USER, q->value, 1, hit);
+	int f;
+
+	if (n > 0) {
+		q->bare = 0;  /* q->f is F_USER: the candidate line says so */
+		return n;
+	}
+	for (f = F_REMARK; f < NFIELD; f++)
+		if ((n = collect(cs, (enum field)f, q->value, 0, hit)) > 0) {
+			q->f = (enum field)f;
+			return n;
+		}
+	return 0;
+}
+
+/* The rules of design.md §3; q tells the caller what was asked. */
+static size_t
+lookup(const struct wx_contacts *cs, const char *name, size_t **out,
+       struct query *q)
+{
+	struct entry *hit = wx_malloc((cs->n ? cs->n : 1) * sizeof *hit);
+	size_t n = 0;
+
+	parse_query(name, q);
+	if (q->value[0])
+		n = q->bare ? lookup_bare(cs, q, hit) :
+		    collect(cs, q->f, q->value, 0, hit);
+	n = distinct(hit, n, out);
+	free(hit);
+	return n;
+}
+
+size_t
+wx_contacts_match(const struct wx_contacts *cs, const char *name,
+                  size_t **out)
+{
+	struct query q;
+
+	return lookup(cs, name, out, &q);
+}
+
+/* "  USERNAME KIND field=value …": every field the query looked at that
+ * holds the value, so the user sees which prefix would tell them apart. */
+static void
+warn_candidate(const struct wx_contacts *cs, size_t i, const struct query *q)
+{
+	struct wx_buf b = {0};
+	int f;
+
+	wx_buf_add(&b, "", 0);
+	for (f = q->bare ? F_REMARK : (int)q->f;
+	     f < (q->bare ? NFIELD : (int)q->f + 1); f++)
+		if (strcmp(field(cs, i, (enum field)f), q->value) == 0)
+			wx_buf_addf(&b, " %s=%s", field_name[f], q->value);
+	wx_warn("  %s %s%s", wx_contacts_username(cs, i), cs->c[i].kind, b.p);
+	wx_buf_free(&b);
+}
+
+int
+wx_contacts_resolve(const struct wx_contacts *cs, const char *name,
+                    const char **username)
+{
+	struct query q;
+	size_t *hit, n = lookup(cs, name, &hit, &q), k;
+
+	*username = NULL;
+	if ((q.literal && q.value[0]) || n == 1)
+		*username = q.literal ? q.value : wx_contacts_username(cs, hit[0]);
+	else if (n == 0)
+		wx_warn("%s: no contact of that name", name);
+	else {
+		/* The ':' as an argument: wx_warn would append strerror to
+		 * a format ending in one. */
+		wx_warn("%s: %zu contacts match; name one of them exactly%s",
+		        name, n, ":");
+		for (k = 0; k < n; k++)
+			warn_candidate(cs, hit[k], &q);
+	}
+	free(hit);
+	return *username ? 0 : WX_EXIT_REFUSED;
+}
