@@ -37,11 +37,20 @@ put_string(struct wx_buf *b, const struct wx_json *j, int tok)
 	free(s);
 }
 
-/* The members of object tok, without the closing brace, but for the
- * one named skip; ids: Uin and OwnerUin as strings. */
+/* The fields wx_contact_line derives: dropped from an object that has
+ * them already (a line of the cache), as they are written anew. */
+static int
+is_derived_key(const char *k, size_t n)
+{
+	return (n == 4 && (memcmp(k, "Kind", 4) == 0 || memcmp(k, "Name", 4) == 0))
+	       || (n == 6 && memcmp(k, "Remark", 6) == 0);
+}
+
+/* The members of object tok, without the closing brace; derived: but
+ * for the derived ones, and with Uin and OwnerUin as strings. */
 static void
-put_members(struct wx_buf *b, const struct wx_json *j, int tok,
-            const char *skip, int ids)
+put_members(struct wx_buf *b, const struct wx_json *j, int tok, int derived,
+            int ids)
 {
 	size_t n;
 	const char *k;
@@ -50,7 +59,7 @@ put_members(struct wx_buf *b, const struct wx_json *j, int tok,
 	wx_buf_addc(b, '{');
 	for (key = wx_json_first(j, tok); key >= 0; key = wx_json_next(j, key + 1)) {
 		k = wx_json_raw(j, key, &n);
-		if (skip && strlen(skip) == n && memcmp(k, skip, n) == 0)
+		if (derived && is_derived_key(k, n))
 			continue;
 		if (!first)
 			wx_buf_addc(b, ',');
@@ -71,7 +80,7 @@ put_value(struct wx_buf *b, const struct wx_json *j, int tok, int as_string,
 
 	switch (wx_json_type(j, tok)) {
 	case WX_JSON_OBJECT:
-		put_members(b, j, tok, NULL, ids);
+		put_members(b, j, tok, 0, ids);
 		wx_buf_addc(b, '}');
 		break;
 	case WX_JSON_ARRAY:
@@ -139,13 +148,9 @@ put_decoded(struct wx_buf *b, const struct wx_json *j, int obj,
 
 void
 wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
-                const char *self, const struct wx_json *mj, int members)
+                const char *self)
 {
-	put_members(b, j, obj, members >= 0 ? "MemberList" : NULL, 1);
-	if (members >= 0) {
-		wx_buf_adds(b, ",\"MemberList\":");
-		put_value(b, mj, members, 0, 1);
-	}
+	put_members(b, j, obj, 1, 1);
 	wx_buf_addf(b, ",\"Kind\":\"%s\"", wx_contact_kind(j, obj, self));
 	put_decoded(b, j, obj, "Name", "NickName");
 	put_decoded(b, j, obj, "Remark", "RemarkName");
@@ -155,7 +160,7 @@ wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
 void
 wx_contact_raw(struct wx_buf *b, const struct wx_json *j, int obj)
 {
-	put_members(b, j, obj, NULL, 0);
+	put_members(b, j, obj, 0, 0);
 	wx_buf_adds(b, "}\n");
 }
 
@@ -229,103 +234,163 @@ seen_free(struct seen *t)
 	free(t->slot);
 }
 
+struct item {                   /* a contact object: token tok of j */
+	struct wx_json *j;
+	int tok;
+	int owned;              /* j is this item's alone: free it after */
+};
+
 struct fetch {
 	struct wx_sess *s;
 	const struct wx_contacts_out *out;
 	struct seen seen;
 	struct wx_buf line;
+	struct item room[BATCH];  /* rooms waiting for their members */
+	int nroom;
 };
 
-/* Write contact obj of j (members from mj when mtok >= 0). */
+static void
+item_done(struct item *it)
+{
+	if (it->owned)
+		wx_json_free(it->j);
+}
+
+/* Write contact obj of j. */
 static int
-emit(struct fetch *f, const struct wx_json *j, int obj,
-     const struct wx_json *mj, int mtok)
+emit(struct fetch *f, const struct wx_json *j, int obj)
 {
 	wx_buf_reset(&f->line);
 	if (f->out->raw)
 		wx_contact_raw(&f->line, j, obj);
 	else
-		wx_contact_line(&f->line, j, obj, f->s->username, mj, mtok);
+		wx_contact_line(&f->line, j, obj, f->s->username);
 	return f->out->emit(f->out->arg, f->line.p, f->line.len,
 	                    wx_contact_kind(j, obj, f->s->username));
 }
 
-/* webwxbatchgetcontact for n rooms (tokens of j); each written with the
- * MemberList of the answer. */
+/* The contact of answer a's ContactList named like it, or -1. */
 static int
-batch(struct fetch *f, const struct wx_json *j, const int *room, int n)
+find_in(const struct wx_json *a, const struct item *it)
+{
+	char *u = wx_json_getstr(it->j, it->tok, "UserName"), *au;
+	int c, list = wx_json_get(a, 0, "ContactList"), same = 0;
+
+	for (c = wx_json_first(a, list); c >= 0 && !same;
+	     c = same ? c : wx_json_next(a, c)) {
+		au = wx_json_getstr(a, c, "UserName");
+		same = u && au && strcmp(u, au) == 0;
+		free(au);
+	}
+	free(u);
+	return same ? c : -1;
+}
+
+static void
+batch_body(const struct fetch *f, struct wx_buf *body)
+{
+	char *u;
+	int i;
+
+	wx_sess_body(f->s, body);
+	wx_buf_addf(body, ",\"Count\":%d,\"List\":[", f->nroom);
+	for (i = 0; i < f->nroom; i++) {
+		u = wx_json_getstr(f->room[i].j, f->room[i].tok, "UserName");
+		wx_buf_adds(body, i ? ",{\"UserName\":" : "{\"UserName\":");
+		wx_json_put_strz(body, u ? u : "");
+		wx_buf_adds(body, ",\"EncryChatRoomId\":\"\"}");
+		free(u);
+	}
+	wx_buf_adds(body, "]}");
+}
+
+/* webwxbatchgetcontact for the waiting rooms: each is written as that
+ * answer has it (members, MemberCount, EncryChatRoomId filled), or as
+ * listed when the answer lacks it. */
+static int
+flush_rooms(struct fetch *f)
 {
 	struct wx_buf body = {0};
-	struct wx_json *a;
-	char *query, *u, *au = NULL;
-	int i, c, rc, list;
+	struct wx_json *a = NULL;
+	char *query;
+	int i, c, rc = 0;
 
-	wx_sess_body(f->s, &body);
-	wx_buf_addf(&body, ",\"Count\":%d,\"List\":[", n);
-	for (i = 0; i < n; i++) {
-		u = wx_json_getstr(j, room[i], "UserName");
-		wx_buf_adds(&body, i ? ",{\"UserName\":" : "{\"UserName\":");
-		wx_json_put_strz(&body, u ? u : "");
-		wx_buf_adds(&body, ",\"EncryChatRoomId\":\"\"}");
-		free(u);
+	if (f->nroom > 0) {
+		batch_body(f, &body);
+		query = wx_asprintf("type=ex&r=%lld&lang=zh_CN&pass_ticket=%s",
+		                    wx_now_ms(), f->s->pass_ticket);
+		rc = wx_cgi_post(f->s->h, f->s->host, "webwxbatchgetcontact",
+		                 query, &body, &a);
+		free(query);
 	}
-	wx_buf_adds(&body, "]}");
-	query = wx_asprintf("type=ex&r=%lld&lang=zh_CN&pass_ticket=%s",
-	                    wx_now_ms(), f->s->pass_ticket);
-	rc = wx_cgi_post(f->s->h, f->s->host, "webwxbatchgetcontact", query,
-	                 &body, &a);
-	list = rc ? -1 : wx_json_get(a, 0, "ContactList");
-	for (i = 0; rc == 0 && i < n; i++) {
-		u = wx_json_getstr(j, room[i], "UserName");
-		au = NULL;
-		for (c = wx_json_first(a, list); c >= 0; c = wx_json_next(a, c)) {
-			au = wx_json_getstr(a, c, "UserName");
-			if (u && au && strcmp(u, au) == 0)
-				break;
-			free(au);
-			au = NULL;
-		}
-		free(au);
-		rc = emit(f, j, room[i], a, c < 0 ? -1 :
-		          wx_json_get(a, c, "MemberList"));
-		free(u);
+	for (i = 0; i < f->nroom; i++) {
+		c = rc == 0 ? find_in(a, &f->room[i]) : -1;
+		if (rc == 0)
+			rc = c >= 0 ? emit(f, a, c) :
+			     emit(f, f->room[i].j, f->room[i].tok);
+		item_done(&f->room[i]);
 	}
+	f->nroom = 0;
 	wx_json_free(a);
-	free(query);
 	wx_buf_free(&body);
 	return rc;
 }
 
-/* The contacts of one page, each once; rooms through batch with -m. */
+/* One contact: written once (by UserName); with -m a room waits for
+ * its members. */
 static int
-page(struct fetch *f, const struct wx_json *j)
+take(struct fetch *f, struct item it)
 {
-	int list = wx_json_get(j, 0, "MemberList"), c, rc = 0, n = 0;
-	int room[BATCH];
-	char *u;
+	char *u = wx_json_getstr(it.j, it.tok, "UserName");
+	int rc = 0;
+
+	if (!u || !*u || seen_add(&f->seen, u)) {
+		item_done(&it);
+	} else if (f->out->members && !f->out->raw &&
+	           strcmp(wx_contact_kind(it.j, it.tok, NULL), "group") == 0) {
+		f->room[f->nroom++] = it;
+		if (f->nroom == BATCH)
+			rc = flush_rooms(f);
+	} else {
+		rc = emit(f, it.j, it.tok);
+		item_done(&it);
+	}
+	free(u);
+	return rc;
+}
+
+/* The contacts of one page; its rooms are done before it is freed. */
+static int
+page(struct fetch *f, struct wx_json *j)
+{
+	int list = wx_json_get(j, 0, "MemberList"), c, rc = 0;
+	struct item it = {j, 0, 0};
 
 	for (c = wx_json_first(j, list); rc == 0 && c >= 0;
 	     c = wx_json_next(j, c)) {
-		u = wx_json_getstr(j, c, "UserName");
-		if (!u || !*u || seen_add(&f->seen, u)) {
-			free(u);
-			continue;
-		}
-		free(u);
-		if (!f->out->members || f->out->raw ||
-		    strcmp(wx_contact_kind(j, c, NULL), "group") != 0) {
-			rc = emit(f, j, c, NULL, -1);
-			continue;
-		}
-		room[n++] = c;
-		if (n == BATCH) {
-			rc = batch(f, j, room, n);
-			n = 0;
-		}
+		it.tok = c;
+		rc = take(f, it);
 	}
-	if (rc == 0 && n > 0)
-		rc = batch(f, j, room, n);
-	return rc;
+	return rc ? rc : flush_rooms(f);
+}
+
+/* The contacts of the cache of this login that no page listed: what
+ * webwxinit had (rooms not saved to the address book). */
+static int
+from_cache(struct fetch *f, const struct wx_contacts *old)
+{
+	struct item it = {NULL, 0, 1};
+	const char *line;
+	char err[128];
+	size_t i, len;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && old && i < wx_contacts_count(old); i++) {
+		line = wx_contacts_line(old, i, &len);
+		if ((it.j = wx_json_parse(line, len, err, sizeof err)))
+			rc = take(f, it);
+	}
+	return rc ? rc : flush_rooms(f);
 }
 
 /* One webwxgetcontact page; its Seq in *seq. */
@@ -347,13 +412,16 @@ get_page(struct fetch *f, long long *seq, struct wx_json **j)
 }
 
 int
-wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out)
+wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
+                  const struct wx_contacts *old)
 {
-	struct fetch f = {s, out, {0}, {0}};
+	struct fetch f = {0};
 	long long seq = 0, seqs[MAX_PAGES];
 	struct wx_json *j;
 	int npages = 0, rc, i;
 
+	f.s = s;
+	f.out = out;
 	do {
 		if (npages == MAX_PAGES) {
 			wx_warn("webwxgetcontact: over %d pages; giving up", MAX_PAGES);
@@ -372,6 +440,10 @@ wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out)
 				rc = WX_EXIT_TEMP;
 			}
 	} while (rc == 0 && seq != 0);
+	if (rc == 0 && !out->raw)
+		rc = from_cache(&f, old);
+	for (i = 0; i < f.nroom; i++)
+		item_done(&f.room[i]);
 	seen_free(&f.seen);
 	wx_buf_free(&f.line);
 	return rc;

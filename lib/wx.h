@@ -476,12 +476,11 @@ void wx_sess_body(const struct wx_sess *s, struct wx_buf *b);
 const char *wx_contact_kind(const struct wx_json *j, int obj,
                             const char *self);
 /* Contact obj as one line: the server's fields in its order, Uin and
- * OwnerUin as strings, strings re-encoded (valid UTF-8, escaped), the
- * MemberList of mj's token members instead of its own when members >= 0,
- * then "Kind", "Name" (NickName decoded) and "Remark" (RemarkName
- * decoded); LF at the end. */
+ * OwnerUin as strings (in members too), strings re-encoded (valid UTF-8,
+ * escaped), then "Kind", "Name" (NickName decoded) and "Remark"
+ * (RemarkName decoded), written anew when obj had them; LF at the end. */
 void wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
-                     const char *self, const struct wx_json *mj, int members);
+                     const char *self);
 /* The server's object as it came (but on one line). */
 void wx_contact_raw(struct wx_buf *b, const struct wx_json *j, int obj);
 /* Where wx_contacts_fetch puts each contact line: emit returns 0, or an
@@ -493,10 +492,14 @@ struct wx_contacts_out {
 	void *arg;
 };
 /* Every page of webwxgetcontact (Seq loop; a Seq seen before or over
- * 1000 pages is 111), each contact once (by UserName), rooms in batches
- * of 50 through webwxbatchgetcontact with members.  0, or the exit code
- * (one line on stderr). */
-int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out);
+ * 1000 pages is 111), then the contacts of old (the cache of this login:
+ * what webwxinit had; NULL for none) that no page listed; each contact
+ * once (by UserName); with members, rooms in batches of 50 through
+ * webwxbatchgetcontact, written as that answer has them.  0, or the
+ * exit code (one line on stderr). */
+struct wx_contacts;
+int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
+                      const struct wx_contacts *old);
 
 /* ---- lookup.c: the contacts cache and name lookup ---- */
 
