@@ -46,6 +46,7 @@ struct login {
 };
 
 struct account {
+	struct wx_json *init;         /* the answer of webwxinit */
 	struct wx_synckey sk;
 	char *username, *nickname;
 	int contacts, chats;
@@ -235,7 +236,7 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	skey = wx_json_getstr(j, 0, "ChatSet");
 	ac->chats = count_chats(skey);
 	free(skey);
-	wx_json_free(j);
+	ac->init = j;
 	free(query);
 	wx_buf_free(&body);
 }
@@ -266,8 +267,11 @@ statusnotify(struct wx_http *h, const struct login *lg, const struct account *ac
 	wx_buf_free(&body);
 }
 
+/* The account's keys, and the first contacts cache (what webwxinit
+ * listed, rooms the address book lacks among them), in one commit. */
 static void
-commit(const char *dir, const struct account *ac, struct wx_http *h)
+commit(const char *dir, const struct login *lg, const struct account *ac,
+       struct wx_http *h)
 {
 	struct wx_state *ch = wx_state_new();
 	struct wx_buf sk = {0};
@@ -278,7 +282,8 @@ commit(const char *dir, const struct account *ac, struct wx_http *h)
 	    wx_state_set(ch, "username", ac->username) < 0 ||
 	    wx_state_set(ch, "nickname", ac->nickname) < 0)
 		wx_die(WX_EXIT_TEMP, "webwxinit: a value cannot be stored");
-	wx_session_commit(dir, ch, h);
+	wx_contacts_start(dir, ch, h, ac->init, wx_json_get(ac->init, 0,
+	                  "ContactList"), lg->wxuin, ac->username);
 	wx_buf_free(&sk);
 	wx_state_free(ch);
 }
@@ -331,8 +336,9 @@ main(int argc, char *argv[])
 	h = wx_http_new(jar);
 	webwxinit(h, &lg, &ac);
 	statusnotify(h, &lg, &ac);
-	commit(dir, &ac, h);
+	commit(dir, &lg, &ac, h);
 	wx_http_free(h);
+	wx_json_free(ac.init);
 
 	printf("username=%s\nnickname=%s\nhost=%s\nmode=%s\ncontacts=%d\n"
 	       "chats=%d\n", ac.username, ac.nickname, lg.web,

@@ -448,3 +448,121 @@ wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
 	wx_buf_free(&f.line);
 	return rc;
 }
+
+/* ---- the cache DIR/contacts ---- */
+
+/* Its first line: whose address book, of which login (the account's
+ * UserName changes at every login, and the cache's UserNames with it),
+ * and when. */
+static void
+cache_header(FILE *f, const char *uin, const char *user)
+{
+	struct wx_buf h = {0};
+
+	wx_buf_adds(&h, "{\"Cache\":\"wx-contacts\",\"Uin\":");
+	wx_json_put_strz(&h, uin);
+	wx_buf_adds(&h, ",\"User\":");
+	wx_json_put_strz(&h, user);
+	wx_buf_addf(&h, ",\"Time\":%lld}\n", wx_now_ms() / 1000);
+	fwrite(h.p, 1, h.len, f);
+	wx_buf_free(&h);
+}
+
+struct wx_contacts *
+wx_contacts_read(const char *dir, const char *user)
+{
+	char *path = wx_asprintf("%s/contacts", dir), err[256];
+	struct wx_buf text = {0};
+	struct wx_contacts *cs = NULL;
+
+	if (wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
+		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
+	if (cs && user && strcmp(wx_contacts_user(cs), user) != 0) {
+		wx_contacts_free(cs);
+		cs = NULL;
+	}
+	wx_buf_free(&text);
+	free(path);
+	return cs;
+}
+
+struct tee {                    /* the cache being written, and out */
+	struct wx_afile a;
+	const struct wx_contacts_out *out;
+};
+
+static int
+tee_emit(void *arg, const char *line, size_t len, const char *kind)
+{
+	struct tee *t = arg;
+
+	if (fwrite(line, 1, len, t->a.f) != len) {
+		wx_warn("%s:", t->a.tmp);
+		return wx_exit_errno(errno);
+	}
+	return t->out && t->out->emit ? t->out->emit(t->out->arg, line, len,
+	                                             kind) : 0;
+}
+
+int
+wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
+{
+	struct wx_contacts_out how = {0};
+	struct wx_contacts *old = wx_contacts_read(s->dir, s->username);
+	struct tee t = {{0}, out};
+	char *path = wx_asprintf("%s/contacts", s->dir);
+	int rc;
+
+	if (wx_afile_open(&t.a, path, 0600) < 0)
+		wx_die(wx_exit_errno(errno), "%s:", path);
+	cache_header(t.a.f, s->uin, s->username);
+	how.members = out && out->members;
+	how.emit = tee_emit;
+	how.arg = &t;
+	rc = wx_contacts_fetch(s, &how, old);
+	if (rc == 0)
+		wx_session_commit_file(s->dir, NULL, s->h, &t.a);
+	else
+		wx_afile_abort(&t.a);
+	wx_contacts_free(old);
+	free(path);
+	return rc;
+}
+
+struct wx_contacts *
+wx_contacts_get(struct wx_sess *s)
+{
+	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username);
+	int rc;
+
+	if (cs)
+		return cs;
+	if ((rc = wx_contacts_update(s, NULL)) != 0)
+		exit(rc);
+	if (!(cs = wx_contacts_read(s->dir, s->username)))
+		wx_die(WX_EXIT_TEMP, "%s/contacts: cannot be read back", s->dir);
+	return cs;
+}
+
+void
+wx_contacts_start(const char *dir, const struct wx_state *changes,
+                  struct wx_http *h, const struct wx_json *j, int list,
+                  const char *uin, const char *user)
+{
+	char *path = wx_asprintf("%s/contacts", dir);
+	struct wx_buf line = {0};
+	struct wx_afile a;
+	int c;
+
+	if (wx_afile_open(&a, path, 0600) < 0)
+		wx_die(wx_exit_errno(errno), "%s:", path);
+	cache_header(a.f, uin, user);
+	for (c = wx_json_first(j, list); c >= 0; c = wx_json_next(j, c)) {
+		wx_buf_reset(&line);
+		wx_contact_line(&line, j, c, user);
+		fwrite(line.p, 1, line.len, a.f);
+	}
+	wx_session_commit_file(dir, changes, h, &a);
+	wx_buf_free(&line);
+	free(path);
+}

@@ -45,6 +45,7 @@ struct wx_contacts {
 	char *text;               /* the cache as given */
 	struct wx_buf strs;       /* decoded field values, NUL-separated */
 	size_t uin;               /* header Uin, an offset into strs */
+	size_t user;              /* header User: the login's own UserName */
 	long long time;
 	struct contact *c;
 	size_t n, cap;
@@ -108,6 +109,9 @@ parse_header(struct wx_contacts *cs, const struct wx_json *j)
 	if (wx_json_type(j, t) == WX_JSON_STRING ||
 	    wx_json_type(j, t) == WX_JSON_NUMBER)
 		cs->uin = keep(cs, wx_json_str(j, t));
+	t = wx_json_get(j, 0, "User");
+	if (wx_json_type(j, t) == WX_JSON_STRING)
+		cs->user = keep(cs, wx_json_str(j, t));
 	if (wx_json_int(j, wx_json_get(j, 0, "Time"), &cs->time) < 0)
 		cs->time = 0;
 	return NULL;
@@ -257,6 +261,12 @@ const char *
 wx_contacts_uin(const struct wx_contacts *cs)
 {
 	return str(cs, cs->uin);
+}
+
+const char *
+wx_contacts_user(const struct wx_contacts *cs)
+{
+	return str(cs, cs->user);
 }
 
 long long

@@ -453,9 +453,10 @@ wx_session_commit(const char *dir, const struct wx_state *changes,
 }
 
 void
-wx_session_commit_file(const char *dir, struct wx_afile *a, struct wx_http *h)
+wx_session_commit_file(const char *dir, const struct wx_state *changes,
+                       struct wx_http *h, struct wx_afile *a)
 {
-	commit_all(dir, NULL, h, a);
+	commit_all(dir, changes, h, a);
 }
 
 const char *

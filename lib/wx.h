@@ -66,11 +66,17 @@ const char *wx_session_need(const struct wx_state *st, const char *dir,
  * (changes may be NULL).  Exit with wx_exit_errno's code on failure. */
 void wx_session_commit(const char *dir, const struct wx_state *changes,
                        struct wx_http *h);
-/* state.c: the same for a file written with wx_afile_open (DIR/contacts):
- * under the lock, stale temps of it removed, committed, cookies saved. */
+/* state.c: the same, and first a file written with wx_afile_open
+ * (DIR/contacts): its stale temps removed, it committed. */
 struct wx_afile;
-void wx_session_commit_file(const char *dir, struct wx_afile *a,
-                            struct wx_http *h);
+void wx_session_commit_file(const char *dir, const struct wx_state *changes,
+                            struct wx_http *h, struct wx_afile *a);
+/* contacts.c: the cache of s's login (a parsed DIR/contacts whose User is
+ * s->username), made first by wx_contacts_update when there is none or
+ * it is an earlier login's.  Exit with its code when that fails. */
+struct wx_contacts;
+struct wx_sess;
+struct wx_contacts *wx_contacts_get(struct wx_sess *s);
 /* input.c: for a command without operand (design.md §3): the value of
  * key read from stdin when stdin is neither a terminal nor empty
  * (key=value lines, as `wx-uuid | wx-wait` sends them), else from
@@ -500,6 +506,18 @@ struct wx_contacts_out {
 struct wx_contacts;
 int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
                       const struct wx_contacts *old);
+/* DIR/contacts parsed, when it is there, parses, and (user not NULL)
+ * belongs to the login whose own UserName is user; else NULL. */
+struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
+/* Fetch (as wx_contacts_fetch, the cache of this login as old; out may
+ * be NULL) into a new DIR/contacts, put in place under the session lock
+ * with the cookies; on failure the old cache stays byte for byte. */
+int wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out);
+/* wx-init: the first cache, of webwxinit's ContactList (token list of
+ * j), committed under the lock with changes (the session's new keys). */
+void wx_contacts_start(const char *dir, const struct wx_state *changes,
+                       struct wx_http *h, const struct wx_json *j, int list,
+                       const char *uin, const char *user);
 
 /* ---- lookup.c: the contacts cache and name lookup ---- */
 
@@ -523,6 +541,9 @@ struct wx_contacts *wx_contacts_parse(const char *text, size_t len,
 void wx_contacts_free(struct wx_contacts *cs);
 /* Header Uin, "" when none; header Time, 0 when none. */
 const char *wx_contacts_uin(const struct wx_contacts *cs);
+/* Header User: the account's UserName at the login the cache was made
+ * in ("" when none); a cache of another login names stale UserNames. */
+const char *wx_contacts_user(const struct wx_contacts *cs);
 long long wx_contacts_time(const struct wx_contacts *cs);
 size_t wx_contacts_count(const struct wx_contacts *cs);
 const char *wx_contacts_username(const struct wx_contacts *cs, size_t i);
