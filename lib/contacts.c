@@ -3,8 +3,10 @@
  * webwxgetcontact's pages, webwxbatchgetcontact's room members, and the
  * cache file DIR/contacts that name lookup reads. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wx.h"
 
@@ -375,21 +377,21 @@ page(struct fetch *f, struct wx_json *j)
 }
 
 /* The contacts of the cache of this login that no page listed: what
- * webwxinit had (rooms not saved to the address book). */
+ * webwxinit had (rooms not saved to the address book).  Line by line:
+ * the cache can be far larger than any answer. */
 static int
-from_cache(struct fetch *f, const struct wx_contacts *old)
+from_cache(struct fetch *f, FILE *old)
 {
 	struct item it = {NULL, 0, 1};
-	const char *line;
-	char err[128];
-	size_t i, len;
+	char *line = NULL, err[128];
+	size_t cap = 0;
+	ssize_t len;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && old && i < wx_contacts_count(old); i++) {
-		line = wx_contacts_line(old, i, &len);
-		if ((it.j = wx_json_parse(line, len, err, sizeof err)))
+	while (rc == 0 && old && (len = getline(&line, &cap, old)) > 0)
+		if ((it.j = wx_json_parse(line, (size_t)len, err, sizeof err)))
 			rc = take(f, it);
-	}
+	free(line);
 	return rc ? rc : flush_rooms(f);
 }
 
@@ -413,7 +415,7 @@ get_page(struct fetch *f, long long *seq, struct wx_json **j)
 
 int
 wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
-                  const struct wx_contacts *old)
+                  FILE *old)
 {
 	struct fetch f = {0};
 	long long seq = 0, seqs[MAX_PAGES];
@@ -504,13 +506,40 @@ tee_emit(void *arg, const char *line, size_t len, const char *kind)
 	                                             kind) : 0;
 }
 
+/* DIR/contacts open after its header line, when it is the cache of the
+ * login whose own UserName is user; else NULL. */
+static FILE *
+open_cache(const char *path, const char *user)
+{
+	int fd = wx_open_regular(path, O_RDONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+	char *line = NULL, *u = NULL, err[128];
+	struct wx_json *j = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (fd >= 0 && !f)
+		close(fd);
+	if (f && (len = getline(&line, &cap, f)) > 0 &&
+	    (j = wx_json_parse(line, (size_t)len, err, sizeof err)))
+		u = wx_json_getstr(j, 0, "User");
+	if (f && !(u && strcmp(u, user) == 0)) {
+		fclose(f);
+		f = NULL;
+	}
+	wx_json_free(j);
+	free(line);
+	free(u);
+	return f;
+}
+
 int
 wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
 {
 	struct wx_contacts_out how = {0};
-	struct wx_contacts *old = wx_contacts_read(s->dir, s->username);
-	struct tee t = {{0}, out};
 	char *path = wx_asprintf("%s/contacts", s->dir);
+	FILE *old = open_cache(path, s->username);
+	struct tee t = {{0}, out};
 	int rc;
 
 	if (wx_afile_open(&t.a, path, 0600) < 0)
@@ -524,7 +553,8 @@ wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
 		wx_session_commit_file(s->dir, NULL, s->h, &t.a);
 	else
 		wx_afile_abort(&t.a);
-	wx_contacts_free(old);
+	if (old)
+		fclose(old);
 	free(path);
 	return rc;
 }

@@ -498,14 +498,14 @@ struct wx_contacts_out {
 	void *arg;
 };
 /* Every page of webwxgetcontact (Seq loop; a Seq seen before or over
- * 1000 pages is 111), then the contacts of old (the cache of this login:
- * what webwxinit had; NULL for none) that no page listed; each contact
+ * 1000 pages is 111), then the contact lines read from old (the cache of
+ * this login after its header: what webwxinit had; NULL for none) that
+ * no page listed; each contact
  * once (by UserName); with members, rooms in batches of 50 through
  * webwxbatchgetcontact, written as that answer has them.  0, or the
  * exit code (one line on stderr). */
-struct wx_contacts;
 int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
-                      const struct wx_contacts *old);
+                      FILE *old);
 /* DIR/contacts parsed, when it is there, parses, and (user not NULL)
  * belongs to the login whose own UserName is user; else NULL. */
 struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
