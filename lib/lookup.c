@@ -224,6 +224,7 @@ wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
 		memcpy(cs->text, text, len);
 	cs->text[len] = '\0';
 	wx_buf_addc(&cs->strs, '\0');  /* offset 0: "" */
+	/* Line 1 is read even from an empty text: a cache has a header. */
 	while (!why && (off < len || lineno == 0)) {
 		lineno++;
 		nl = memchr(cs->text + off, '\n', len - off);
@@ -411,10 +412,8 @@ lookup_bare(const struct wx_contacts *cs, struct query *q, struct entry *hit)
 	size_t n = collect(cs, F_USER, q->value, 1, hit);
 	int f;
 
-	if (n > 0) {
-		q->bare = 0;  /* q->f is F_USER: the candidate line says so */
-		return n;
-	}
+	if (n > 0)
+		return n;  /* one UserName: distinct() makes it one contact */
 	for (f = F_REMARK; f < NFIELD; f++)
 		if ((n = collect(cs, (enum field)f, q->value, 0, hit)) > 0) {
 			q->f = (enum field)f;
@@ -455,11 +454,11 @@ static void
 warn_candidate(const struct wx_contacts *cs, size_t i, const struct query *q)
 {
 	struct wx_buf b = {0};
-	int f;
+	int f, from = q->bare ? F_REMARK : (int)q->f;
+	int to = q->bare ? NFIELD - 1 : (int)q->f;
 
 	wx_buf_add(&b, "", 0);
-	for (f = q->bare ? F_REMARK : (int)q->f;
-	     f < (q->bare ? NFIELD : (int)q->f + 1); f++)
+	for (f = from; f <= to; f++)
 		if (strcmp(field(cs, i, (enum field)f), q->value) == 0)
 			wx_buf_addf(&b, " %s=%s", field_name[f], q->value);
 	wx_warn("  %s %s%s", wx_contacts_username(cs, i), cs->c[i].kind, b.p);

@@ -340,6 +340,11 @@ test_malformed(void)
 	is_int(wx_contacts_time(cs), 0, "no Time: 0");
 	is_int(cs ? (long long)wx_contacts_count(cs) : -1, 1, "last line counts");
 	wx_contacts_free(cs);
+	text = "{\"Cache\":\"wx-contacts\",\"Uin\":2765482113,\"Time\":\"x\"}";
+	cs = wx_contacts_parse(text, strlen(text), err, sizeof err);
+	is_str(cs ? wx_contacts_uin(cs) : NULL, "2765482113", "Uin a number");
+	is_int(cs ? wx_contacts_time(cs) : -1, 0, "Time not a number: 0");
+	wx_contacts_free(cs);
 }
 
 static double
