@@ -441,7 +441,9 @@ read_line(struct loader *L, const char *text, size_t len)
 	char err[128];
 	size_t i;
 
-	for (i = 0; i < len && strchr(" \t\r\n", text[i]); i++)
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;          /* so that byte offsets of errors stay in line */
+	for (i = 0; i < len && strchr(" \t", text[i]); i++)
 		;
 	if (i == len)
 		return;
