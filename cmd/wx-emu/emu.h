@@ -23,6 +23,7 @@ struct emu_opts {
 	int autoconfirm;        /* -a */
 	int contacts;           /* -n */
 	int groups, members;    /* -g, -m */
+	const char *world;      /* -W: world file (NDJSON) instead of -n/-g/-m */
 	int hold;               /* -H: long-poll hold seconds (25) */
 	unsigned long seed;     /* -s */
 	int maxconn;            /* connection cap */
@@ -130,10 +131,12 @@ struct emu_contact {
 	char *nickname;         /* server form: entities and emoji spans */
 	char *remark, *signature, *alias, *province, *city;
 	char *pyinitial, *pyquanpin, *keyword;
+	char *rpyinitial, *rpyquanpin;  /* RemarkPY*: NULL = "" */
 	int sex, verifyflag, contactflag, attrstatus, snsflag, statues;
 	int starfriend;
 	uint32_t uin;           /* 0 except self */
 	uint32_t headseq;       /* HeadImgUrl seq */
+	uint32_t owneruin;      /* OwnerUin (rooms; 0 when generated) */
 	int saved;              /* listed by webwxgetcontact */
 	/* rooms */
 	char encry[40];         /* EncryChatRoomId "@<32 hex>" */
@@ -141,6 +144,9 @@ struct emu_contact {
 	int *members;           /* indices into world.contacts, or into
 	                           world.strangers when < 0 (-1 - i) */
 	char *topic_owner;      /* ChatRoomOwner UserName */
+	char **mnick, **mdisplay;  /* rooms of -W: each member's NickName and
+	                              DisplayName as the file gave them (NULL
+	                              entry: absent); NULL when generated */
 };
 
 enum emu_login_state {
@@ -236,7 +242,8 @@ struct emu_world {
 #define EMU_SENT 65536
 extern struct emu_world world;
 
-void emu_world_init(void);          /* generate from emu_opt (seeded) */
+/* Generate from emu_opt (seeded), or load emu_opt.world. */
+void emu_world_init(void);
 void emu_world_free(void);
 /* Shutdown: wake every emu_wait(), which from then on returns -1 at once. */
 void emu_world_stop(void);
@@ -287,6 +294,12 @@ void emu_sent_add(struct wx_buf *line);
 /* Decimal uint64 that is the whole of s (NULL allowed); -1 if not. */
 int emu_parse_u64(const char *s, uint64_t *out);
 struct emu_msg *emu_msg_by_id(uint64_t msgid);  /* for downloads, revoke */
+
+/* ---- load.c: the world of -W ---- */
+
+/* Fill world.contacts ([0] self) and world.strangers from the NDJSON file
+ * at path (wx-emu(1) -W); exit 100 "FILE:LINE: reason" on bad input. */
+void emu_load_world(const char *path);
 
 /* ---- auth.c: who a request is ---- */
 

@@ -35,9 +35,10 @@ static void
 parse_options(int argc, char **argv)
 {
 	struct wx_hosts hosts;
-	int c;
+	int c, generated = 0;
 
-	while ((c = getopt(argc, argv, ":ac:g:hH:k:l:m:n:P:p:s:w:")) != -1) {
+	while ((c = getopt(argc, argv, ":ac:g:hH:k:l:m:n:P:p:s:W:w:")) != -1) {
+		generated |= c == 'n' || c == 'g' || c == 'm';
 		switch (c) {
 		case 'a': emu_opt.autoconfirm = 1; break;
 		case 'c': emu_opt.cert = optarg; break;
@@ -45,6 +46,7 @@ parse_options(int argc, char **argv)
 		case 'l': emu_opt.logfile = optarg; break;
 		case 'P': emu_opt.portfile = optarg; break;
 		case 'w': emu_opt.web = optarg; break;
+		case 'W': emu_opt.world = optarg; break;
 		case 'p': emu_opt.port = (int)wx_strtonum(optarg, 0, 65535, "-p"); break;
 		case 'n': emu_opt.contacts = (int)wx_strtonum(optarg, 0, 100000, "-n"); break;
 		case 'g': emu_opt.groups = (int)wx_strtonum(optarg, 0, 10000, "-g"); break;
@@ -62,6 +64,10 @@ parse_options(int argc, char **argv)
 		usage("too many arguments", 0);
 	if (!emu_opt.cert != !emu_opt.key)
 		usage("-c and -k go together", 0);
+	/* A world is loaded or generated, never both: saying both is a
+	 * mistake better reported than half-honoured. */
+	if (emu_opt.world && generated)
+		usage("-W excludes -n, -g and -m", 0);
 	/* An unknown but plausible host is allowed: redirect_uri then names
 	 * a host wx-emu does not serve, which tests a client's refusal. */
 	if (wx_hosts_for(emu_opt.web, &hosts) < 0)

@@ -57,14 +57,23 @@ put_headimgurl(struct emu_jw *w, const struct emu_contact *c,
 	wx_buf_free(&u);
 }
 
-/* Room member object (§9.2).  full: as batchgetcontact fills it (the
- * NickName is the remark self gave a friend, as in CAP); else as init
- * lists it, NickName "" and AttrStatus 0. */
+/* Room member object (§9.2) of member i.  full: as batchgetcontact fills
+ * it — in a generated room the NickName is the remark self gave a friend
+ * (as in CAP); a room of -W gives each member's NickName, DisplayName and
+ * KeyWord as its file did (the remark rule when NickName was absent).
+ * Else as init lists it, NickName "" and AttrStatus 0. */
 static void
-put_member(struct emu_jw *w, const struct emu_contact *m, int full)
+put_member(struct emu_jw *w, const struct emu_contact *room, int i, int full)
 {
+	const struct emu_contact *m = emu_member(room, i);
 	const char *nick = m->remark && *m->remark ? m->remark : m->nickname;
+	const char *display = "", *keyword = "";
 
+	if (room->mnick && full) {
+		nick = room->mnick[i] ? room->mnick[i] : nick;
+		display = room->mdisplay[i] ? room->mdisplay[i] : "";
+		keyword = m->keyword;
+	}
 	emu_jw_obj(w);
 	emu_jw_kint(w, "Uin", m->kind == EMU_SELF ? 0 : m->uin);
 	emu_jw_kstr(w, "UserName", m->username);
@@ -75,8 +84,8 @@ put_member(struct emu_jw *w, const struct emu_contact *m, int full)
 	emu_jw_kstr(w, "RemarkPYInitial", "");
 	emu_jw_kstr(w, "RemarkPYQuanPin", "");
 	emu_jw_kint(w, "MemberStatus", 0);
-	emu_jw_kstr(w, "DisplayName", "");
-	emu_jw_kstr(w, "KeyWord", "");
+	emu_jw_kstr(w, "DisplayName", display);
+	emu_jw_kstr(w, "KeyWord", keyword);
 	emu_jw_end(w);
 }
 
@@ -88,7 +97,7 @@ put_members(struct emu_jw *w, const struct emu_contact *c, int full)
 	emu_jw_key(w, "MemberList");
 	emu_jw_arr(w);
 	for (i = 0; i < c->nmembers; i++)
-		put_member(w, emu_member(c, i), full);
+		put_member(w, c, i, full);
 	emu_jw_end(w);
 }
 
@@ -168,11 +177,11 @@ put_fullcontact(struct emu_jw *w, const struct emu_contact *c,
 	emu_jw_kint(w, "Sex", c->sex);
 	emu_jw_kstr(w, "Signature", c->signature);
 	emu_jw_kint(w, "VerifyFlag", c->verifyflag);
-	emu_jw_kint(w, "OwnerUin", 0);
+	emu_jw_kint(w, "OwnerUin", c->owneruin);
 	emu_jw_kstr(w, "PYInitial", py ? c->pyinitial : "");
 	emu_jw_kstr(w, "PYQuanPin", py ? c->pyquanpin : "");
-	emu_jw_kstr(w, "RemarkPYInitial", "");
-	emu_jw_kstr(w, "RemarkPYQuanPin", "");
+	emu_jw_kstr(w, "RemarkPYInitial", c->rpyinitial ? c->rpyinitial : "");
+	emu_jw_kstr(w, "RemarkPYQuanPin", c->rpyquanpin ? c->rpyquanpin : "");
 	emu_jw_kint(w, "StarFriend", c->starfriend);
 	emu_jw_kint(w, "AppAccountFlag", 0);
 	emu_jw_kint(w, "Statues", c->statues);

@@ -409,7 +409,10 @@ emu_world_init(void)
 	if (world.rng == 0)
 		world.rng = 1;
 	world.nextid = 1000000000000000000ULL + emu_rand() % 4000000000000000000ULL;
-	gen_contacts();
+	if (emu_opt.world)
+		emu_load_world(emu_opt.world);
+	else
+		gen_contacts();
 	world.logins = wx_calloc(EMU_LOGINS, sizeof *world.logins);
 	world.sessions = wx_calloc(EMU_SESSIONS, sizeof *world.sessions);
 	world.events = wx_calloc(EMU_EVENTS, sizeof *world.events);
@@ -419,6 +422,16 @@ emu_world_init(void)
 static void
 contact_free(struct emu_contact *c)
 {
+	int i;
+
+	for (i = 0; c->mnick && i < c->nmembers; i++) {
+		free(c->mnick[i]);
+		free(c->mdisplay[i]);
+	}
+	free(c->mnick);
+	free(c->mdisplay);
+	free(c->rpyinitial);
+	free(c->rpyquanpin);
 	free(c->nickname);
 	free(c->remark);
 	free(c->signature);
