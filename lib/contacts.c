@@ -587,6 +587,9 @@ wx_contacts_start(const char *dir, const struct wx_state *changes,
 	if (wx_afile_open(&a, path, 0600) < 0)
 		wx_die(wx_exit_errno(errno), "%s:", path);
 	cache_header(a.f, uin, user);
+	/* The account itself first: no list of the server names it. */
+	wx_contact_line(&line, j, wx_json_get(j, 0, "User"), user);
+	fwrite(line.p, 1, line.len, a.f);
 	for (c = wx_json_first(j, list); c >= 0; c = wx_json_next(j, c)) {
 		wx_buf_reset(&line);
 		wx_contact_line(&line, j, c, user);

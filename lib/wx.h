@@ -513,8 +513,9 @@ struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
  * be NULL) into a new DIR/contacts, put in place under the session lock
  * with the cookies; on failure the old cache stays byte for byte. */
 int wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out);
-/* wx-init: the first cache, of webwxinit's ContactList (token list of
- * j), committed under the lock with changes (the session's new keys). */
+/* wx-init: the first cache, of webwxinit's User (the account, Kind
+ * self) and ContactList (token list of j), committed under the lock with
+ * changes (the session's new keys). */
 void wx_contacts_start(const char *dir, const struct wx_state *changes,
                        struct wx_http *h, const struct wx_json *j, int list,
                        const char *uin, const char *user);
