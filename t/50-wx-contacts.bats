@@ -5,9 +5,9 @@
 load helper
 load login
 
-# 1200 contacts: three pages of 500; 60 rooms of 7, some saved, one in
-# webwxinit's list only.
-setup_file() { emu_start -H 1 -a -n 1200 -g 60 -m 7; }
+# 1200 contacts: three pages of 500; 120 rooms of 7, some saved (more
+# than one batch of 50), one in webwxinit's list only.
+setup_file() { emu_start -H 1 -a -n 1200 -g 120 -m 7; }
 teardown_file() { emu_stop; }
 
 logged_in() {
@@ -75,6 +75,20 @@ logged_in() {
 	done
 }
 
+@test "wx-contacts: the cache of an earlier login lends nothing; this login's does" {
+	logged_in
+	local jar="$WX_DIR/contacts" me
+	me=$(session_get username)
+	{ printf '{"Cache":"wx-contacts","Uin":"1","User":"@earlier","Time":1}\n'
+	  printf '{"UserName":"@stale","NickName":"Old","Kind":"friend"}\n'; } >"$jar"
+	run -0 wx-contacts
+	[[ "$output" != *'"@stale"'* ]]
+	{ printf '{"Cache":"wx-contacts","Uin":"1","User":"%s","Time":1}\n' "$me"
+	  printf '{"UserName":"@kept","NickName":"Kept","Kind":"friend","Name":"x"}\n'; } >"$jar"
+	run -0 wx-contacts
+	[ "$(jq -r 'select(.UserName == "@kept") | .Name' <<<"$output")" = Kept ]
+}
+
 @test "wx-contacts -m: rooms with every member, in batches of at most 50" {
 	logged_in
 	: >"$EMU_LOG"
@@ -83,7 +97,7 @@ logged_in() {
 	jq -e -s 'length > 0 and all(.[]; .MemberCount == 7 and (.MemberList | length) == 7 and (.EncryChatRoomId | startswith("@")))' \
 		"$BATS_TEST_TMPDIR/g"
 	jq -e -s 'all(.[].MemberList[]; (.Uin | type) == "string")' "$BATS_TEST_TMPDIR/g"
-	requests_to webwxbatchgetcontact | jq -e -s 'length > 0 and all(.[]; (.body | fromjson | .Count) <= 50)'
+	requests_to webwxbatchgetcontact | jq -e -s 'length > 1 and all(.[]; (.body | fromjson | .Count) <= 50)'
 	[ "$(requests_to webwxbatchgetcontact | jq -s '[.[].body | fromjson | .Count] | add')" -eq "$(wc -l <"$BATS_TEST_TMPDIR/g")" ]
 }
 

@@ -10,7 +10,7 @@
 
 #define SYNOPSIS "wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] " \
 	"[-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] " \
-	"[-p port] [-s seed] [-w webhost]"
+	"[-p port] [-s seed] [-W worldfile] [-w webhost]"
 
 struct emu_opts emu_opt = {
 	.web = "wx2.qq.com",
