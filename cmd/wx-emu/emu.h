@@ -262,6 +262,8 @@ void emu_randstr(char *out, size_t n, const char *set);
 uint64_t emu_new_msgid(void);       /* 19-digit ids */
 
 struct emu_contact *emu_contact_by_name(const char *username);
+/* Free what c holds (its strings, member lists), not c itself. */
+void emu_contact_free(struct emu_contact *c);
 struct emu_contact *emu_member(const struct emu_contact *room, int i);
 struct emu_login *emu_login_new(const char *web, const char *lang, int desktop);
 struct emu_login *emu_login_find(const char *uuid);

@@ -475,24 +475,6 @@ stranger_of(struct loader *L, struct lmember *m)
 }
 
 static void
-member_free(struct lmember *m)
-{
-	struct emu_contact *c = &m->c;
-
-	free(c->nickname);
-	free(c->remark);
-	free(c->signature);
-	free(c->alias);
-	free(c->province);
-	free(c->city);
-	free(c->pyinitial);
-	free(c->pyquanpin);
-	free(c->rpyinitial);
-	free(c->rpyquanpin);
-	free(c->keyword);
-}
-
-static void
 resolve_room(struct loader *L, const struct lroom *r)
 {
 	struct emu_contact *c = &world.contacts[r->contact];
@@ -510,7 +492,7 @@ resolve_room(struct loader *L, const struct lroom *r)
 		c->members[i] = v > 0 ? v - 1 : v < 0 ? v : stranger_of(L, m);
 		c->mnick[i] = m->nick;
 		c->mdisplay[i] = m->display;
-		member_free(m);
+		emu_contact_free(&m->c);
 	}
 	/* Without ChatRoomOwner: self when IsOwner or OwnerUin says so, else
 	 * the first member other than self. */

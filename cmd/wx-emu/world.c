@@ -419,8 +419,8 @@ emu_world_init(void)
 	world.sent = wx_calloc(EMU_SENT, sizeof *world.sent);
 }
 
-static void
-contact_free(struct emu_contact *c)
+void
+emu_contact_free(struct emu_contact *c)
 {
 	int i;
 
@@ -475,9 +475,9 @@ emu_world_free(void)
 	size_t n;
 
 	for (i = 0; i < world.ncontacts; i++)
-		contact_free(&world.contacts[i]);
+		emu_contact_free(&world.contacts[i]);
 	for (i = 0; i < world.nstrangers; i++)
-		contact_free(&world.strangers[i]);
+		emu_contact_free(&world.strangers[i]);
 	for (i = 0; i < EMU_EVENTS && world.events; i++)
 		msg_free(&world.events[i].msg);
 	for (n = 0; n < world.nsent; n++)
