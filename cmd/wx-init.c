@@ -53,27 +53,31 @@ struct account {
 };
 
 /* Move the credentials of the webwxnewloginpage answer into lg; a refusal
- * or a malformed answer ends here with the parser's exit code and text. */
-static void
+ * or a malformed answer is said, and its exit code returned. */
+static int
 take_credentials(const struct wx_resp *r, struct login *lg)
 {
 	struct wx_login l = {0};
 	int rc = wx_parse_newloginpage(r->body.p, &l);
 
-	if (rc != 0)
-		wx_die(rc, "%s", l.why);
+	if (rc != 0) {
+		wx_warn("%s", l.why);
+		wx_login_free(&l);
+		return rc;
+	}
 	lg->skey = l.skey;
 	lg->wxsid = l.wxsid;
 	lg->wxuin = l.wxuin;
 	lg->pass_ticket = l.pass_ticket;
 	l.skey = l.wxsid = l.wxuin = l.pass_ticket = NULL;
 	wx_login_free(&l);
+	return 0;
 }
 
 /* Exchange the ticket.  A handle of its own, so that the desktop headers
  * go on this request only; its cookies reach the jar with the commit of
- * what it earned (see commit_login). */
-static void
+ * what it earned (see commit_login).  0, or the exit code. */
+static int
 newloginpage(struct wx_http *h, const char *uri, struct login *lg)
 {
 	struct wx_resp r = {0};
@@ -89,11 +93,11 @@ newloginpage(struct wx_http *h, const char *uri, struct login *lg)
 	}
 	/* UOS logins answer 301 without Location, XML in the body. */
 	wx_http_allow(h, 301);
-	if ((rc = wx_http_get(h, url, &r)) != 0)
-		exit(rc);
-	take_credentials(&r, lg);
+	if ((rc = wx_http_get(h, url, &r)) == 0)
+		rc = take_credentials(&r, lg);
 	wx_resp_free(&r);
 	free(url);
+	return rc;
 }
 
 /* Commit what the ticket earned, and the cookies that came with it, in
@@ -329,7 +333,10 @@ main(int argc, char *argv[])
 
 	if (!earned_before(st, uri, &lg)) {
 		h = wx_http_new(jar);
-		newloginpage(h, uri, &lg);
+		if ((c = newloginpage(h, uri, &lg)) != 0) {
+			wx_http_free(h);
+			exit(c);
+		}
 		commit_login(dir, uri, &lg, h);
 		wx_http_free(h);
 	}
