@@ -169,6 +169,14 @@ check_ca(void)
 	close(fd);
 }
 
+/* A line of a Netscape jar that holds a cookie: not empty, and not a
+ * comment unless it is the "#HttpOnly_" prefix of one. */
+static int
+is_cookie_line(const char *line)
+{
+	return *line && (*line != '#' || strncmp(line, "#HttpOnly_", 10) == 0);
+}
+
 /* The jar's cookies into the handle, and a copy of them as libcurl
  * formats them, to tell later which ones this process received. */
 static void
@@ -182,7 +190,7 @@ load_jar(struct wx_http *h)
 		wx_die(wx_exit_errno(errno), "%s:", h->cookiefile);
 	for (line = text.p ? strtok_r(text.p, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
-		if (*line && (*line != '#' || strncmp(line, "#HttpOnly_", 10) == 0))
+		if (is_cookie_line(line))
 			curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, line);
 	wx_buf_free(&text);
 	if (curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &h->jar0) != CURLE_OK)
@@ -557,8 +565,7 @@ merge_jar(const struct wx_http *h, const struct curl_slist *now, char *disk,
 	wx_buf_adds(out, "# Netscape HTTP Cookie File\n");
 	for (line = disk ? strtok_r(disk, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
-		if (*line && (*line != '#' || strncmp(line, "#HttpOnly_", 10) == 0)
-		    && keep_disk_line(h, now, line))
+		if (is_cookie_line(line) && keep_disk_line(h, now, line))
 			wx_buf_addf(out, "%s\n", line);
 	for (l = now; l; l = l->next)
 		if (!has_line(h->jar0, l->data))

@@ -89,14 +89,15 @@ put_member(struct emu_jw *w, const struct emu_contact *room, int i, int full)
 	emu_jw_end(w);
 }
 
+/* "MemberList" with the first n members of c (0: an empty list). */
 static void
-put_members(struct emu_jw *w, const struct emu_contact *c, int full)
+put_members(struct emu_jw *w, const struct emu_contact *c, int n, int full)
 {
 	int i;
 
 	emu_jw_key(w, "MemberList");
 	emu_jw_arr(w);
-	for (i = 0; i < c->nmembers; i++)
+	for (i = 0; i < n; i++)
 		put_member(w, c, i, full);
 	emu_jw_end(w);
 }
@@ -125,13 +126,7 @@ put_modcontact(struct emu_jw *w, const struct emu_contact *c,
 	put_headimgurl(w, c, s, EMU_CF_MOD);
 	emu_jw_kint(w, "ContactFlag", c->contactflag);
 	emu_jw_kint(w, "MemberCount", room ? c->nmembers : 0);
-	if (room)
-		put_members(w, c, 1);
-	else {
-		emu_jw_key(w, "MemberList");
-		emu_jw_arr(w);
-		emu_jw_end(w);
-	}
+	put_members(w, c, room ? c->nmembers : 0, 1);
 	emu_jw_kint(w, "HideInputBarFlag", 0);
 	emu_jw_kstr(w, "Signature", c->signature);
 	emu_jw_kint(w, "VerifyFlag", c->verifyflag);
@@ -165,13 +160,7 @@ put_fullcontact(struct emu_jw *w, const struct emu_contact *c,
 	put_headimgurl(w, c, s, form);
 	emu_jw_kint(w, "ContactFlag", flag);
 	emu_jw_kint(w, "MemberCount", members ? c->nmembers : 0);
-	if (members)
-		put_members(w, c, form == EMU_CF_BATCH);
-	else {
-		emu_jw_key(w, "MemberList");
-		emu_jw_arr(w);
-		emu_jw_end(w);
-	}
+	put_members(w, c, members ? c->nmembers : 0, form == EMU_CF_BATCH);
 	emu_jw_kstr(w, "RemarkName", c->remark);
 	emu_jw_kint(w, "HideInputBarFlag", 0);
 	emu_jw_kint(w, "Sex", c->sex);
