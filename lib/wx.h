@@ -565,4 +565,28 @@ size_t wx_contacts_match(const struct wx_contacts *cs, const char *name,
 int wx_contacts_resolve(const struct wx_contacts *cs, const char *name,
                         const char **username);
 
+/* ---- msg.c: webwxsync's messages (protocol.md §8) ---- */
+
+/* TypeName of design.md §3 for MsgType, AppMsgType and SubMsgType: text,
+ * image, voice, video, emoji, card, link, file, location, system, revoke,
+ * status, verify or unknown. */
+const char *wx_msg_typename(long long type, long long apptype,
+                            long long subtype);
+
+/* ---- media.c: DIR/media, the media messages wx-sync printed ---- */
+
+/* DIR/media keeps the lines (as wx-sync printed them) of the last
+ * WX_MEDIA_KEEP messages whose TypeName is image, voice, video, emoji or
+ * file, oldest first, so that `wx-get MSGID` knows the message. */
+#define WX_MEDIA_KEEP 512
+/* Open a (wx_afile_open) on DIR/media with the old file's last lines and
+ * then lines (n bytes of NDJSON, each ending LF), at most WX_MEDIA_KEEP
+ * in all; the caller commits it under the session lock.  0, or -1 with
+ * errno. */
+int wx_media_write(const char *dir, const char *lines, size_t n,
+                   struct wx_afile *a);
+/* The line of message msgid (its MsgId) in DIR/media, malloc'd and
+ * without LF; NULL when the file or the line is not there. */
+char *wx_media_find(const char *dir, const char *msgid);
+
 #endif
