@@ -47,9 +47,10 @@ wx_cgi_ret(const struct wx_json *j, const char *cgi)
 }
 
 /* The answer of a request that arrived (status 200): a JSON object with
- * Ret 0, or the exit code. */
+ * Ret 0, or the exit code; *ret its Ret. */
 static int
-take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out)
+take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out,
+            long long *ret)
 {
 	char err[128] = "";
 	struct wx_json *j;
@@ -62,6 +63,8 @@ take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out)
 		wx_json_free(j);
 		return WX_EXIT_TEMP;
 	}
+	if (wx_json_int(j, wx_json_get(j, 0, "BaseResponse.Ret"), ret) < 0)
+		*ret = 0;
 	if ((rc = wx_cgi_ret(j, cgi)) != 0) {
 		wx_json_free(j);
 		return rc;
@@ -71,20 +74,31 @@ take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out)
 }
 
 int
-wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
-            const char *query, const struct wx_buf *body, struct wx_json **out)
+wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
+                const char *query, const struct wx_buf *body,
+                struct wx_json **out, long long *ret)
 {
 	struct wx_resp r = {0};
 	char *url = wx_cgi_url(host, cgi, query);
 	int rc;
 
 	*out = NULL;
+	*ret = 0;
 	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out);
+		rc = take_answer(&r, cgi, out, ret);
 	wx_resp_free(&r);
 	free(url);
 	return rc;
+}
+
+int
+wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
+            const char *query, const struct wx_buf *body, struct wx_json **out)
+{
+	long long ret;
+
+	return wx_cgi_post_ret(h, host, cgi, query, body, out, &ret);
 }
 
 int
@@ -93,12 +107,13 @@ wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
 {
 	struct wx_resp r = {0};
 	char *url = wx_cgi_url(host, cgi, query);
+	long long ret;
 	int rc;
 
 	*out = NULL;
 	rc = wx_http_get(h, url, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out);
+		rc = take_answer(&r, cgi, out, &ret);
 	wx_resp_free(&r);
 	free(url);
 	return rc;

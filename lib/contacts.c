@@ -17,95 +17,11 @@
 
 /* ---- one contact object as one NDJSON line ---- */
 
-/* Ids that can pass 2^53: written as JSON strings (design.md §3). */
-static int
-is_id_key(const char *k, size_t n)
-{
-	return (n == 3 && memcmp(k, "Uin", 3) == 0) ||
-	       (n == 8 && memcmp(k, "OwnerUin", 8) == 0);
-}
-
-static void put_value(struct wx_buf *b, const struct wx_json *j, int tok,
-                      int as_string, int ids);
-
-/* A string token decoded and encoded again: whatever the server sent,
- * the line is valid JSON and valid UTF-8. */
-static void
-put_string(struct wx_buf *b, const struct wx_json *j, int tok)
-{
-	char *s = wx_json_str(j, tok);
-
-	wx_json_put_strz(b, s ? s : "");
-	free(s);
-}
-
 /* The fields wx_contact_line derives: dropped from an object that has
  * them already (a line of the cache), as they are written anew. */
-static int
-is_derived_key(const char *k, size_t n)
-{
-	return (n == 4 && (memcmp(k, "Kind", 4) == 0 || memcmp(k, "Name", 4) == 0))
-	       || (n == 6 && memcmp(k, "Remark", 6) == 0);
-}
-
-/* The members of object tok, without the closing brace; derived: but
- * for the derived ones, and with Uin and OwnerUin as strings. */
-static void
-put_members(struct wx_buf *b, const struct wx_json *j, int tok, int derived,
-            int ids)
-{
-	size_t n;
-	const char *k;
-	int key, first = 1;
-
-	wx_buf_addc(b, '{');
-	for (key = wx_json_first(j, tok); key >= 0; key = wx_json_next(j, key + 1)) {
-		k = wx_json_raw(j, key, &n);
-		if (derived && is_derived_key(k, n))
-			continue;
-		if (!first)
-			wx_buf_addc(b, ',');
-		first = 0;
-		put_string(b, j, key);
-		wx_buf_addc(b, ':');
-		put_value(b, j, key + 1, ids && is_id_key(k, n), ids);
-	}
-}
-
-static void
-put_value(struct wx_buf *b, const struct wx_json *j, int tok, int as_string,
-          int ids)
-{
-	const char *raw;
-	size_t n;
-	int e;
-
-	switch (wx_json_type(j, tok)) {
-	case WX_JSON_OBJECT:
-		put_members(b, j, tok, 0, ids);
-		wx_buf_addc(b, '}');
-		break;
-	case WX_JSON_ARRAY:
-		wx_buf_addc(b, '[');
-		for (e = wx_json_first(j, tok); e >= 0; e = wx_json_next(j, e)) {
-			if (e != tok + 1)
-				wx_buf_addc(b, ',');
-			put_value(b, j, e, 0, ids);
-		}
-		wx_buf_addc(b, ']');
-		break;
-	case WX_JSON_STRING:
-		put_string(b, j, tok);
-		break;
-	default:
-		raw = wx_json_raw(j, tok, &n);
-		if (as_string)
-			wx_buf_addc(b, '"');
-		wx_buf_add(b, raw, n);
-		if (as_string)
-			wx_buf_addc(b, '"');
-	}
-}
+static const char *const derived_keys[] = {
+	"Kind", "Name", "Remark", "Event", NULL,
+};
 
 /* Kind by protocol.md §9.4-§9.6, in this order: the account itself, a
  * room (@@… or …@chatroom), a special account (a bare name), an
@@ -152,7 +68,7 @@ void
 wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
                 const char *self)
 {
-	put_members(b, j, obj, 1, 1);
+	wx_json_put_members(b, j, obj, derived_keys, 1);
 	wx_buf_addf(b, ",\"Kind\":\"%s\"", wx_contact_kind(j, obj, self));
 	put_decoded(b, j, obj, "Name", "NickName");
 	put_decoded(b, j, obj, "Remark", "RemarkName");
@@ -162,7 +78,7 @@ wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
 void
 wx_contact_raw(struct wx_buf *b, const struct wx_json *j, int obj)
 {
-	put_members(b, j, obj, 0, 0);
+	wx_json_put_members(b, j, obj, NULL, 0);
 	wx_buf_adds(b, "}\n");
 }
 
@@ -598,4 +514,68 @@ wx_contacts_start(const char *dir, const struct wx_state *changes,
 	wx_session_commit_file(dir, changes, h, &a);
 	wx_buf_free(&line);
 	free(path);
+}
+
+/* ---- a batch of wx-sync's contact changes ---- */
+
+/* The last change of user among ch (a later one wins), or NULL. */
+static const struct wx_contacts_change *
+change_of(const struct wx_contacts_change *ch, size_t n, const char *user)
+{
+	size_t k;
+
+	for (k = n; k-- > 0;)
+		if (strcmp(ch[k].user, user) == 0)
+			return &ch[k];
+	return NULL;
+}
+
+/* The new cache into a: the old header, the contacts no change names,
+ * then each changed contact's newest line (removed ones: none). */
+static void
+write_changed(FILE *f, const struct wx_contacts *cs, const char *header,
+              size_t hlen, const struct wx_contacts_change *ch, size_t n)
+{
+	size_t i, len, k;
+	const char *line;
+
+	fwrite(header, 1, hlen, f);
+	fputc('\n', f);
+	for (i = 0; i < wx_contacts_count(cs); i++) {
+		if (change_of(ch, n, wx_contacts_username(cs, i)))
+			continue;
+		line = wx_contacts_line(cs, i, &len);
+		fwrite(line, 1, len, f);
+		fputc('\n', f);
+	}
+	for (k = 0; k < n; k++)
+		if (change_of(ch, n, ch[k].user) == &ch[k] && ch[k].line)
+			fwrite(ch[k].line, 1, ch[k].len, f);
+}
+
+int
+wx_contacts_apply(const char *dir, const char *user,
+                  const struct wx_contacts_change *ch, size_t n)
+{
+	char *path = wx_asprintf("%s/contacts", dir), err[256];
+	struct wx_buf text = {0};
+	struct wx_contacts *cs = NULL;
+	struct wx_afile a;
+	const char *nl;
+	int rc = 0;
+
+	if (n > 0 && wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
+		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
+	if (cs && strcmp(wx_contacts_user(cs), user) == 0 &&
+	    (nl = memchr(text.p, '\n', text.len)) != NULL) {
+		if ((rc = wx_afile_open(&a, path, 0600)) == 0) {
+			write_changed(a.f, cs, text.p, (size_t)(nl - text.p), ch, n);
+			wx_remove_stale_temps(path);
+			rc = wx_afile_commit(&a);
+		}
+	}
+	wx_contacts_free(cs);
+	wx_buf_free(&text);
+	free(path);
+	return rc;
 }

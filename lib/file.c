@@ -194,14 +194,15 @@ wx_remove_stale_temps(const char *path)
 	free(dir);
 }
 
-int
-wx_lock(const char *path)
+/* flock "path.lock" (made 0600) with op (LOCK_EX, maybe | LOCK_NB). */
+static int
+lock_file(const char *path, int op)
 {
 	char *lock = wx_asprintf("%s.lock", path);
 	int fd = wx_open_regular(lock, O_RDWR | O_CREAT | O_NOFOLLOW), saved;
 
 	free(lock);
-	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+	while (fd >= 0 && flock(fd, op) < 0) {
 		if (errno == EINTR)
 			continue;
 		saved = errno;
@@ -210,4 +211,16 @@ wx_lock(const char *path)
 		fd = -1;
 	}
 	return fd;
+}
+
+int
+wx_lock(const char *path)
+{
+	return lock_file(path, LOCK_EX);
+}
+
+int
+wx_trylock(const char *path)
+{
+	return lock_file(path, LOCK_EX | LOCK_NB);
 }

@@ -32,6 +32,8 @@ struct wx_http {
 	long allow;                     /* a status taken like 200 (301) */
 	int too_large;                  /* set by the write callback */
 	struct wx_buf *sink;            /* body of the request in flight */
+	int (*stop)(void *);            /* wx_http_stop_on */
+	void *stop_arg;
 	char err[CURL_ERROR_SIZE];
 };
 
@@ -307,7 +309,9 @@ perform(struct wx_http *h, const char *method, const char *url,
 	if (cc == CURLE_OK && (r->status == 200 || r->status == h->allow))
 		return 0;
 	masked = wx_mask_url(url);
-	if (cc != CURLE_OK)
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		;  /* the caller's stop(): it knows why, and says it */
+	else if (cc != CURLE_OK)
 		wx_warn("%s %s: %s", method, masked, h->too_large ?
 		        "answer too large" : h->err[0] ? h->err :
 		        curl_easy_strerror(cc));
@@ -315,6 +319,27 @@ perform(struct wx_http *h, const char *method, const char *url,
 		wx_warn("%s %s: HTTP %ld", method, masked, r->status);
 	free(masked);
 	return cc != CURLE_OK ? WX_EXIT_TEMP : wx_status_exit(r->status);
+}
+
+/* libcurl calls it about once a second while a transfer waits. */
+static int
+progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+         curl_off_t ulnow)
+{
+	struct wx_http *h = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return h->stop(h->stop_arg) != 0;
+}
+
+void
+wx_http_stop_on(struct wx_http *h, int (*stop)(void *), void *arg)
+{
+	h->stop = stop;
+	h->stop_arg = arg;
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, stop ? progress : NULL);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, stop ? 0L : 1L);
 }
 
 int

@@ -684,3 +684,100 @@ wx_json_put_strz(struct wx_buf *b, const char *s)
 {
 	wx_json_put_str(b, s, strlen(s));
 }
+
+/* ---- re-writing a parsed object on one line ---- */
+
+/* Ids that can pass 2^53: written as JSON strings (design.md §3). */
+static int
+is_id_key(const char *k, size_t n)
+{
+	static const char *const ids[] = {
+		"Uin", "OwnerUin", "MsgId", "NewMsgId", "MsgID", "LocalID",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof *ids; i++)
+		if (strlen(ids[i]) == n && memcmp(ids[i], k, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_skipped(const char *const *skip, const char *k, size_t n)
+{
+	for (; skip && *skip; skip++)
+		if (strlen(*skip) == n && memcmp(*skip, k, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void put_value(struct wx_buf *b, const struct wx_json *j, int tok,
+                      int as_string, int ids);
+
+/* A string token decoded and encoded again: whatever the server sent,
+ * the line is valid JSON and valid UTF-8. */
+static void
+put_string(struct wx_buf *b, const struct wx_json *j, int tok)
+{
+	char *s = wx_json_str(j, tok);
+
+	wx_json_put_strz(b, s ? s : "");
+	free(s);
+}
+
+void
+wx_json_put_members(struct wx_buf *b, const struct wx_json *j, int tok,
+                    const char *const *skip, int ids)
+{
+	size_t n;
+	const char *k;
+	int key, first = 1;
+
+	wx_buf_addc(b, '{');
+	for (key = wx_json_first(j, tok); key >= 0; key = wx_json_next(j, key + 1)) {
+		k = wx_json_raw(j, key, &n);
+		if (is_skipped(skip, k, n))
+			continue;
+		if (!first)
+			wx_buf_addc(b, ',');
+		first = 0;
+		put_string(b, j, key);
+		wx_buf_addc(b, ':');
+		put_value(b, j, key + 1, ids && is_id_key(k, n), ids);
+	}
+}
+
+static void
+put_value(struct wx_buf *b, const struct wx_json *j, int tok, int as_string,
+          int ids)
+{
+	const char *raw;
+	size_t n;
+	int e;
+
+	switch (wx_json_type(j, tok)) {
+	case WX_JSON_OBJECT:
+		wx_json_put_members(b, j, tok, NULL, ids);
+		wx_buf_addc(b, '}');
+		break;
+	case WX_JSON_ARRAY:
+		wx_buf_addc(b, '[');
+		for (e = wx_json_first(j, tok); e >= 0; e = wx_json_next(j, e)) {
+			if (e != tok + 1)
+				wx_buf_addc(b, ',');
+			put_value(b, j, e, 0, ids);
+		}
+		wx_buf_addc(b, ']');
+		break;
+	case WX_JSON_STRING:
+		put_string(b, j, tok);
+		break;
+	default:
+		raw = wx_json_raw(j, tok, &n);
+		if (as_string)
+			wx_buf_addc(b, '"');
+		wx_buf_add(b, raw, n);
+		if (as_string)
+			wx_buf_addc(b, '"');
+	}
+}

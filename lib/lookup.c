@@ -41,6 +41,13 @@ struct index {
 	size_t n;
 };
 
+/* A member of a group line (a cache made with wx-contacts -m): the name
+ * a message from them shows, DisplayName in that group or NickName. */
+struct member {
+	size_t room;              /* contact index of the group */
+	size_t user, name;        /* offsets into strs */
+};
+
 struct wx_contacts {
 	char *text;               /* the cache as given */
 	struct wx_buf strs;       /* decoded field values, NUL-separated */
@@ -50,6 +57,8 @@ struct wx_contacts {
 	struct contact *c;
 	size_t n, cap;
 	struct index idx[NFIELD]; /* sorted by key, then index */
+	struct member *m;         /* sorted by room, then UserName */
+	size_t nm, mcap;
 };
 
 static const char *
@@ -76,9 +85,9 @@ keep(struct wx_contacts *cs, char *s)
 /* A member's decoded value when it is a string; NULL for any other type,
  * so a number or null never compares equal to a name. */
 static char *
-member_str(const struct wx_json *j, const char *key)
+member_str(const struct wx_json *j, int obj, const char *key)
 {
-	int t = wx_json_get(j, 0, key);
+	int t = wx_json_get(j, obj, key);
 
 	return wx_json_type(j, t) == WX_JSON_STRING ? wx_json_str(j, t) : NULL;
 }
@@ -99,7 +108,7 @@ kind_of(const char *s)
 static const char *
 parse_header(struct wx_contacts *cs, const struct wx_json *j)
 {
-	char *cache = member_str(j, "Cache");
+	char *cache = member_str(j, 0, "Cache");
 	int ok = cache && strcmp(cache, "wx-contacts") == 0;
 	int t = wx_json_get(j, 0, "Uin");
 
@@ -117,13 +126,54 @@ parse_header(struct wx_contacts *cs, const struct wx_json *j)
 	return NULL;
 }
 
+/* A member's name as a message shows it: DisplayName, else NickName,
+ * decoded (the cache keeps them in the server's form). */
+static size_t
+member_name(struct wx_contacts *cs, const struct wx_json *j, int mem)
+{
+	char *v = member_str(j, mem, "DisplayName"), *text;
+
+	if (!v || !*v) {
+		free(v);
+		v = member_str(j, mem, "NickName");
+	}
+	if (!v)
+		return 0;
+	text = wx_text_decode(v, strlen(v));
+	free(v);
+	return keep(cs, text);
+}
+
+/* The MemberList of group `room` into cs->m. */
+static void
+keep_members(struct wx_contacts *cs, const struct wx_json *j, size_t room)
+{
+	int list = wx_json_get(j, 0, "MemberList"), mem, t;
+
+	if (wx_json_type(j, list) != WX_JSON_ARRAY)
+		return;
+	for (mem = wx_json_first(j, list); mem >= 0; mem = wx_json_next(j, mem)) {
+		t = wx_json_get(j, mem, "UserName");
+		if (wx_json_type(j, t) != WX_JSON_STRING)
+			continue;
+		if (cs->nm == cs->mcap) {
+			cs->mcap = cs->mcap ? cs->mcap * 2 : 256;
+			cs->m = wx_realloc(cs->m, cs->mcap * sizeof *cs->m);
+		}
+		cs->m[cs->nm].room = room;
+		cs->m[cs->nm].user = keep(cs, wx_json_str(j, t));
+		cs->m[cs->nm].name = member_name(cs, j, mem);
+		cs->nm++;
+	}
+}
+
 /* A Kind we do not know could be a group or not: refusing the cache is
  * better than resolving a name by a guess. */
 static const char *
 parse_contact(struct wx_contacts *cs, const struct wx_json *j,
               struct contact *c)
 {
-	char *user = member_str(j, "UserName"), *kind = member_str(j, "Kind");
+	char *user = member_str(j, 0, "UserName"), *kind = member_str(j, 0, "Kind");
 	const char *why = NULL;
 
 	if (!user || !*user)
@@ -138,9 +188,11 @@ parse_contact(struct wx_contacts *cs, const struct wx_json *j,
 		return why;
 	}
 	c->user = keep(cs, user);
-	c->name = keep(cs, member_str(j, "Name"));
-	c->remark = keep(cs, member_str(j, "Remark"));
-	c->alias = keep(cs, member_str(j, "Alias"));
+	c->name = keep(cs, member_str(j, 0, "Name"));
+	c->remark = keep(cs, member_str(j, 0, "Remark"));
+	c->alias = keep(cs, member_str(j, 0, "Alias"));
+	if (strcmp(c->kind, "group") == 0)
+		keep_members(cs, j, cs->n);
 	return NULL;
 }
 
@@ -211,6 +263,17 @@ build_index(struct wx_contacts *cs, enum field f)
 	qsort(x->e, x->n, sizeof *x->e, entry_cmp);
 }
 
+static int
+member_cmp(const void *a, const void *b, void *arg)
+{
+	const struct member *x = a, *y = b;
+	const struct wx_contacts *cs = arg;
+
+	if (x->room != y->room)
+		return x->room < y->room ? -1 : 1;
+	return strcmp(str(cs, x->user), str(cs, y->user));
+}
+
 struct wx_contacts *
 wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
 {
@@ -240,6 +303,7 @@ wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
 	}
 	for (f = 0; f < NFIELD; f++)
 		build_index(cs, (enum field)f);
+	qsort_r(cs->m, cs->nm, sizeof *cs->m, member_cmp, cs);
 	return cs;
 }
 
@@ -252,6 +316,7 @@ wx_contacts_free(struct wx_contacts *cs)
 		return;
 	for (f = 0; f < NFIELD; f++)
 		free(cs->idx[f].e);
+	free(cs->m);
 	free(cs->c);
 	wx_buf_free(&cs->strs);
 	free(cs->text);
@@ -299,6 +364,50 @@ wx_contacts_line(const struct wx_contacts *cs, size_t i, size_t *len)
 {
 	*len = cs->c[i].len;
 	return cs->text + cs->c[i].off;
+}
+
+/* The run of entries of field f whose key is v: *first and the count. */
+static size_t find(const struct wx_contacts *cs, enum field f, const char *v,
+                   size_t *first);
+
+int
+wx_contacts_find(const struct wx_contacts *cs, const char *user, size_t *i)
+{
+	size_t first;
+
+	if (!user || !*user || find(cs, F_USER, user, &first) == 0)
+		return -1;
+	*i = cs->idx[F_USER].e[first].i;
+	return 0;
+}
+
+const char *
+wx_contacts_name(const struct wx_contacts *cs, size_t i)
+{
+	const struct contact *c = &cs->c[i];
+
+	return str(cs, c->remark ? c->remark : c->name);
+}
+
+const char *
+wx_contacts_member(const struct wx_contacts *cs, size_t room,
+                   const char *user)
+{
+	size_t lo = 0, hi = cs->nm;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct member *m = &cs->m[mid];
+		int d = m->room != room ? (m->room < room ? -1 : 1)
+		                        : strcmp(str(cs, m->user), user);
+		if (d == 0)
+			return str(cs, m->name);
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return "";
 }
 
 /* The run of entries of field f whose key is v: *first and the count. */

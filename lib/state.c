@@ -419,22 +419,19 @@ wx_session_load(const char *dir)
 	return st;
 }
 
-/* Under the session lock: the file a (when given), the cookies h got
+/* Under the session lock: locked(arg) (when given), the cookies h got
  * (when given), then the changes to DIR/session (when given). */
 static void
 commit_all(const char *dir, const struct wx_state *changes,
-           struct wx_http *h, struct wx_afile *a)
+           struct wx_http *h, int (*locked)(void *), void *arg)
 {
 	char *path = wx_asprintf("%s/session", dir), err[512];
-	int fd = wx_lock(path);
+	int fd = wx_lock(path), rc;
 
 	if (fd < 0)
 		wx_die(wx_exit_errno(errno), "%s.lock:", path);
-	if (a) {
-		wx_remove_stale_temps(a->path);
-		if (wx_afile_commit(a) < 0)
-			wx_die(wx_exit_errno(errno), "%s:", a->path);
-	}
+	if (locked && (rc = locked(arg)) != 0)
+		exit(rc);
 	/* The jar before the session: a session naming a login whose
 	 * cookies are not on disk yet would send stale cookies. */
 	if (h && wx_http_save_cookies(h) < 0)
@@ -449,14 +446,35 @@ void
 wx_session_commit(const char *dir, const struct wx_state *changes,
                   struct wx_http *h)
 {
-	commit_all(dir, changes, h, NULL);
+	commit_all(dir, changes, h, NULL, NULL);
+}
+
+/* wx_session_commit_file's part under the lock. */
+static int
+commit_afile(void *arg)
+{
+	struct wx_afile *a = arg;
+
+	wx_remove_stale_temps(a->path);
+	if (wx_afile_commit(a) < 0) {
+		wx_warn("%s:", a->path);
+		return wx_exit_errno(errno);
+	}
+	return 0;
 }
 
 void
 wx_session_commit_file(const char *dir, const struct wx_state *changes,
                        struct wx_http *h, struct wx_afile *a)
 {
-	commit_all(dir, changes, h, a);
+	commit_all(dir, changes, h, commit_afile, a);
+}
+
+void
+wx_session_commit_with(const char *dir, const struct wx_state *changes,
+                       struct wx_http *h, int (*locked)(void *), void *arg)
+{
+	commit_all(dir, changes, h, locked, arg);
 }
 
 const char *

@@ -71,6 +71,12 @@ void wx_session_commit(const char *dir, const struct wx_state *changes,
 struct wx_afile;
 void wx_session_commit_file(const char *dir, const struct wx_state *changes,
                             struct wx_http *h, struct wx_afile *a);
+/* state.c: the same, with locked(arg) first under the lock, to re-read,
+ * write and commit files of DIR that others write too (the contacts
+ * cache); it returns 0, or an exit code to end with after its message. */
+void wx_session_commit_with(const char *dir, const struct wx_state *changes,
+                            struct wx_http *h, int (*locked)(void *arg),
+                            void *arg);
 /* contacts.c: the cache of s's login (a parsed DIR/contacts whose User is
  * s->username), made first by wx_contacts_update when there is none or
  * it is an earlier login's.  Exit with its code when that fails. */
@@ -186,6 +192,9 @@ void wx_remove_stale_temps(const char *path);
 /* Exclusive flock on "path.lock" (made 0600); the fd to close to release
  * it, or -1 with errno. */
 int wx_lock(const char *path);
+/* The same without waiting: -1 with errno EWOULDBLOCK when another
+ * process holds it. */
+int wx_trylock(const char *path);
 
 /* ---- state.c: key=value session files (wx-session(5)) ---- */
 
@@ -267,6 +276,13 @@ int wx_json_uint64(const struct wx_json *j, int tok, uint64_t *out);
  * control characters escaped; invalid UTF-8 becomes U+FFFD. */
 void wx_json_put_str(struct wx_buf *b, const char *s, size_t n);
 void wx_json_put_strz(struct wx_buf *b, const char *s);
+/* Object tok re-written on one line, without its closing brace: strings
+ * decoded and encoded again (valid JSON, valid UTF-8), numbers as the
+ * source has them, the members named in skip (NULL-terminated; NULL for
+ * none) left out; with ids, the ids that can pass 2^53 (Uin, OwnerUin,
+ * MsgId, NewMsgId, MsgID, LocalID, at any depth) as strings. */
+void wx_json_put_members(struct wx_buf *b, const struct wx_json *j, int tok,
+                         const char *const *skip, int ids);
 
 /* ---- text.c: message text decoding (protocol.md §8.4) ---- */
 
@@ -312,6 +328,11 @@ void wx_http_header(struct wx_http *h, const char *line);
 /* Seconds for the whole of the next requests; 0 = the default (30 s).
  * Long polls set this above the server's hold time. */
 void wx_http_timeout(struct wx_http *h, long seconds);
+/* Ask stop(arg) while a request waits (about once a second, and when
+ * bytes move); nonzero ends the request at once, with no message, and it
+ * returns WX_EXIT_TEMP: the caller knows why it stopped.  stop NULL: no
+ * more asking.  For long polls that a signal or a deadline must cut. */
+void wx_http_stop_on(struct wx_http *h, int (*stop)(void *), void *arg);
 /* Exit code of an HTTP status (wx(7)): 200 is 0; 408, 429, 5xx and any
  * other status 111; the remaining 4xx 1 (the server said no). */
 int wx_status_exit(long status);
@@ -357,6 +378,11 @@ int wx_cgi_ret(const struct wx_json *j, const char *cgi);
 int wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
                 const char *query, const struct wx_buf *body,
                 struct wx_json **out);
+/* The same, and *ret the answer's BaseResponse.Ret (0 when the answer
+ * had none or never came): a loop tells a logout from a refusal by it. */
+int wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
+                    const char *query, const struct wx_buf *body,
+                    struct wx_json **out, long long *ret);
 int wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
                const char *query, struct wx_json **out);
 
@@ -408,6 +434,28 @@ int wx_synckey_from_json(const struct wx_json *j, int tok,
 int wx_synckey_parse(const char *s, struct wx_synckey *sk);
 void wx_synckey_pipe(const struct wx_synckey *sk, struct wx_buf *b);
 void wx_synckey_json(const struct wx_synckey *sk, struct wx_buf *b);
+
+/* ---- sync.c: synccheck and webwxsync (protocol.md §5.5, §5.6) ---- */
+
+struct wx_check {
+	long long retcode, selector;
+};
+/* window.synccheck={retcode:"R",selector:"S"}: R may be negative (the
+ * "-1" the usual \d+ regex misses); quoted keys, spaces, a final ';'
+ * tolerated.  0, or -1 when body (n bytes) is not that. */
+int wx_parse_synccheck(const char *body, size_t n, struct wx_check *c);
+/* Exit code of a synccheck retcode, with one line on stderr unless 0:
+ * 1100, 1101, 1102 "logged out (N): why" 1; anything else 111. */
+int wx_synccheck_exit(long long retcode);
+/* One synccheck long poll of s on its push host with checkkey (pipe
+ * form), cookies included; 0 with *c filled (its retcode may be
+ * nonzero), or the exit code of a failed request or malformed answer. */
+int wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c);
+/* One webwxsync from synckey (pipe form); 0 with the answer in *out, or
+ * the exit code (as wx_cgi_post_ret, *ret the Ret; 100 for a bad
+ * synckey). */
+int wx_webwxsync(struct wx_sess *s, const char *synckey,
+                 struct wx_json **out, long long *ret);
 
 /* ---- qr.c: QR encoding and image output (libqrencode, libpng) ---- */
 
@@ -513,6 +561,20 @@ struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
  * be NULL) into a new DIR/contacts, put in place under the session lock
  * with the cookies; on failure the old cache stays byte for byte. */
 int wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out);
+/* One change wx-sync applies to the cache: the contact user's new line
+ * (len bytes ending LF, as wx_contact_line writes it), or line NULL when
+ * user was removed. */
+struct wx_contacts_change {
+	const char *user;
+	const char *line;
+	size_t len;
+};
+/* Apply n changes (a later one of the same user wins) to DIR/contacts
+ * when it is the cache of login user, through a temp file committed at
+ * once; nothing when there is no such cache.  Call under the session
+ * lock (wx_session_commit_with).  0, or -1 with errno. */
+int wx_contacts_apply(const char *dir, const char *user,
+                      const struct wx_contacts_change *ch, size_t n);
 /* wx-init: the first cache, of webwxinit's User (the account, Kind
  * self) and ContactList (token list of j), committed under the lock with
  * changes (the session's new keys). */
@@ -552,6 +614,18 @@ const char *wx_contacts_kind(const struct wx_contacts *cs, size_t i);
 /* The line of contact i as stored (no LF), len bytes. */
 const char *wx_contacts_line(const struct wx_contacts *cs, size_t i,
                              size_t *len);
+/* Contact index of UserName user: 0 with *i set, -1 if the cache does
+ * not have it (its first line when it has several). */
+int wx_contacts_find(const struct wx_contacts *cs, const char *user,
+                     size_t *i);
+/* The name contact i goes by: Remark when it has one, else Name; "" when
+ * neither. */
+const char *wx_contacts_name(const struct wx_contacts *cs, size_t i);
+/* The name member user goes by in group `room` (a contact index): its
+ * DisplayName there, else its NickName, decoded; "" when the cache has no
+ * such member (a cache made without -m has none). */
+const char *wx_contacts_member(const struct wx_contacts *cs, size_t room,
+                               const char *user);
 /* Every contact name resolves to (the rules above), their indices in
  * *out (malloc'd, free it), their count; a literal UserName not in the
  * cache gives 0. */
@@ -572,6 +646,21 @@ int wx_contacts_resolve(const struct wx_contacts *cs, const char *name,
  * status, verify or unknown. */
 const char *wx_msg_typename(long long type, long long apptype,
                             long long subtype);
+/* Message obj (an AddMsgList entry) as one line ending LF: "Event":
+ * "message", the server's fields in its order (ids as strings, strings
+ * re-encoded), then the derived Text (the Content decoded, after a
+ * group's sender prefix), Sender (the group member who wrote it, else
+ * FromUserName), Chat (the conversation: ToUserName when self sent it,
+ * else FromUserName), TypeName, SenderName and ChatName (when cs knows
+ * them; cs may be NULL), and by type RevokedMsgId (revoke), Label
+ * (location), Title and Link (MsgType 49).  self: the account's UserName. */
+void wx_msg_line(struct wx_buf *b, const struct wx_json *j, int obj,
+                 const char *self, const struct wx_contacts *cs);
+/* A ModContactList entry as wx_contact_line writes it, or (del) a
+ * DelContactList entry as the server has it, with "Event" first:
+ * "modcontact" or "delcontact". */
+void wx_event_contact_line(struct wx_buf *b, const struct wx_json *j,
+                           int obj, const char *self, int del);
 
 /* ---- media.c: DIR/media, the media messages wx-sync printed ---- */
 
