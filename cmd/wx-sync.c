@@ -12,6 +12,7 @@
  * moment repeats at most the batch in flight and loses nothing.  Holds
  * DIR/sync.lock while it runs: a second wx-sync exits 100 at once. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,10 +69,22 @@ deadline_passed(const struct run *r)
 	return r->deadline && wx_now_ms() >= r->deadline;
 }
 
-/* wx_http_stop_on: a signal or -t ends a long poll at once. */
+/* Has the reader of our pipe gone (`wx-sync -f | head -3`)?  Seen
+ * without writing, so that an idle follow ends too. */
+static int
+reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/* wx_http_stop_on: a signal, -t or a closed pipe ends a long poll. */
 static int
 should_stop(void *arg)
 {
+	if (!stopping && reader_gone())
+		stopping = 1;
 	return stopping || deadline_passed(arg);
 }
 
