@@ -5,21 +5,10 @@
 # answer).
 load helper
 load login
+load sync
 
 setup_file() { emu_start -H 1 -a -n 30 -g 3 -m 4; }
 teardown_file() { emu_stop; }
-
-logged_in() {
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
-}
-
-# Up to date: what the first webwxsync brings (the chat list) taken.
-current() {
-	logged_in
-	wx-sync </dev/null >/dev/null
-}
 
 @test "wx-synccheck: usage errors exit 100; no session is 100 with a hint" {
 	run -100 --separate-stderr wx-synccheck extra

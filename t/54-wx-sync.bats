@@ -5,35 +5,10 @@
 # the MsgId ring committed, faults leaving the session as it was.
 load helper
 load login
+load sync
 
 setup_file() { emu_start -H 1 -a -n 30 -g 3 -m 4; }
 teardown_file() { emu_stop; }
-
-logged_in() {
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
-}
-
-# Up to date: the chat list of the first sync taken.
-current() {
-	logged_in
-	wx-sync </dev/null >/dev/null
-}
-
-# inject JSON: POST /_emu/message; prints the new MsgId.
-inject() {
-	emu_ctl message '' -d "$1"
-}
-
-# emu_contacts: the emulator's contacts, one JSON line each.
-emu_contacts() {
-	emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/contacts"
-}
-
-first_of() {
-	emu_contacts | jq -r --arg k "$1" 'select(.Kind==$k) | .UserName' | head -n 1
-}
 
 @test "wx-sync: usage errors exit 100; no session is 100" {
 	run -100 --separate-stderr wx-sync extra

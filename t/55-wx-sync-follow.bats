@@ -5,32 +5,10 @@
 # message and repeats only the batch in flight.
 load helper
 load login
+load sync
 
 setup_file() { emu_start -H 1 -a -n 30 -g 3 -m 4; }
 teardown_file() { emu_stop; }
-
-logged_in() {
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
-}
-
-current() {
-	logged_in
-	wx-sync </dev/null >/dev/null
-}
-
-inject() {
-	emu_ctl message '' -d "$1"
-}
-
-# Wait up to 10 s for file $1 to hold $2 lines.
-wait_lines() {
-	local i=0
-	while [ "$(wc -l <"$1")" -lt "$2" ]; do
-		i=$((i + 1)); [ $i -lt 200 ] || return 1; sleep 0.05
-	done
-}
 
 @test "wx-sync -f -c 1: waits for the next message, prints it, exits 0" {
 	current
