@@ -729,21 +729,24 @@ void
 wx_json_put_members(struct wx_buf *b, const struct wx_json *j, int tok,
                     const char *const *skip, int ids)
 {
-	size_t n;
-	const char *k;
+	char *k;
 	int key, first = 1;
 
 	wx_buf_addc(b, '{');
 	for (key = wx_json_first(j, tok); key >= 0; key = wx_json_next(j, key + 1)) {
-		k = wx_json_raw(j, key, &n);
-		if (is_skipped(skip, k, n))
+		/* Compared decoded: "Ev\u0065nt" is the key "Event". */
+		k = wx_json_str(j, key);
+		if (!k || is_skipped(skip, k, strlen(k))) {
+			free(k);
 			continue;
+		}
 		if (!first)
 			wx_buf_addc(b, ',');
 		first = 0;
-		put_string(b, j, key);
+		wx_json_put_strz(b, k);
 		wx_buf_addc(b, ':');
-		put_value(b, j, key + 1, ids && is_id_key(k, n), ids);
+		put_value(b, j, key + 1, ids && is_id_key(k, strlen(k)), ids);
+		free(k);
 	}
 }
 

@@ -303,7 +303,8 @@ wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
 	}
 	for (f = 0; f < NFIELD; f++)
 		build_index(cs, (enum field)f);
-	qsort_r(cs->m, cs->nm, sizeof *cs->m, member_cmp, cs);
+	if (cs->nm > 0)  /* qsort_r's base may not be NULL */
+		qsort_r(cs->m, cs->nm, sizeof *cs->m, member_cmp, cs);
 	return cs;
 }
 

@@ -272,15 +272,19 @@ wx_msg_line(struct wx_buf *b, const struct wx_json *j, int obj,
 	said_free(&m);
 }
 
+/* A server member of that name would say a second, false Event. */
+static const char *const event_key[] = { "Event", NULL };
+
 void
 wx_event_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
                       const char *self, int del)
 {
 	struct wx_buf tmp = {0};
 
-	if (del)
-		wx_contact_raw(&tmp, j, obj);
-	else
+	if (del) {
+		wx_json_put_members(&tmp, j, obj, event_key, 1);
+		wx_buf_adds(&tmp, "}\n");
+	} else
 		wx_contact_line(&tmp, j, obj, self);
 	put_event(b, del ? "delcontact" : "modcontact", &tmp);
 	wx_buf_free(&tmp);
