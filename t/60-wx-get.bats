@@ -9,7 +9,7 @@ load login
 
 # One login for the file; each test works on a copy of its session.
 setup_file() {
-	emu_start -H 1 -a -n 20
+	emu_start -H 5 -a -n 20     # -H: the slow fault holds 5 s
 	export WX_DIR="$BATS_FILE_TMPDIR/wx"
 	new_uuid
 	wx-wait -t 20 </dev/null >/dev/null 2>&1
@@ -349,18 +349,18 @@ EOF
 }
 
 @test "wx-get: a signal during the download removes the temp file" {
-	local line pid i=0
+	local line pid i=0 st=0
 	line=$(sync_line "$(inject '{"MsgType":3}')" image)
 	fault webwxgetmsgimg slow
 	printf '%s\n' "$line" >"$T/line"
-	wx-get -o "$T/slow.jpg" - <"$T/line" 2>/dev/null 3>&- &
+	wx-get -o "$T/slow.jpg" - <"$T/line" 2>"$T/err" 3>&- &
 	pid=$!
 	until ls "$T" | grep -q 'slow\.jpg\.tmp\.'; do
 		i=$((i + 1)); [ "$i" -lt 200 ] || fail "no temp file"; sleep 0.05
 	done
 	kill -TERM "$pid"
-	run wait "$pid"
-	[ "$status" -eq 143 ]
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ] || fail "status $st: $(cat "$T/err")"
 	[ ! -e "$T/slow.jpg" ]
 	no_temps "$T"
 }
