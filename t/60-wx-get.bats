@@ -9,7 +9,7 @@ load login
 
 # One login for the file; each test works on a copy of its session.
 setup_file() {
-	emu_start -H 5 -a -n 20     # -H: the slow fault holds 5 s
+	emu_start -H 2 -a -n 20     # -H: the slow fault holds 2 s
 	export WX_DIR="$BATS_FILE_TMPDIR/wx"
 	new_uuid
 	wx-wait -t 20 </dev/null >/dev/null 2>&1
