@@ -187,25 +187,27 @@ put_profile(struct emu_jw *w)
 	emu_jw_end(w);
 }
 
+/* The 14 keys of §8.1 in order, QQNum a number; all empty or 0 but on
+ * 37, 40 and 42. */
 static void
-put_recommend(struct emu_jw *w)
+put_recommend(struct emu_jw *w, const struct emu_recommend *r)
 {
-	static const char *const keys[] = {
-		"UserName", "NickName", "QQNum", "Province", "City", "Content",
-		"Signature", "Alias", "Scene", "VerifyFlag", "AttrStatus",
-		"Sex", "Ticket", "OpCode",
-	};
-	static const char numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1 };
-	size_t i;
-
 	emu_jw_key(w, "RecommendInfo");
 	emu_jw_obj(w);
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (numeric[i])
-			emu_jw_kint(w, keys[i], 0);
-		else
-			emu_jw_kstr(w, keys[i], "");
-	}
+	emu_jw_kstr(w, "UserName", r->username);
+	emu_jw_kstr(w, "NickName", r->nickname);
+	emu_jw_kint(w, "QQNum", r->qqnum);
+	emu_jw_kstr(w, "Province", r->province);
+	emu_jw_kstr(w, "City", r->city);
+	emu_jw_kstr(w, "Content", r->content);
+	emu_jw_kstr(w, "Signature", r->signature);
+	emu_jw_kstr(w, "Alias", r->alias);
+	emu_jw_kint(w, "Scene", r->scene);
+	emu_jw_kint(w, "VerifyFlag", r->verifyflag);
+	emu_jw_kint(w, "AttrStatus", r->attrstatus);
+	emu_jw_kint(w, "Sex", r->sex);
+	emu_jw_kstr(w, "Ticket", r->ticket);
+	emu_jw_kint(w, "OpCode", r->opcode);
 	emu_jw_end(w);
 }
 
@@ -236,15 +238,15 @@ put_addmsg(struct emu_jw *w, const struct emu_msg *m)
 	emu_jw_kint(w, "AppMsgType", m->appmsgtype);
 	emu_jw_kint(w, "StatusNotifyCode", m->statuscode);
 	emu_jw_kstr(w, "StatusNotifyUserName", m->statususer);
-	put_recommend(w);
-	emu_jw_kint(w, "ForwardFlag", 0);
+	put_recommend(w, &m->rec);
+	emu_jw_kint(w, "ForwardFlag", m->forwardflag);
 	emu_jw_key(w, "AppInfo");
 	emu_jw_obj(w);
-	emu_jw_kstr(w, "AppID", "");
-	emu_jw_kint(w, "Type", 0);
+	emu_jw_kstr(w, "AppID", m->appid);
+	emu_jw_kint(w, "Type", m->apptype);
 	emu_jw_end(w);
-	emu_jw_kint(w, "HasProductId", 0);
-	emu_jw_kstr(w, "Ticket", "");
+	emu_jw_kint(w, "HasProductId", m->hasproductid);
+	emu_jw_kstr(w, "Ticket", m->ticket);
 	emu_jw_kint(w, "ImgHeight", m->imgheight);
 	emu_jw_kint(w, "ImgWidth", m->imgwidth);
 	emu_jw_kint(w, "SubMsgType", m->subtype);
