@@ -206,7 +206,8 @@ c_fault(struct emu_req *r, struct emu_resp *w)
 	    emu_fault_arm(ep, kind, (int)n) < 0) {
 		text(w, 400, "bad fault: need endpoint, kind (http500 reset "
 		     "truncate malformed slow ret1100 ret1101 ret1102 ret1203 "
-		     "ret1205 ret-1 cookie) and count\n");
+		     "ret1205 ret-1 cookie, or selectorN with N 0..9999 for "
+		     "synccheck) and count\n");
 		return;
 	}
 	text(w, 200, "ok\n");

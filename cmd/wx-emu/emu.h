@@ -24,7 +24,7 @@ struct emu_opts {
 	int contacts;           /* -n */
 	int groups, members;    /* -g, -m */
 	const char *world;      /* -W: world file (NDJSON) instead of -n/-g/-m */
-	int hold;               /* -H: long-poll hold seconds (25) */
+	long long hold_ns;      /* -H: long-poll hold, ns (25 s) */
 	unsigned long seed;     /* -s */
 	int maxconn;            /* connection cap */
 };
@@ -77,8 +77,11 @@ void emu_resp_js(struct emu_resp *w);
  * cookie (an extra Set-Cookie);
  * emu_fault_ret() consumes an armed retNNNN fault for r's endpoint and
  * returns NNNN (0 if none): emu_auth() calls it, so every authenticated
- * endpoint answers its own error shape with that code. */
+ * endpoint answers its own error shape with that code;
+ * emu_fault_selector() consumes an armed selectorN fault (synccheck) and
+ * returns N, -1 if none. */
 int emu_fault_ret(const struct emu_req *r);
+int emu_fault_selector(const struct emu_req *r);
 int emu_fault_arm(const char *endpoint, const char *kind, int count);
 /* Cookie-style date with hyphens: "Mon, 31-Dec-2018 00:57:48 GMT". */
 void emu_http_date(time_t t, char out[40]);
@@ -281,8 +284,8 @@ void emu_unlock(void);
 /* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
  * on notify, -1 on timeout. */
 int emu_wait(const struct timespec *deadline);
-/* The deadline of a long poll: now + emu_opt.hold seconds, to the
- * nanosecond (a whole-second deadline would hold N-1..N seconds). */
+/* The deadline of a long poll: now + the -H hold, to the nanosecond (a
+ * whole-second deadline would hold N-1..N seconds). */
 struct timespec emu_hold_deadline(void);
 void emu_notify(void);
 unsigned long emu_rand(void);       /* seeded PRNG (lock held) */

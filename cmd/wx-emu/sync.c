@@ -104,7 +104,7 @@ selector(const struct emu_session *s, uint64_t pos)
 }
 
 /* Hold until something is pending, the session dies (logout, kick, a
- * newer login) or emu_opt.hold seconds pass. */
+ * newer login) or the -H hold passes. */
 static int
 hold(const struct emu_session *s, uint64_t pos, int *ret)
 {
@@ -123,7 +123,8 @@ hold(const struct emu_session *s, uint64_t pos, int *ret)
 }
 
 /* window.synccheck={retcode:"R",selector:"S"}: no spaces, no ';', no LF;
- * selector "0" with every non-zero retcode.  Credentials may come from
+ * selector "0" with every non-zero retcode; an armed selectorN fault
+ * answers N at once for a live session.  Credentials may come from
  * the query, but a request without the session cookies is 1102 as on the
  * real server (ISS Urinx/WeixinBot#140); a host of another family 1100.
  * Over plain HTTP the cookies cannot be required: they are set Secure, as
@@ -145,7 +146,8 @@ emu_synccheck(struct emu_req *r, struct emu_resp *w)
 		uint64_t pos = arg && wx_synckey_parse(arg, &k) == 0
 		               ? key_position(&k, s) : s->seen;
 
-		sel = hold(s, pos, &ret);
+		if ((sel = emu_fault_selector(r)) < 0)
+			sel = hold(s, pos, &ret);
 	}
 	emu_resp_header(w, "Access-Control-Allow-Origin", "*");
 	emu_resp_js(w);

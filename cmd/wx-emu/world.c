@@ -53,7 +53,12 @@ emu_hold_deadline(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += emu_opt.hold;
+	ts.tv_sec += (time_t)(emu_opt.hold_ns / 1000000000);
+	ts.tv_nsec += (long)(emu_opt.hold_ns % 1000000000);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
 	return ts;
 }
 
