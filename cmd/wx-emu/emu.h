@@ -270,7 +270,9 @@ struct emu_world {
 	uint64_t nextid;                /* MsgId generator state */
 	unsigned long rng;              /* deterministic PRNG state */
 };
-#define EMU_EVENTS 65536
+/* A burst of 100000 injected messages and the events around it fit;
+ * slots cost memory only once used (~330 B a slot, its strings apart). */
+#define EMU_EVENTS 262144
 #define EMU_SENT 65536
 extern struct emu_world world;
 

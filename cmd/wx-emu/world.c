@@ -534,7 +534,7 @@ emu_world_free(void)
 		emu_contact_free(&world.contacts[i]);
 	for (i = 0; i < world.nstrangers; i++)
 		emu_contact_free(&world.strangers[i]);
-	for (i = 0; i < EMU_EVENTS && world.events; i++)
+	for (i = 0; i < EMU_EVENTS && (uint64_t)i <= world.seq && world.events; i++)
 		msg_free(&world.events[i].msg);
 	for (n = 0; n < world.nsent; n++)
 		free(world.sent[n].json);
