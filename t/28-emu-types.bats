@@ -405,6 +405,12 @@ attr() {
 	cmp "$f" "$BATS_TEST_TMPDIR/dl"
 	emu_media "$ID"
 	cmp "$f" "$BATS_TEST_TMPDIR/media"
+	# 6 MiB of Media fit the body cap of /_emu/message.
+	head -c $((6 << 20)) /dev/urandom >"$f"
+	printf '{"TypeName":"video","Media":"%s"}' "$(base64 -w0 "$f")" >"$BATS_TEST_TMPDIR/body"
+	ID=$(emu_ctl message '' --data-binary @"$BATS_TEST_TMPDIR/body")
+	dl webwxgetvideo "msgid=$ID&skey=$(uri "$SKEY")" -H 'Range: bytes=0-'
+	cmp "$f" "$BATS_TEST_TMPDIR/dl"
 }
 
 @test "/_emu/media: made-up bytes are the same every time and what the endpoint serves; 404 for an unknown id" {

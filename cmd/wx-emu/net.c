@@ -392,7 +392,7 @@ typedef void handler(struct emu_req *, struct emu_resp *);
 #define CAP_JSON (256u << 10)   /* a BaseRequest and a list of names */
 #define CAP_UPLOAD (576u << 10) /* a 512 KiB chunk (§6.3) and its form */
 #define CAP_SMALL (64u << 10)   /* GETs, the login host, control calls */
-#define CAP_MESSAGE (4u << 20)  /* /_emu/message: messages to inject */
+#define CAP_MESSAGE (16u << 20) /* /_emu/message: a message and its Media */
 
 /* An endpoint: its handler, whether its body is JSON (only those bodies
  * are parsed), and its body cap. */
