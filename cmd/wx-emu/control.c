@@ -1,6 +1,7 @@
 /* control.c — the test-side API under /_emu/ (design.md §4): play the
- * phone (scan, confirm, cancel, expire), inject messages and contact
- * changes, read what clients sent, end sessions, arm faults. */
+ * phone (scan, confirm, cancel, expire), inject messages (built by
+ * inject.c) and contact changes, show a message's media bytes, read what
+ * clients sent, end sessions, arm faults. */
 #include <stdlib.h>
 #include <string.h>
 

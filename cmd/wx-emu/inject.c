@@ -218,13 +218,9 @@ speaker(const struct typed *t)
 static int
 fill_text(struct emu_msg *m, struct typed *t)
 {
-	struct wx_buf x = {0};
-
 	(void)t;
 	m->type = 1;
-	wx_buf_adds(&x, "hello");
-	set_xml(m, &x);
-	wx_buf_free(&x);
+	m->content = wx_strdup("hello");
 	return 0;
 }
 
