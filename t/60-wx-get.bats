@@ -200,6 +200,45 @@ ranged() {
 	cmp "$T/r.pdf" "$T/ref"
 }
 
+# emu_media ID [type]: GET /_emu/media, the bytes wx-emu serves for a
+# message, into $T/media.
+emu_media() {
+	emu_curl -o "$T/media" \
+		"$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/media?msgid=$1${2:+&type=$2}"
+}
+
+@test "wx-get: every kind of media with its own bytes (Media), as /_emu/media has them" {
+	local t id line
+	for t in image emoji voice video file; do
+		head -c $((5000 + RANDOM)) /dev/urandom >"$T/$t.src"
+		jq -cn --arg t "$t" --rawfile m <(base64 -w0 "$T/$t.src") \
+			'{TypeName: $t, Media: $m, FileName: "a.bin"}' >"$T/inject"
+		id=$(emu_ctl message '' --data-binary "@$T/inject")
+		[[ "$id" =~ ^[0-9]+$ ]] || fail "inject: $id"
+		line=$(sync_line "$id" "$t")
+		[ "$(jq -r .TypeName <<<"$line")" = "$t" ] || fail "$t: $line"
+		run -0 --separate-stderr get -o "$T/$t.got" - <<<"$line"
+		[ -z "$stderr" ] || fail "$t: $stderr"
+		cmp "$T/$t.src" "$T/$t.got"
+		emu_media "$id"
+		cmp "$T/media" "$T/$t.got"
+	done
+}
+
+@test "wx-get: an 11 MiB video streams to the file whole, through DIR/media" {
+	local id
+	head -c $((11 << 20)) /dev/urandom >"$T/big.src"
+	{ printf '{"TypeName":"video","Media":"'; base64 -w0 "$T/big.src"; printf '"}'; } >"$T/inject"
+	id=$(emu_ctl message '' --data-binary "@$T/inject")
+	[[ "$id" =~ ^[0-9]+$ ]] || fail "inject: $id"
+	sync_line "$id" video >"$WX_DIR/media"
+	: >"$EMU_LOG"
+	run -0 --separate-stderr get -o "$T/big.mp4" "$id"
+	[ -z "$stderr" ]
+	cmp "$T/big.src" "$T/big.mp4"
+	[ "$(last_request webwxgetvideo | jq -r .headers.Range)" = "bytes=0-" ]
+}
+
 @test "wx-get MSGID: the line from DIR/media" {
 	local img vid
 	img=$(inject '{"MsgType":3,"Content":"x"}')
