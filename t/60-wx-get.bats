@@ -89,12 +89,18 @@ no_temps() {
 	[ "$stderr" = "wx-get: -o: empty file name" ]
 }
 
-@test "wx-get: no session is 100 with a hint" {
+@test "wx-get: no session, or no data ticket for a file, is 100 with a hint" {
 	run -100 --separate-stderr wx-get -d "$T/none" -o "$T/f" 1
 	[[ "$stderr" == "wx-get: "*"no host; run wx-init first" ]]
 	[ ! -e "$T/f" ]
 	run -100 --separate-stderr wx-get -d "$T/none" - <<<'{"MsgId":"1","TypeName":"image"}'
 	[[ "$stderr" == *"run wx-init first" ]]
+	# a file needs the data ticket cookie
+	grep -v webwx_data_ticket "$WX_DIR/cookies" >"$T/jar"
+	cat "$T/jar" >"$WX_DIR/cookies"
+	run -100 --separate-stderr get -o "$T/f" - <<<'{"MsgId":"1","TypeName":"file","FromUserName":"@a","MediaId":"x"}'
+	[ "$stderr" = "wx-get: $WX_DIR/cookies: no webwx_data_ticket; run wx-init first" ]
+	[ ! -e "$T/f" ]
 }
 
 @test "wx-get: a terminal on stdout is refused" {
