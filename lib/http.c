@@ -3,7 +3,9 @@
  * the HTTP, TLS, cookies and decompression; this file only sets the policy:
  * browser User-Agent, explicit timeouts, a size cap, no redirects (the
  * caller must see webwxnewloginpage's 301), verification always on, and a
- * cookie jar written 0600 by us rather than by libcurl's umask. */
+ * cookie jar written 0600 by us rather than by libcurl's umask.  An answer
+ * is kept in memory (up to 16 MiB), or, for a download, written to a
+ * stream as it arrives. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -31,16 +33,21 @@ struct wx_http {
 	long timeout;                   /* seconds, 0 = TOTAL_SECONDS */
 	long allow;                     /* a status taken like 200 (301) */
 	int too_large;                  /* set by the write callback */
-	struct wx_buf *sink;            /* body of the request in flight */
+	int write_err;                  /* errno of a failed write to out */
+	struct wx_buf *sink;            /* body of the request in flight, */
+	FILE *out;                      /* or where a download writes it */
+	uint64_t max, got;              /* cap and bytes of this body */
 	int (*stop)(void *);            /* wx_http_stop_on */
 	void *stop_arg;
+	long ok;                        /* a status taken like 200 (206) */
+	char *range;                    /* Content-Range of the answer */
 	char err[CURL_ERROR_SIZE];
 };
 
 /* Query keys whose values are secrets or identify the account. */
 static const char *const secret_keys[] = {
 	"skey", "sid", "wxsid", "pass_ticket", "ticket", "webwx_data_ticket",
-	"uin", "wxuin",
+	"uin", "wxuin", "fromuser",
 };
 
 static int
@@ -83,18 +90,58 @@ wx_mask_url(const char *url)
 	return b.p;
 }
 
+/* Is status the answer the request wanted (the body is then kept)? */
+static int
+status_ok(const struct wx_http *h, long status)
+{
+	return status == 200 || (status != 0 &&
+	                         (status == h->allow || status == h->ok));
+}
+
+/* The body to memory (h->sink) or to a download's stream (h->out); a
+ * download writes nothing of an answer with an error status.  Returning less than n makes
+ * libcurl stop with CURLE_WRITE_ERROR. */
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct wx_http *h = arg;
+	long status = 0;
 
 	n *= size;
-	if (h->sink->len + n > MAX_ANSWER) {
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (h->out && !status_ok(h, status))
+		return n;
+	if (h->max && n > h->max - h->got) {
 		h->too_large = 1;
-		return 0;  /* makes libcurl stop with CURLE_WRITE_ERROR */
+		return 0;
 	}
-	wx_buf_add(h->sink, data, n);
+	if (!h->out) {
+		wx_buf_add(h->sink, data, n);
+	} else if (fwrite(data, 1, n, h->out) != n) {
+		h->write_err = errno ? errno : EIO;
+		return 0;
+	}
+	h->got += n;
 	return n;
+}
+
+/* Content-Range of a download's answer (the last one seen), its value
+ * without the white space around it. */
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct wx_http *h = arg;
+	size_t len = size * n, k = sizeof "Content-Range:" - 1;
+
+	if (!h->out || len < k || strncasecmp(data, "Content-Range:", k) != 0)
+		return len;
+	while (k < len && (data[k] == ' ' || data[k] == '\t'))
+		k++;
+	while (len > k && strchr(" \t\r\n", data[len - 1]))
+		len--;
+	free(h->range);
+	h->range = wx_strndup(data + k, len - k);
+	return size * n;
 }
 
 /* Split a comma-separated WX_CONNECT_TO into curl's CONNECT_TO list. */
@@ -145,6 +192,8 @@ set_policy(struct wx_http *h)
 	bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->err);
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
 	if (ca && *ca)
 		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	h->connect_to = connect_to_list(getenv("WX_CONNECT_TO"));
@@ -226,6 +275,7 @@ wx_http_free(struct wx_http *h)
 	curl_slist_free_all(h->connect_to);
 	curl_slist_free_all(h->jar0);
 	free(h->cookiefile);
+	free(h->range);
 	free(h);
 }
 
@@ -254,71 +304,159 @@ wx_resp_free(struct wx_resp *r)
 	r->status = 0;
 }
 
-/* The headers of one request: the caller's extra lines, then ours. */
+/* The headers of one request: the caller's extra lines, then ours, then
+ * the request's own line (a Content-Type, a Range) if it has one. */
 static struct curl_slist *
-request_headers(const struct wx_http *h, const char *content_type)
+request_headers(const struct wx_http *h, const char *line)
 {
 	struct curl_slist *l = NULL, *x;
-	char *ct;
 
 	for (x = h->headers; x; x = x->next)
 		if (!(l = curl_slist_append(l, x->data)))
 			wx_die(WX_EXIT_TEMP, "out of memory");
 	/* No browser sends "Expect: 100-continue"; neither do we. */
-	if (!(l = curl_slist_append(l, "Expect:")))
+	if (!(l = curl_slist_append(l, "Expect:")) ||
+	    (line && !(l = curl_slist_append(l, line))))
 		wx_die(WX_EXIT_TEMP, "out of memory");
-	if (content_type) {
-		ct = wx_asprintf("Content-Type: %s", content_type);
-		l = curl_slist_append(l, ct);
-		free(ct);
-		if (!l)
-			wx_die(WX_EXIT_TEMP, "out of memory");
-	}
 	return l;
 }
 
-/* Run the request set up by the caller; the common end of every method. */
+/* Run the request set up by the caller, the body going where h says:
+ * the common end of every request.  0 when the answer's status is taken
+ * like 200 (status_ok), else warn "METHOD URL: reason" (secrets masked)
+ * and return the exit code. */
 static int
-perform(struct wx_http *h, const char *method, const char *url,
-        const char *content_type, struct wx_resp *r)
+transfer(struct wx_http *h, const char *method, const char *url,
+         const char *line, long *status)
 {
-	struct curl_slist *hdrs = request_headers(h, content_type);
+	struct curl_slist *hdrs = request_headers(h, line);
 	CURLcode cc;
-	char *ct = NULL, *masked;
+	char *masked;
 
-	wx_buf_reset(&r->body);
-	wx_buf_add(&r->body, "", 0);
-	free(r->content_type);
-	r->content_type = NULL;
-	r->status = 0;
-	h->sink = &r->body;
 	h->too_large = 0;
+	h->write_err = 0;
+	h->got = 0;
 	h->err[0] = '\0';
 	curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT,
-	                 h->timeout ? h->timeout : TOTAL_SECONDS);
 	cc = curl_easy_perform(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
-	h->sink = NULL;
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
-	    && ct)
-		r->content_type = wx_strdup(ct);
-	if (cc == CURLE_OK && (r->status == 200 || r->status == h->allow))
+	*status = 0;
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+	if (cc == CURLE_OK && status_ok(h, *status))
 		return 0;
 	masked = wx_mask_url(url);
 	if (cc == CURLE_ABORTED_BY_CALLBACK)
 		;  /* the caller's stop(): it knows why, and says it */
 	else if (cc != CURLE_OK)
-		wx_warn("%s %s: %s", method, masked, h->too_large ?
-		        "answer too large" : h->err[0] ? h->err :
-		        curl_easy_strerror(cc));
+		wx_warn("%s %s: %s%s", method, masked,
+		        h->write_err ? "writing the answer: " : "",
+		        h->too_large ? "answer too large" :
+		        h->write_err ? wx_strerror(h->write_err) :
+		        h->err[0] ? h->err : curl_easy_strerror(cc));
 	else
-		wx_warn("%s %s: HTTP %ld", method, masked, r->status);
+		wx_warn("%s %s: HTTP %ld", method, masked, *status);
 	free(masked);
-	return cc != CURLE_OK ? WX_EXIT_TEMP : wx_status_exit(r->status);
+	if (cc == CURLE_OK)
+		return wx_status_exit(*status);
+	return h->write_err ? wx_exit_errno(h->write_err) : WX_EXIT_TEMP;
+}
+
+/* A request whose answer is kept in r (at most MAX_ANSWER bytes). */
+static int
+perform(struct wx_http *h, const char *method, const char *url,
+        const char *line, struct wx_resp *r)
+{
+	char *ct = NULL;
+	int rc;
+
+	wx_buf_reset(&r->body);
+	wx_buf_add(&r->body, "", 0);
+	free(r->content_type);
+	r->content_type = NULL;
+	h->sink = &r->body;
+	h->max = MAX_ANSWER;
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT,
+	                 h->timeout ? h->timeout : TOTAL_SECONDS);
+	rc = transfer(h, method, url, line, &r->status);
+	h->sink = NULL;
+	if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK
+	    && ct)
+		r->content_type = wx_strdup(ct);
+	return rc;
+}
+
+/* Digits at *p into *v, *p past them; -1 when there are none. */
+static int
+range_num(const char **p, uint64_t *v)
+{
+	size_t k = strspn(*p, "0123456789");
+
+	if (wx_parse_u64(*p, k, UINT64_MAX, v) < 0)
+		return -1;
+	*p += k;
+	return 0;
+}
+
+/* Does a 206's Content-Range, "bytes A-B/TOTAL" (TOTAL may be "*"), say
+ * that the n bytes received are the whole resource? */
+static int
+whole_range(const char *v, uint64_t n)
+{
+	const char *p;
+	uint64_t a, b, total;
+
+	if (!v || strncasecmp(v, "bytes ", 6) != 0)
+		return 0;
+	p = v + 6;
+	if (range_num(&p, &a) < 0 || *p++ != '-' || range_num(&p, &b) < 0 ||
+	    *p++ != '/')
+		return 0;
+	if (*p == '*')
+		p++;
+	else if (range_num(&p, &total) < 0 || total != n)
+		return 0;
+	return *p == '\0' && a == 0 && b != UINT64_MAX && b + 1 == n;
+}
+
+int
+wx_http_download(struct wx_http *h, const char *url, const char *range,
+                 FILE *out, uint64_t max, uint64_t *n)
+{
+	char *line = range ? wx_asprintf("Range: %s", range) : NULL, *masked;
+	long status;
+	int rc;
+
+	h->out = out;
+	h->max = max;
+	h->ok = range ? 206 : 0;
+	free(h->range);
+	h->range = NULL;
+	curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+	/* A large file takes its time: no total limit unless the caller set
+	 * one, but a transfer stalled for TOTAL_SECONDS ends.  No
+	 * compression: the bytes written are the bytes Content-Range counts. */
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, h->timeout);
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, TOTAL_SECONDS);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, NULL);
+	rc = transfer(h, "GET", url, line, &status);
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
+	*n = h->got;
+	if (rc == 0 && status == 206 && !whole_range(h->range, h->got)) {
+		masked = wx_mask_url(url);
+		wx_warn("GET %s: partial answer: Content-Range %s, %llu bytes",
+		        masked, h->range ? h->range : "missing",
+		        (unsigned long long)h->got);
+		free(masked);
+		rc = WX_EXIT_TEMP;
+	}
+	h->out = NULL;
+	h->ok = 0;
+	free(line);
+	return rc;
 }
 
 /* libcurl calls it about once a second while a transfer waits. */
@@ -366,21 +504,22 @@ wx_http_get(struct wx_http *h, const char *url, struct wx_resp *r)
 	return perform(h, "GET", url, NULL, r);
 }
 
+/* ctype: the request's Content-Type line. */
 static int
 post_bytes(struct wx_http *h, const char *url, const char *body, size_t len,
-           const char *content_type, struct wx_resp *r)
+           const char *ctype, struct wx_resp *r)
 {
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
-	return perform(h, "POST", url, content_type, r);
+	return perform(h, "POST", url, ctype, r);
 }
 
 int
 wx_http_post_json(struct wx_http *h, const char *url, const char *body,
                   size_t len, struct wx_resp *r)
 {
-	return post_bytes(h, url, body, len, "application/json;charset=UTF-8",
-	                  r);
+	return post_bytes(h, url, body, len,
+	                  "Content-Type: application/json;charset=UTF-8", r);
 }
 
 int
@@ -388,7 +527,7 @@ wx_http_post_form(struct wx_http *h, const char *url, const char *form,
                   struct wx_resp *r)
 {
 	return post_bytes(h, url, form, strlen(form),
-	                  "application/x-www-form-urlencoded", r);
+	                  "Content-Type: application/x-www-form-urlencoded", r);
 }
 
 static void

@@ -358,11 +358,23 @@ int wx_http_post_multipart(struct wx_http *h, const char *url,
                            const struct wx_part *parts, size_t n,
                            struct wx_resp *r);
 void wx_resp_free(struct wx_resp *r);
+/* GET url with the body written to out as it arrives (none of it kept
+ * in memory, nothing written for an error status): media of any size.
+ * range: NULL, or the value of a Range header for this request only
+ * ("bytes=0-"), and then 206 is taken like 200, but only with a
+ * Content-Range that covers exactly the bytes received from the first
+ * (else 111, "partial answer").  max: a cap on the body (0: none).  No
+ * compression asked for; no total timeout unless wx_http_timeout set
+ * one, but 30 s without a byte end it.  *n gets the bytes written.
+ * Returns as wx_http_get: 0, or the exit code after one line on stderr
+ * (111 for a failed write to out, by wx_exit_errno). */
+int wx_http_download(struct wx_http *h, const char *url, const char *range,
+                     FILE *out, uint64_t max, uint64_t *n);
 /* Value of a cookie in the jar for a host ("file.wx2.qq.com" sees
  * Domain=.qq.com cookies); malloc'd or NULL. */
 char *wx_http_cookie(struct wx_http *h, const char *host, const char *name);
 /* Copy of url with the values of skey, sid, wxsid, pass_ticket, ticket,
- * webwx_data_ticket, uin replaced by "***". */
+ * webwx_data_ticket, uin, wxuin, fromuser (a uin) replaced by "***". */
 char *wx_mask_url(const char *url);
 
 /* ---- cgi.c: one round trip to a CGI of the web host ---- */
@@ -668,14 +680,18 @@ void wx_event_contact_line(struct wx_buf *b, const struct wx_json *j,
  * WX_MEDIA_KEEP messages whose TypeName is image, voice, video, emoji or
  * file, oldest first, so that `wx-get MSGID` knows the message. */
 #define WX_MEDIA_KEEP 512
-/* Open a (wx_afile_open) on DIR/media with the old file's last lines and
- * then lines (n bytes of NDJSON, each ending LF), at most WX_MEDIA_KEEP
- * in all; the caller commits it under the session lock.  0, or -1 with
- * errno. */
+/* Open a (wx_afile_open, mode 0600) on DIR/media with the old file's
+ * last lines and then lines (n bytes of NDJSON, each ending LF), at most
+ * WX_MEDIA_KEEP in all (and 8 MiB); the caller commits it under the
+ * session lock.  A line that is not a JSON object with a MsgId (string
+ * or number), or is over 64 KiB, is dropped; of lines with the same
+ * MsgId only the newest stays.  An old file past the size cap is
+ * ignored; anything but a regular file fails.  0, or -1 with errno. */
 int wx_media_write(const char *dir, const char *lines, size_t n,
                    struct wx_afile *a);
 /* The line of message msgid (its MsgId) in DIR/media, malloc'd and
- * without LF; NULL when the file or the line is not there. */
+ * without LF; NULL when the file or the line is not there (errno
+ * ENOENT), or the file cannot be read (errno: WX_ENOTREG, EFBIG …). */
 char *wx_media_find(const char *dir, const char *msgid);
 
 #endif

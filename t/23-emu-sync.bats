@@ -307,6 +307,107 @@ wait_polls() {
 		printf '"SKey": "",\n"SyncCheckKey": {\n"Count": 0,\n"List": []\n}\n}\n')
 }
 
+# ms since the epoch.
+now_ms() {
+	date +%s%3N
+}
+
+@test "selectorN fault: the next N synccheck answers are retcode 0 and selector N at once" {
+	logged_in_and_synced
+	local t0
+	emu_ctl fault "endpoint=synccheck&kind=selector3&count=2" >/dev/null
+	t0=$(now_ms)
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"0",selector:"3"}'
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"0",selector:"3"}'
+	# At once, though nothing is pending and the hold is 2 s.
+	[ $(( $(now_ms) - t0 )) -lt 1500 ]
+	# webwxsync brings nothing for it; then the poll holds and says 0.
+	do_sync "$KEY"
+	[ "$(jq -c '[.AddMsgCount, .ModContactCount, .DelContactCount]' <<<"$SYNC")" = '[0,0,0]' ]
+	t0=$(now_ms)
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"0",selector:"0"}'
+	[ $(( $(now_ms) - t0 )) -ge 2000 ]
+}
+
+@test "selectorN fault: over a pending message, after a retcode fault, an unknown N in 46 bytes" {
+	logged_in_and_synced
+	emu_ctl message "count=1" >/dev/null
+	emu_ctl fault "endpoint=synccheck&kind=selector7" >/dev/null
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"0",selector:"7"}'
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"0",selector:"2"}'
+	# A retcode wins; the selector waits for the next live answer.
+	emu_ctl fault "endpoint=synccheck&kind=ret1101" >/dev/null
+	emu_ctl fault "endpoint=synccheck&kind=selector9999" >/dev/null
+	run -0 synccheck "$(key_pipe "$KEY")"
+	assert_output 'window.synccheck={retcode:"1101",selector:"0"}'
+	synccheck "$(key_pipe "$KEY")" -o "$BATS_TEST_TMPDIR/b"
+	printf 'window.synccheck={retcode:"0",selector:"9999"}' | cmp - "$BATS_TEST_TMPDIR/b"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/b")" = 46 ]
+}
+
+# polls N URL: N synccheck polls of URL on one connection; their bodies.
+polls() {
+	local i urls=()
+	for i in $(seq "$1"); do
+		urls+=("$2")
+	done
+	emu_curl -b "$JAR" "${urls[@]}"
+}
+
+@test "-H takes decimal seconds: -H 0.01 holds an idle poll 10 ms, -H 0 not at all" {
+	local t0 ms want
+	want=$(printf 'window.synccheck={retcode:"0",selector:"0"}%.0s' $(seq 50))
+	emu_start_own -H 0.01
+	logged_in_and_synced
+	t0=$(now_ms)
+	run -0 polls 50 "$(synccheck_url "$(key_pipe "$KEY")")"
+	ms=$(( $(now_ms) - t0 ))
+	echo "# 50 idle polls with -H 0.01: $ms ms" >&3
+	assert_output "$want"
+	[ "$ms" -ge 500 ]
+	[ "$ms" -lt 10000 ]
+	emu_stop_own
+	emu_start_own -H 0
+	logged_in_and_synced
+	run -0 polls 50 "$(synccheck_url "$(key_pipe "$KEY")")"
+	assert_output "$want"
+}
+
+@test "-H: a negative, non-decimal or too long hold is a usage error" {
+	local h
+	for h in -1 1. .5 1e3 0x10 3600.5 3601 0.0000000001 ''; do
+		run -100 timeout 5 wx-emu -p 0 -H "$h"
+		assert_output --regexp '^wx-emu: -H: '
+	done
+}
+
+@test "a burst of 100000 injected messages: one quick request, all kept for webwxsync" {
+	logged_in_and_synced
+	local t0 ms first last far
+	t0=$(now_ms)
+	emu_ctl message "count=100000" >"$BATS_TEST_TMPDIR/ids"
+	ms=$(( $(now_ms) - t0 ))
+	echo "# 100000 messages injected in $ms ms" >&3
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" = 100000 ]
+	[ "$ms" -lt 10000 ]
+	first=$(head -n 1 "$BATS_TEST_TMPDIR/ids")
+	last=$(tail -n 1 "$BATS_TEST_TMPDIR/ids")
+	# The oldest is still there for the key from before the burst ...
+	do_sync "$KEY"
+	[ "$(jq -r '[.AddMsgCount, .AddMsgList[0].MsgId] | join(" ")' <<<"$SYNC")" = "100 $first" ]
+	# ... and a key 99900 events on gets the last 100.
+	far=$(jq -c '.List |= map(if .Key == 1 then .Val += 99900 else . end)' <<<"$KEY")
+	do_sync "$far"
+	[ "$(jq -r '[.AddMsgCount, .AddMsgList[99].MsgId] | join(" ")' <<<"$SYNC")" = "100 $last" ]
+	run -0 synccheck "$(key_pipe "$(jq -c .SyncCheckKey <<<"$SYNC")")"
+	assert_output 'window.synccheck={retcode:"0",selector:"0"}'
+}
+
 @test "SIGTERM ends wx-emu within a second while a synccheck is held (-H 25)" {
 	emu_start_own -H 25
 	logged_in_and_synced

@@ -294,12 +294,14 @@ raw_upload() {
 	assert_output '[1,""]'
 }
 
-# sent_image FILE: send FILE as an image; its MsgID on stdout.
+# sent_media CGI FILE: send FILE by CGI (Type 43 for a video, else 3);
+# its MsgID on stdout.
 sent_media() {
-	local id mid
+	local id mid type=3
+	[ "$1" = webwxsendvideomsg ] && type=43
 	id=$(local_id)
 	mid=$(media_id "$2")
-	send "$1" "\"Type\":3,\"MediaId\":\"$mid\",\"Content\":\"\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" |
+	send "$1" "\"Type\":$type,\"MediaId\":\"$mid\",\"Content\":\"\",\"FromUserName\":\"$SELF\",\"ToUserName\":\"filehelper\",\"LocalID\":\"$id\",\"ClientMsgId\":\"$id\"" |
 		jq -r .MsgID
 }
 

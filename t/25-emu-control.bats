@@ -256,6 +256,18 @@ cookie_expires() {
 	assert_output 400
 	run emu_ctl fault 'endpoint=jslogin&kind=http500&count=-1' -o /dev/null -w '%{http_code}'
 	assert_output 400
+	# selectorN: synccheck only, N 0..9999.
+	local k
+	for k in 'webwxsync&kind=selector2' 'synccheck&kind=selector10000' \
+	         'synccheck&kind=selector' 'synccheck&kind=selectorx' \
+	         'synccheck&kind=selector-1' 'synccheck&kind=selector000000000002'; do
+		run emu_ctl fault "endpoint=$k" -o /dev/null -w '%{http_code}'
+		assert_output 400
+	done
+	run emu_ctl fault 'endpoint=synccheck&kind=selector9999&count=0'
+	assert_output ok
+	run emu_ctl fault 'endpoint=synccheck&kind=selector0&count=0'
+	assert_output ok
 }
 
 @test "auth: wrong host family, missing credentials and logout" {

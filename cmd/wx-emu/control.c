@@ -1,6 +1,7 @@
 /* control.c — the test-side API under /_emu/ (design.md §4): play the
- * phone (scan, confirm, cancel, expire), inject messages and contact
- * changes, read what clients sent, end sessions, arm faults. */
+ * phone (scan, confirm, cancel, expire), inject messages (built by
+ * inject.c) and contact changes, show a message's media bytes, read what
+ * clients sent, end sessions, arm faults. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,174 +67,6 @@ c_expire(struct emu_req *r, struct emu_resp *w)
 
 /* ---- messages ---- */
 
-static int
-random_of(enum emu_ckind kind)
-{
-	int tries;
-
-	for (tries = 0; tries < 1000 && world.ncontacts > 0; tries++) {
-		int i = (int)(emu_rand() % (unsigned long)world.ncontacts);
-		if (world.contacts[i].kind == kind)
-			return i;
-	}
-	return -1;
-}
-
-/* A room member other than self, for a room message without Sender. */
-static const char *
-random_sender(const struct emu_contact *room)
-{
-	if (room->nmembers < 2)
-		return world.contacts[0].username;
-	return emu_member(room, 1 + (int)(emu_rand() %
-	                  (unsigned long)(room->nmembers - 1)))->username;
-}
-
-/* m->content from plain text, with "@sender:<br/>" for a room. */
-static void
-set_content(struct emu_msg *m, const char *plain, int raw,
-            const char *sender)
-{
-	struct wx_buf b = {0};
-
-	wx_buf_adds(&b, "");
-	if (sender)
-		wx_buf_addf(&b, "%s:<br/>", sender);
-	if (raw)
-		wx_buf_adds(&b, plain);
-	else
-		wx_text_encode(&b, plain, strlen(plain));
-	m->content = b.p;
-}
-
-static const char *const SAMPLES[] = {
-	"hello", "你好", "Tom & Jerry <3", "line one\nline two", "emoji 😀",
-	"http://example.com/?a=1&b=2",
-};
-
-static uint64_t
-inject_generated(int i)
-{
-	struct emu_msg m = { .type = 1, .status = 3, .imgstatus = 1 };
-	int from = i % 5 == 4 && random_of(EMU_ROOM) >= 0 ? random_of(EMU_ROOM)
-	         : random_of(EMU_PERSON);
-	const struct emu_contact *c = from >= 0 ? &world.contacts[from]
-	                                        : &world.contacts[0];
-	char *plain = wx_asprintf("%s %d", SAMPLES[i % 6], i + 1);
-	uint64_t id;
-
-	m.from = (char *)c->username;
-	m.to = world.contacts[0].username;
-	set_content(&m, plain, 0, c->kind == EMU_ROOM ? random_sender(c) : NULL);
-	m.msgid = emu_new_msgid();
-	id = m.msgid;
-	emu_event_msg(&m, NULL);
-	free(m.content);
-	free(plain);
-	return id;
-}
-
-static char *
-jstr(const struct wx_json *j, const char *key)
-{
-	return j ? wx_json_getstr(j, 0, key) : NULL;
-}
-
-static int
-jint(const struct wx_json *j, const char *key, int dflt)
-{
-	long long v;
-
-	if (!j || wx_json_int(j, wx_json_get(j, 0, key), &v) < 0)
-		return dflt;
-	return (int)v;
-}
-
-/* UserName or "self"; NULL if unknown. */
-static const struct emu_contact *
-who(const char *name)
-{
-	if (name && strcmp(name, "self") == 0)
-		return &world.contacts[0];
-	return emu_contact_by_name(name);
-}
-
-/* The optional AddMsg fields a test may set, by their wire names. */
-static void
-optional_fields(const struct wx_json *j, struct emu_msg *m)
-{
-	m->status = jint(j, "Status", 3);
-	m->imgstatus = jint(j, "ImgStatus", 1);
-	m->appmsgtype = jint(j, "AppMsgType", 0);
-	m->subtype = jint(j, "SubMsgType", 0);
-	m->statuscode = jint(j, "StatusNotifyCode", 0);
-	m->voicelength = jint(j, "VoiceLength", 0);
-	m->playlength = jint(j, "PlayLength", 0);
-	m->imgwidth = jint(j, "ImgWidth", 0);
-	m->imgheight = jint(j, "ImgHeight", 0);
-	m->createtime = jint(j, "CreateTime", 0);
-	m->statususer = jstr(j, "StatusNotifyUserName");
-	m->filename = jstr(j, "FileName");
-	m->filesize = jstr(j, "FileSize");
-	m->mediaid = jstr(j, "MediaId");
-	m->url = jstr(j, "Url");
-	m->oricontent = jstr(j, "OriContent");
-	m->encryname = jstr(j, "EncryFileName");
-}
-
-/* Content that already starts "<member>:<br/>" is in server form. */
-static int
-has_sender_prefix(const char *content)
-{
-	const char *end = strstr(content, ":<br/>");
-	char name[72];
-
-	if (!end || content[0] != '@' || (size_t)(end - content) >= sizeof name)
-		return 0;
-	memcpy(name, content, (size_t)(end - content));
-	name[end - content] = '\0';
-	return who(name) != NULL;
-}
-
-/* One message from the JSON body; its MsgId, or 0 with *err set. */
-static uint64_t
-inject_one(const struct wx_json *j, const char **err)
-{
-	struct emu_msg m = { .type = jint(j, "MsgType", 1) };
-	char *from = jstr(j, "From"), *to = jstr(j, "To");
-	char *content = jstr(j, "Content"), *sender = jstr(j, "Sender");
-	const struct emu_contact *f, *t;
-	const char *text;
-	int pf = random_of(EMU_PERSON), raw;
-	uint64_t id = 0;
-
-	f = from ? who(from) : pf >= 0 ? &world.contacts[pf] : NULL;
-	t = to ? who(to) : &world.contacts[0];
-	if (!f || !t) {
-		*err = !f ? "unknown From\n" : "unknown To\n";
-	} else if (sender && f->kind == EMU_ROOM && !who(sender)) {
-		*err = "unknown Sender\n";
-	} else {
-		optional_fields(j, &m);
-		m.from = (char *)f->username;
-		m.to = (char *)t->username;
-		text = content ? content : "";
-		raw = jint(j, "Raw", 0) ||
-		      (f->kind == EMU_ROOM && !sender && has_sender_prefix(text));
-		set_content(&m, text, raw, raw || f->kind != EMU_ROOM ? NULL
-		            : sender ? who(sender)->username : random_sender(f));
-		m.msgid = emu_new_msgid();
-		id = m.msgid;
-		emu_event_msg(&m, NULL);
-		emu_msg_free_text(&m);
-	}
-	free(from);
-	free(to);
-	free(content);
-	free(sender);
-	return id;
-}
-
 static void
 c_message(struct emu_req *r, struct emu_resp *w)
 {
@@ -250,12 +83,12 @@ c_message(struct emu_req *r, struct emu_resp *w)
 		}
 		for (i = 0; i < n; i++)
 			wx_buf_addf(&ids, "%llu\n",
-			            (unsigned long long)inject_generated((int)i));
+			            (unsigned long long)emu_inject_generated((int)i));
 	} else if (r->body.len && !r->json) {
 		text(w, 400, "body is not JSON\n");
 		return;
 	} else {
-		uint64_t id = inject_one(r->json, &err);
+		uint64_t id = emu_inject(r->json, &err);
 		if (!id) {
 			text(w, 400, err);
 			return;
@@ -264,6 +97,31 @@ c_message(struct emu_req *r, struct emu_resp *w)
 	}
 	text(w, 200, ids.p);
 	wx_buf_free(&ids);
+}
+
+/* The bytes the download endpoint of message msgid serves (of
+ * webwxgetmsgimg with type=slave), so a test can compare a client's
+ * download byte for byte. */
+static void
+c_media(struct emu_req *r, struct emu_resp *w)
+{
+	const char *type = emu_arg(r, "type");
+	int thumb = type && strcmp(type, "slave") == 0;
+	struct wx_buf made = {0};
+	const struct emu_msg *m;
+	const struct wx_buf *d;
+	uint64_t id;
+
+	if (emu_parse_u64(emu_arg(r, "msgid"), &id) < 0 ||
+	    !(m = emu_msg_by_id(id))) {
+		text(w, 404, "no such message\n");
+		return;
+	}
+	d = emu_msg_bytes(m, thumb ? "webwxgetmsgimg" : emu_msg_endpoint(m),
+	                  thumb, &made);
+	emu_resp_header(w, "Content-Type", "application/octet-stream");
+	wx_buf_add(&w->body, d->p ? d->p : "", d->len);
+	wx_buf_free(&made);
 }
 
 /* ---- what clients sent ---- */
@@ -349,7 +207,8 @@ c_fault(struct emu_req *r, struct emu_resp *w)
 	    emu_fault_arm(ep, kind, (int)n) < 0) {
 		text(w, 400, "bad fault: need endpoint, kind (http500 reset "
 		     "truncate malformed slow ret1100 ret1101 ret1102 ret1203 "
-		     "ret1205 ret-1 cookie) and count\n");
+		     "ret1205 ret-1 cookie, or selectorN with N 0..9999 for "
+		     "synccheck) and count\n");
 		return;
 	}
 	text(w, 200, "ok\n");
@@ -409,7 +268,8 @@ static const struct {
 	void (*fn)(struct emu_req *, struct emu_resp *);
 } CALLS[] = {
 	{ "scan", c_scan }, { "confirm", c_confirm }, { "cancel", c_cancel },
-	{ "expire", c_expire }, { "message", c_message }, { "sent", c_sent },
+	{ "expire", c_expire }, { "message", c_message }, { "media", c_media },
+	{ "sent", c_sent },
 	{ "kick", c_kick }, { "fault", c_fault }, { "modcontact", c_modcontact },
 	{ "delcontact", c_delcontact }, { "contacts", c_contacts },
 	{ "state", c_state },

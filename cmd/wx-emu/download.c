@@ -37,19 +37,30 @@ made_up_bytes(struct wx_buf *b, uint64_t seed, const char *magic, size_t mlen,
 	}
 }
 
-/* A message's bytes: its own media, its upload, or made-up ones of a size
- * and magic that fit the endpoint. */
-static const struct wx_buf *
-msg_bytes(const struct emu_msg *m, const char *endpoint, int thumb,
-          struct wx_buf *made)
+const char *
+emu_msg_endpoint(const struct emu_msg *m)
 {
-	const struct emu_upload *u = emu_upload_find(m->mediaid);
+	switch (m->type) {
+	case 34:
+		return "webwxgetvoice";
+	case 43: case 62:
+		return "webwxgetvideo";
+	case 49:
+		return m->appmsgtype == 6 ? "webwxgetmedia" : "webwxgetmsgimg";
+	default:
+		return "webwxgetmsgimg";
+	}
+}
+
+/* Made-up bytes of a size and magic that fit the endpoint: an mp3, an
+ * mp4, FileSize bytes (up to 1 MiB) of an attachment, a JPEG — or a GIF
+ * for a sticker, served as image/jpeg all the same (§7). */
+static void
+made_up_for(const struct emu_msg *m, const char *endpoint, int thumb,
+            struct wx_buf *made)
+{
 	uint64_t size;
 
-	if (m->media.len)
-		return &m->media;
-	if (u)
-		return &u->data;
 	if (strcmp(endpoint, "webwxgetvoice") == 0)
 		made_up_bytes(made, m->msgid, "ID3\3\0\0\0\0\0\0", 10,
 		              2048 + m->msgid % 2048);
@@ -60,9 +71,30 @@ msg_bytes(const struct emu_msg *m, const char *endpoint, int thumb,
 		made_up_bytes(made, m->msgid, "", 0,
 		              emu_parse_u64(m->filesize, &size) == 0 && size < (1u << 20) ?
 		              size : 4096);
+	else if (m->type == 47 && !thumb)
+		made_up_bytes(made, m->msgid, "GIF89a", 6, 4096 + m->msgid % 512);
 	else
 		made_up_bytes(made, m->msgid, "\377\330\377\340\0\20JFIF\0", 11,
 		              (thumb ? 512 : 4096) + m->msgid % 512);
+}
+
+/* On the endpoint of its type a message serves its upload or its Media
+ * (an upload first, as webwxgetmedia finds an upload before a message);
+ * elsewhere, and without either, made-up bytes: a video's thumbnail is a
+ * JPEG, not the video. */
+const struct wx_buf *
+emu_msg_bytes(const struct emu_msg *m, const char *endpoint, int thumb,
+              struct wx_buf *made)
+{
+	const struct emu_upload *u = emu_upload_find(m->mediaid);
+
+	if (strcmp(endpoint, emu_msg_endpoint(m)) == 0) {
+		if (u)
+			return &u->data;
+		if (m->media.len)
+			return &m->media;
+	}
+	made_up_for(m, endpoint, thumb, made);
 	return made;
 }
 
@@ -235,7 +267,7 @@ get_media(const struct emu_req *r, const struct emu_session *s,
 		no_bytes(w);
 		return;
 	}
-	d = u ? &u->data : msg_bytes(m, "webwxgetmedia", 0, &made);
+	d = u ? &u->data : emu_msg_bytes(m, "webwxgetmedia", 0, &made);
 	name = u ? u->name : m->filename;
 	if (!name || !*name)
 		name = emu_arg(r, "filename");
@@ -264,7 +296,8 @@ emu_download(struct emu_req *r, struct emu_resp *w)
 		no_bytes(w);
 		return;
 	}
-	d = msg_bytes(m, r->endpoint, type && strcmp(type, "slave") == 0, &made);
+	d = emu_msg_bytes(m, r->endpoint, type && strcmp(type, "slave") == 0,
+	                  &made);
 	if (strcmp(r->endpoint, "webwxgetvoice") == 0)
 		get_voice(r, m, d, w);
 	else if (strcmp(r->endpoint, "webwxgetvideo") == 0)

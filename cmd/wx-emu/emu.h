@@ -24,7 +24,7 @@ struct emu_opts {
 	int contacts;           /* -n */
 	int groups, members;    /* -g, -m */
 	const char *world;      /* -W: world file (NDJSON) instead of -n/-g/-m */
-	int hold;               /* -H: long-poll hold seconds (25) */
+	long long hold_ns;      /* -H: long-poll hold, ns (25 s) */
 	unsigned long seed;     /* -s */
 	int maxconn;            /* connection cap */
 };
@@ -77,8 +77,11 @@ void emu_resp_js(struct emu_resp *w);
  * cookie (an extra Set-Cookie);
  * emu_fault_ret() consumes an armed retNNNN fault for r's endpoint and
  * returns NNNN (0 if none): emu_auth() calls it, so every authenticated
- * endpoint answers its own error shape with that code. */
+ * endpoint answers its own error shape with that code;
+ * emu_fault_selector() consumes an armed selectorN fault (synccheck) and
+ * returns N, -1 if none. */
 int emu_fault_ret(const struct emu_req *r);
+int emu_fault_selector(const struct emu_req *r);
 int emu_fault_arm(const char *endpoint, const char *kind, int count);
 /* Cookie-style date with hyphens: "Mon, 31-Dec-2018 00:57:48 GMT". */
 void emu_http_date(time_t t, char out[40]);
@@ -184,6 +187,15 @@ struct emu_session {           /* one webwxnewloginpage → logout/kick */
  * (ModContactList) or a removal (DelContactList). */
 enum emu_ekind { EMU_EV_MSG, EMU_EV_MODCONTACT, EMU_EV_DELCONTACT };
 
+struct emu_recommend {         /* RecommendInfo (§8.1): 37, 40, 42 */
+	char *username, *nickname, *province, *city, *content, *signature;
+	char *alias, *ticket;
+	long long qqnum;
+	int scene, verifyflag, attrstatus, sex, opcode;
+};
+
+/* An AddMsgList entry.  NULL strings go out as "", so a message sets
+ * only what its type uses. */
 struct emu_msg {
 	uint64_t msgid;         /* MsgId = NewMsgId */
 	char *from, *to;        /* UserNames */
@@ -195,8 +207,28 @@ struct emu_msg {
 	char *statususer;       /* StatusNotifyUserName */
 	char *filename, *filesize, *mediaid, *url, *oricontent, *encryname;
 	int voicelength, playlength, imgwidth, imgheight;
+	int forwardflag, hasproductid;
+	char *ticket;
+	char *appid;            /* AppInfo.AppID */
+	int apptype;            /* AppInfo.Type */
+	struct emu_recommend rec;
 	struct wx_buf media;    /* bytes served by the download endpoints */
 };
+
+/* The members of struct emu_msg a test may set by their AddMsgList names
+ * ("RecommendInfo.NickName" for a nested one): every one but MsgId,
+ * From/To, Content and NewMsgId.  world.c copies and frees the strings
+ * by this table, inject.c sets the members a body gives. */
+enum emu_ftype { EMU_F_INT, EMU_F_I64, EMU_F_TIME, EMU_F_STR };
+struct emu_field {
+	const char *name;
+	size_t off;             /* offsetof(struct emu_msg, …) */
+	enum emu_ftype type;
+};
+extern const struct emu_field emu_msg_fields[];
+extern const size_t emu_msg_nfields;
+/* Where field f lives in m: an int, long long, time_t or char * by f->type. */
+void *emu_msg_member(struct emu_msg *m, const struct emu_field *f);
 
 struct emu_event {
 	uint64_t seq;           /* world-wide, increasing */
@@ -238,7 +270,9 @@ struct emu_world {
 	uint64_t nextid;                /* MsgId generator state */
 	unsigned long rng;              /* deterministic PRNG state */
 };
-#define EMU_EVENTS 65536
+/* A burst of 100000 injected messages and the events around it fit;
+ * slots cost memory only once used (~330 B a slot, its strings apart). */
+#define EMU_EVENTS 262144
 #define EMU_SENT 65536
 extern struct emu_world world;
 
@@ -252,8 +286,8 @@ void emu_unlock(void);
 /* Wait (lock held) until emu_notify() or the absolute deadline; returns 0
  * on notify, -1 on timeout. */
 int emu_wait(const struct timespec *deadline);
-/* The deadline of a long poll: now + emu_opt.hold seconds, to the
- * nanosecond (a whole-second deadline would hold N-1..N seconds). */
+/* The deadline of a long poll: now + the -H hold, to the nanosecond (a
+ * whole-second deadline would hold N-1..N seconds). */
 struct timespec emu_hold_deadline(void);
 void emu_notify(void);
 unsigned long emu_rand(void);       /* seeded PRNG (lock held) */
@@ -329,6 +363,13 @@ void emu_pushloginurl(struct emu_req *r, struct emu_resp *w);
 enum emu_cform { EMU_CF_INIT, EMU_CF_LIST, EMU_CF_BATCH, EMU_CF_MOD };
 void emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
                      const struct emu_session *s, enum emu_cform form);
+/* The real account id behind a UserName (wxid_…, <n>@chatroom, gh_…),
+ * stable for a contact. */
+void emu_real_id(const struct emu_contact *c, char *out, size_t size);
+/* Make m the MsgType 51 / StatusNotifyCode 4 chat list (§8.6): the recent
+ * chats as real ids in Content and as UserNames in StatusNotifyUserName,
+ * in the same order, read before now.  Both strings malloc'd. */
+void emu_chat_list(struct emu_msg *m, time_t now);
 void emu_webwxinit(struct emu_req *r, struct emu_resp *w);
 void emu_statusnotify(struct emu_req *r, struct emu_resp *w);
 void emu_getcontact(struct emu_req *r, struct emu_resp *w);
@@ -345,6 +386,9 @@ void emu_synccheck(struct emu_req *r, struct emu_resp *w);
 void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
 /* upload.c */
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
+/* EncryFileName: every byte but letters and digits percent-encoded
+ * ("IMG_1854.JPG" is "IMG%5F1854%2EJPG"), appended to b. */
+void emu_encry_name(struct wx_buf *b, const char *name);
 /* The finished upload of this MediaId (NULL allowed), or NULL. */
 struct emu_upload *emu_upload_find(const char *mediaid);
 /* Release what an upload holds (emu_world_free, dropped uploads). */
@@ -354,6 +398,15 @@ void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
 /* download.c */
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
+/* The download endpoint of m's own bytes by its type: webwxgetvoice,
+ * webwxgetvideo, webwxgetmedia (a file) or webwxgetmsgimg. */
+const char *emu_msg_endpoint(const struct emu_msg *m);
+/* The bytes endpoint serves for m (thumb: type=slave): m's upload or
+ * Media on emu_msg_endpoint(m), else made-up bytes fit for the endpoint,
+ * the same for the same MsgId, which are put in made. */
+const struct wx_buf *emu_msg_bytes(const struct emu_msg *m,
+                                   const char *endpoint, int thumb,
+                                   struct wx_buf *made);
 /* multipart.c */
 #define EMU_MP_PARTS 32
 struct emu_part {               /* one form field; data points into the body */
@@ -374,5 +427,15 @@ const struct emu_part *emu_mp_field(const struct emu_part *parts, int n,
 char *emu_mp_text(const struct emu_part *parts, int n, const char *name);
 /* control.c */
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
+/* inject.c: POST /_emu/message (wx-emu(1) describes the body) */
+/* One message from the JSON body j; its MsgId, or 0 with *err set to
+ * the 400 answer's text. */
+uint64_t emu_inject(const struct wx_json *j, const char **err);
+/* The i-th generated text message of ?count=N; its MsgId. */
+uint64_t emu_inject_generated(int i);
+/* Make m the 10002 recall notice (§8.6): Status 4, the revokemsg sysmsg
+ * naming msgid in chat session, with replacemsg as its text. */
+void emu_set_revoke(struct emu_msg *m, const char *session,
+                    uint64_t oldmsgid, uint64_t msgid, const char *replacemsg);
 
 #endif

@@ -17,10 +17,33 @@ struct emu_opts emu_opt = {
 	.contacts = 20,
 	.groups = 3,
 	.members = 5,
-	.hold = 25,
+	.hold_ns = 25000000000LL,
 	.seed = 1,
 	.maxconn = 256,
 };
+
+#define HOLD_MAX 3600            /* -H: seconds */
+
+/* -H: decimal seconds, up to 9 places ("25", "0.01", "0" for no hold),
+ * at most HOLD_MAX; in nanoseconds. */
+static long long
+hold_ns(const char *s)
+{
+	const char *dot = strchr(s, '.');
+	size_t n = dot ? (size_t)(dot - s) : strlen(s), k = 0;
+	uint64_t whole, frac = 0;
+
+	if (dot)
+		k = strlen(dot + 1);
+	if (wx_parse_u64(s, n, HOLD_MAX, &whole) < 0 || (dot && (k == 0 ||
+	    k > 9 || wx_parse_u64(dot + 1, k, 999999999, &frac) < 0)))
+		wx_die(WX_EXIT_USAGE, "-H: bad number of seconds '%s'", s);
+	for (; k < 9; k++)
+		frac *= 10;
+	if (whole == HOLD_MAX && frac)
+		wx_die(WX_EXIT_USAGE, "-H: %s is out of range 0..%d", s, HOLD_MAX);
+	return (long long)whole * 1000000000LL + (long long)frac;
+}
 
 /* A usage error says why first; -h (why NULL, help) is no error. */
 static _Noreturn void
@@ -51,7 +74,7 @@ parse_options(int argc, char **argv)
 		case 'n': emu_opt.contacts = (int)wx_strtonum(optarg, 0, 100000, "-n"); break;
 		case 'g': emu_opt.groups = (int)wx_strtonum(optarg, 0, 10000, "-g"); break;
 		case 'm': emu_opt.members = (int)wx_strtonum(optarg, 1, 5000, "-m"); break;
-		case 'H': emu_opt.hold = (int)wx_strtonum(optarg, 0, 3600, "-H"); break;
+		case 'H': emu_opt.hold_ns = hold_ns(optarg); break;
 		case 's':
 			emu_opt.seed = (unsigned long)wx_strtonum(optarg, 0, 0xFFFFFFFFLL, "-s");
 			break;

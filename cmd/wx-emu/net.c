@@ -139,24 +139,35 @@ static const char *const FAULT_KINDS[] = {
 	"ret-1",                /* synccheck retcode "-1" (§12.8), Ret -1 */
 	"cookie",               /* one more Set-Cookie, a new name each */
 };
+/* And "selectorN", N 0..9999, synccheck only: retcode 0 and selector N
+ * at once, whatever is pending — how a client meets selectors 3, 6, 7 or
+ * unknown ones, or a selector that webwxsync then does not explain. */
+#define SELECTOR_MAX 9999
 
 /* Faults of different classes apply together to one answer: a transport
- * fault (net.c), a Ret code (emu_auth), an extra cookie. */
-enum fault_class { FAULT_TRANSPORT, FAULT_RET, FAULT_COOKIE };
+ * fault (net.c), a Ret code (emu_auth), an extra cookie, a selector
+ * (emu_synccheck). */
+enum fault_class { FAULT_TRANSPORT, FAULT_RET, FAULT_COOKIE, FAULT_SELECTOR };
 
 static enum fault_class
 class_of(const char *kind)
 {
 	if (strncmp(kind, "ret", 3) == 0)
 		return FAULT_RET;
+	if (strncmp(kind, "selector", 8) == 0)
+		return FAULT_SELECTOR;
 	return strcmp(kind, "cookie") == 0 ? FAULT_COOKIE : FAULT_TRANSPORT;
 }
 
 static int
 known_kind(const char *kind)
 {
+	const char *n = kind + 8;
+	uint64_t v;
 	size_t k;
 
+	if (class_of(kind) == FAULT_SELECTOR)
+		return wx_parse_u64(n, strlen(n), SELECTOR_MAX, &v) == 0;
 	for (k = 0; k < sizeof FAULT_KINDS / sizeof *FAULT_KINDS; k++)
 		if (strcmp(kind, FAULT_KINDS[k]) == 0)
 			return 1;
@@ -169,8 +180,10 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 	struct fault *slot = NULL, *f;
 	int i;
 
-	if (!known_kind(kind) || !*endpoint ||
-	    strlen(endpoint) >= sizeof faults[0].endpoint || count < 0)
+	if (strlen(kind) >= sizeof faults[0].kind || !known_kind(kind) ||
+	    !*endpoint || strlen(endpoint) >= sizeof faults[0].endpoint ||
+	    count < 0 ||
+	    (class_of(kind) == FAULT_SELECTOR && strcmp(endpoint, "synccheck") != 0))
 		return -1;
 	for (i = 0; i < NFAULTS; i++) {
 		f = &faults[i];
@@ -216,6 +229,14 @@ emu_fault_ret(const struct emu_req *r)
 	const char *k = fault_take(r, FAULT_RET);
 
 	return k ? atoi(k + 3) : 0;
+}
+
+int
+emu_fault_selector(const struct emu_req *r)
+{
+	const char *k = fault_take(r, FAULT_SELECTOR);
+
+	return k ? atoi(k + 8) : -1;
 }
 
 /* The cookie fault: a Set-Cookie whose name no earlier answer used, for
@@ -371,7 +392,7 @@ typedef void handler(struct emu_req *, struct emu_resp *);
 #define CAP_JSON (256u << 10)   /* a BaseRequest and a list of names */
 #define CAP_UPLOAD (576u << 10) /* a 512 KiB chunk (§6.3) and its form */
 #define CAP_SMALL (64u << 10)   /* GETs, the login host, control calls */
-#define CAP_MESSAGE (4u << 20)  /* /_emu/message: messages to inject */
+#define CAP_MESSAGE (16u << 20) /* /_emu/message: a message and its Media */
 
 /* An endpoint: its handler, whether its body is JSON (only those bodies
  * are parsed), and its body cap. */

@@ -294,24 +294,14 @@ revoke_window(void)
 static void
 revoke_notice(const struct send_rec *e)
 {
-	struct wx_buf xml = {0}, content = {0};
 	struct emu_msg m = {0};
 
-	wx_buf_addf(&xml, "<sysmsg type=\"revokemsg\">\n\t<revokemsg>\n"
-	            "\t\t<session>%s</session>\n\t\t<oldmsgid>0</oldmsgid>\n"
-	            "\t\t<msgid>%" PRIu64 "</msgid>\n"
-	            "\t\t<replacemsg><![CDATA[你撤回了一条消息]]></replacemsg>\n"
-	            "\t</revokemsg>\n</sysmsg>\n", e->to, e->msgid);
-	wx_text_encode(&content, xml.p, xml.len);
 	m.from = world.contacts[0].username;
 	m.to = (char *)e->to;
-	m.type = 10002;
-	m.status = 4;
 	m.imgstatus = 1;
-	m.content = content.p;
+	emu_set_revoke(&m, e->to, 0, e->msgid, "你撤回了一条消息");
 	emu_event_msg(&m, NULL);
-	wx_buf_free(&xml);
-	wx_buf_free(&content);
+	emu_msg_free_text(&m);
 }
 
 static int

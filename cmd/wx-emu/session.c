@@ -233,8 +233,8 @@ recent_chats(const struct emu_contact **out)
  * <username> list gives it (§8.6): bare names as they are, rooms
  * "<digits>@chatroom", official accounts "gh_<12 hex>", people their
  * Alias or "wxid_<14>" — derived from the UserName so they stay stable. */
-static void
-real_id(const struct emu_contact *c, char *out, size_t size)
+void
+emu_real_id(const struct emu_contact *c, char *out, size_t size)
 {
 	const char *hex = c->username + (c->kind == EMU_ROOM ? 2 : 1);
 	unsigned long v;
@@ -259,47 +259,53 @@ real_id(const struct emu_contact *c, char *out, size_t size)
 	}
 }
 
-/* The MsgType 51 / StatusNotifyCode 4 message the first webwxsync after
- * a login delivers (§8.6): the recent chats as real ids in Content and
- * as session UserNames in StatusNotifyUserName, in the same order. */
-static void
-queue_chat_list(const struct emu_session *s)
+void
+emu_chat_list(struct emu_msg *m, time_t now)
 {
 	const struct emu_contact *chats[EMU_RECENT];
 	int n = recent_chats(chats);
 	struct wx_buf content = {0}, users = {0};
-	struct emu_msg m = {0};
 	char id[80];
 	int i;
 
 	wx_buf_adds(&content, "&lt;msg&gt;<br/>&lt;op id='4'&gt;<br/>"
 	            "&lt;username&gt;");
+	wx_buf_adds(&users, "");
 	for (i = 0; i < n; i++) {
-		real_id(chats[i], id, sizeof id);
+		emu_real_id(chats[i], id, sizeof id);
 		wx_buf_addf(&content, "%s%s", i ? "," : "", id);
 		wx_buf_addf(&users, "%s%s", i ? "," : "", chats[i]->username);
 	}
 	wx_buf_adds(&content, "&lt;/username&gt;<br/>&lt;unreadchatlist&gt;<br/>");
 	for (i = 0; i < n && i < 2; i++) {
-		real_id(chats[i], id, sizeof id);
+		emu_real_id(chats[i], id, sizeof id);
 		wx_buf_addf(&content, "&lt;chat&gt;<br/>&lt;username&gt;%s"
 		            "&lt;/username&gt;<br/>&lt;lastreadtime&gt;%lld"
 		            "&lt;/lastreadtime&gt;<br/>&lt;/chat&gt;<br/>", id,
-		            (long long)s->loadtime - 600 * (i + 1));
+		            (long long)now - 600 * (i + 1));
 	}
 	wx_buf_adds(&content, "&lt;/unreadchatlist&gt;<br/>"
 	            "&lt;unreadfunctionlist&gt;<br/>&lt;/unreadfunctionlist&gt;"
 	            "<br/>&lt;/op&gt;<br/>&lt;/msg&gt;");
+	m->type = 51;
+	m->statuscode = 4;
+	m->content = content.p;
+	m->statususer = users.p;
+}
+
+/* The MsgType 51 / StatusNotifyCode 4 message the first webwxsync after
+ * a login delivers (§12.9), for that session alone. */
+static void
+queue_chat_list(const struct emu_session *s)
+{
+	struct emu_msg m = {0};
+
 	m.from = m.to = world.contacts[0].username;
-	m.type = 51;
-	m.content = content.p;
 	m.status = 3;
 	m.imgstatus = 1;
-	m.statuscode = 4;
-	m.statususer = users.p;
+	emu_chat_list(&m, s->loadtime);
 	emu_event_msg(&m, s);
-	wx_buf_free(&content);
-	wx_buf_free(&users);
+	emu_msg_free_text(&m);
 }
 
 /* ---- webwxinit ---- */

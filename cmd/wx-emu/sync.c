@@ -104,7 +104,7 @@ selector(const struct emu_session *s, uint64_t pos)
 }
 
 /* Hold until something is pending, the session dies (logout, kick, a
- * newer login) or emu_opt.hold seconds pass. */
+ * newer login) or the -H hold passes. */
 static int
 hold(const struct emu_session *s, uint64_t pos, int *ret)
 {
@@ -123,7 +123,8 @@ hold(const struct emu_session *s, uint64_t pos, int *ret)
 }
 
 /* window.synccheck={retcode:"R",selector:"S"}: no spaces, no ';', no LF;
- * selector "0" with every non-zero retcode.  Credentials may come from
+ * selector "0" with every non-zero retcode; an armed selectorN fault
+ * answers N at once for a live session.  Credentials may come from
  * the query, but a request without the session cookies is 1102 as on the
  * real server (ISS Urinx/WeixinBot#140); a host of another family 1100.
  * Over plain HTTP the cookies cannot be required: they are set Secure, as
@@ -145,7 +146,8 @@ emu_synccheck(struct emu_req *r, struct emu_resp *w)
 		uint64_t pos = arg && wx_synckey_parse(arg, &k) == 0
 		               ? key_position(&k, s) : s->seen;
 
-		sel = hold(s, pos, &ret);
+		if ((sel = emu_fault_selector(r)) < 0)
+			sel = hold(s, pos, &ret);
 	}
 	emu_resp_header(w, "Access-Control-Allow-Origin", "*");
 	emu_resp_js(w);
@@ -187,25 +189,27 @@ put_profile(struct emu_jw *w)
 	emu_jw_end(w);
 }
 
+/* The 14 keys of §8.1 in order, QQNum a number; all empty or 0 but on
+ * 37, 40 and 42. */
 static void
-put_recommend(struct emu_jw *w)
+put_recommend(struct emu_jw *w, const struct emu_recommend *r)
 {
-	static const char *const keys[] = {
-		"UserName", "NickName", "QQNum", "Province", "City", "Content",
-		"Signature", "Alias", "Scene", "VerifyFlag", "AttrStatus",
-		"Sex", "Ticket", "OpCode",
-	};
-	static const char numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 1 };
-	size_t i;
-
 	emu_jw_key(w, "RecommendInfo");
 	emu_jw_obj(w);
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (numeric[i])
-			emu_jw_kint(w, keys[i], 0);
-		else
-			emu_jw_kstr(w, keys[i], "");
-	}
+	emu_jw_kstr(w, "UserName", r->username);
+	emu_jw_kstr(w, "NickName", r->nickname);
+	emu_jw_kint(w, "QQNum", r->qqnum);
+	emu_jw_kstr(w, "Province", r->province);
+	emu_jw_kstr(w, "City", r->city);
+	emu_jw_kstr(w, "Content", r->content);
+	emu_jw_kstr(w, "Signature", r->signature);
+	emu_jw_kstr(w, "Alias", r->alias);
+	emu_jw_kint(w, "Scene", r->scene);
+	emu_jw_kint(w, "VerifyFlag", r->verifyflag);
+	emu_jw_kint(w, "AttrStatus", r->attrstatus);
+	emu_jw_kint(w, "Sex", r->sex);
+	emu_jw_kstr(w, "Ticket", r->ticket);
+	emu_jw_kint(w, "OpCode", r->opcode);
 	emu_jw_end(w);
 }
 
@@ -236,15 +240,15 @@ put_addmsg(struct emu_jw *w, const struct emu_msg *m)
 	emu_jw_kint(w, "AppMsgType", m->appmsgtype);
 	emu_jw_kint(w, "StatusNotifyCode", m->statuscode);
 	emu_jw_kstr(w, "StatusNotifyUserName", m->statususer);
-	put_recommend(w);
-	emu_jw_kint(w, "ForwardFlag", 0);
+	put_recommend(w, &m->rec);
+	emu_jw_kint(w, "ForwardFlag", m->forwardflag);
 	emu_jw_key(w, "AppInfo");
 	emu_jw_obj(w);
-	emu_jw_kstr(w, "AppID", "");
-	emu_jw_kint(w, "Type", 0);
+	emu_jw_kstr(w, "AppID", m->appid);
+	emu_jw_kint(w, "Type", m->apptype);
 	emu_jw_end(w);
-	emu_jw_kint(w, "HasProductId", 0);
-	emu_jw_kstr(w, "Ticket", "");
+	emu_jw_kint(w, "HasProductId", m->hasproductid);
+	emu_jw_kstr(w, "Ticket", m->ticket);
 	emu_jw_kint(w, "ImgHeight", m->imgheight);
 	emu_jw_kint(w, "ImgWidth", m->imgwidth);
 	emu_jw_kint(w, "SubMsgType", m->subtype);

@@ -15,10 +15,8 @@
 
 #include "emu.h"
 
-/* Percent-encode every byte but letters and digits: the server writes
- * "IMG_1854.JPG" as "IMG%5F1854%2EJPG". */
-static void
-encry_name(struct wx_buf *b, const char *name)
+void
+emu_encry_name(struct wx_buf *b, const char *name)
 {
 	const unsigned char *p;
 
@@ -154,7 +152,7 @@ upload_answer(struct emu_resp *w, const char *web, const struct up_answer *a)
 	emu_resp_header(w, "Access-Control-Allow-Credentials", "true");
 	emu_resp_header(w, "Strict-Transport-Security", EMU_STS);
 	w->may_gzip = 1;
-	encry_name(&enc, a->name ? a->name : "");
+	emu_encry_name(&enc, a->name ? a->name : "");
 	emu_jw_begin(&jw, &w->body);
 	emu_jw_base_response(&jw, a->ret, "");
 	emu_jw_kstr(&jw, "MediaId", a->mediaid ? a->mediaid : "");

@@ -2,6 +2,7 @@
  * logins, sessions, the event ring that webwxsync drains, the sent log.
  * Everything here runs with the world lock held (see emu.h). */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,12 @@ emu_hold_deadline(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += emu_opt.hold;
+	ts.tv_sec += (time_t)(emu_opt.hold_ns / 1000000000);
+	ts.tv_nsec += (long)(emu_opt.hold_ns % 1000000000);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
 	return ts;
 }
 
@@ -445,17 +451,67 @@ emu_contact_free(struct emu_contact *c)
 	free(c->topic_owner);
 }
 
+/* ---- messages ---- */
+
+#define FIELD(name, member, type) \
+	{ name, offsetof(struct emu_msg, member), type }
+const struct emu_field emu_msg_fields[] = {
+	FIELD("MsgType", type, EMU_F_INT),
+	FIELD("Status", status, EMU_F_INT),
+	FIELD("ImgStatus", imgstatus, EMU_F_INT),
+	FIELD("CreateTime", createtime, EMU_F_TIME),
+	FIELD("VoiceLength", voicelength, EMU_F_INT),
+	FIELD("PlayLength", playlength, EMU_F_INT),
+	FIELD("FileName", filename, EMU_F_STR),
+	FIELD("FileSize", filesize, EMU_F_STR),
+	FIELD("MediaId", mediaid, EMU_F_STR),
+	FIELD("Url", url, EMU_F_STR),
+	FIELD("AppMsgType", appmsgtype, EMU_F_INT),
+	FIELD("StatusNotifyCode", statuscode, EMU_F_INT),
+	FIELD("StatusNotifyUserName", statususer, EMU_F_STR),
+	FIELD("RecommendInfo.UserName", rec.username, EMU_F_STR),
+	FIELD("RecommendInfo.NickName", rec.nickname, EMU_F_STR),
+	FIELD("RecommendInfo.QQNum", rec.qqnum, EMU_F_I64),
+	FIELD("RecommendInfo.Province", rec.province, EMU_F_STR),
+	FIELD("RecommendInfo.City", rec.city, EMU_F_STR),
+	FIELD("RecommendInfo.Content", rec.content, EMU_F_STR),
+	FIELD("RecommendInfo.Signature", rec.signature, EMU_F_STR),
+	FIELD("RecommendInfo.Alias", rec.alias, EMU_F_STR),
+	FIELD("RecommendInfo.Scene", rec.scene, EMU_F_INT),
+	FIELD("RecommendInfo.VerifyFlag", rec.verifyflag, EMU_F_INT),
+	FIELD("RecommendInfo.AttrStatus", rec.attrstatus, EMU_F_INT),
+	FIELD("RecommendInfo.Sex", rec.sex, EMU_F_INT),
+	FIELD("RecommendInfo.Ticket", rec.ticket, EMU_F_STR),
+	FIELD("RecommendInfo.OpCode", rec.opcode, EMU_F_INT),
+	FIELD("ForwardFlag", forwardflag, EMU_F_INT),
+	FIELD("AppInfo.AppID", appid, EMU_F_STR),
+	FIELD("AppInfo.Type", apptype, EMU_F_INT),
+	FIELD("HasProductId", hasproductid, EMU_F_INT),
+	FIELD("Ticket", ticket, EMU_F_STR),
+	FIELD("ImgHeight", imgheight, EMU_F_INT),
+	FIELD("ImgWidth", imgwidth, EMU_F_INT),
+	FIELD("SubMsgType", subtype, EMU_F_INT),
+	FIELD("OriContent", oricontent, EMU_F_STR),
+	FIELD("EncryFileName", encryname, EMU_F_STR),
+};
+#undef FIELD
+const size_t emu_msg_nfields = sizeof emu_msg_fields / sizeof *emu_msg_fields;
+
+void *
+emu_msg_member(struct emu_msg *m, const struct emu_field *f)
+{
+	return (char *)m + f->off;
+}
+
 void
 emu_msg_free_text(struct emu_msg *m)
 {
+	size_t i;
+
 	free(m->content);
-	free(m->statususer);
-	free(m->filename);
-	free(m->filesize);
-	free(m->mediaid);
-	free(m->url);
-	free(m->oricontent);
-	free(m->encryname);
+	for (i = 0; i < emu_msg_nfields; i++)
+		if (emu_msg_fields[i].type == EMU_F_STR)
+			free(*(char **)emu_msg_member(m, &emu_msg_fields[i]));
 }
 
 static void
@@ -478,7 +534,7 @@ emu_world_free(void)
 		emu_contact_free(&world.contacts[i]);
 	for (i = 0; i < world.nstrangers; i++)
 		emu_contact_free(&world.strangers[i]);
-	for (i = 0; i < EMU_EVENTS && world.events; i++)
+	for (i = 0; i < EMU_EVENTS && (uint64_t)i <= world.seq && world.events; i++)
 		msg_free(&world.events[i].msg);
 	for (n = 0; n < world.nsent; n++)
 		free(world.sent[n].json);
@@ -717,6 +773,7 @@ emu_event_msg(const struct emu_msg *m, const struct emu_session *only)
 {
 	struct emu_event *e = event_slot();
 	struct emu_msg *c = &e->msg;
+	size_t i;
 
 	e->kind = EMU_EV_MSG;
 	e->only = only;
@@ -726,13 +783,11 @@ emu_event_msg(const struct emu_msg *m, const struct emu_session *only)
 	c->from = dup0(m->from);
 	c->to = dup0(m->to);
 	c->content = dup0(m->content ? m->content : "");
-	c->statususer = dup0(m->statususer);
-	c->filename = dup0(m->filename);
-	c->filesize = dup0(m->filesize);
-	c->mediaid = dup0(m->mediaid);
-	c->url = dup0(m->url);
-	c->oricontent = dup0(m->oricontent);
-	c->encryname = dup0(m->encryname);
+	for (i = 0; i < emu_msg_nfields; i++) {
+		char **p = emu_msg_member(c, &emu_msg_fields[i]);
+		if (emu_msg_fields[i].type == EMU_F_STR)
+			*p = dup0(*p);
+	}
 	memset(&c->media, 0, sizeof c->media);
 	if (m->media.len)
 		wx_buf_add(&c->media, m->media.p, m->media.len);

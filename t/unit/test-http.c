@@ -48,6 +48,8 @@ test_mask(void)
 	mask_is("https://wx.qq.com/x?skey=&a=1#skey=2",
 	        "https://wx.qq.com/x?skey=***&a=1#skey=2");
 	mask_is("https://wx.qq.com/x?&&sid=1&", "https://wx.qq.com/x?&&sid=***&");
+	mask_is("https://file.wx.qq.com/x?sender=@a&fromuser=155217200&m=1",
+	        "https://file.wx.qq.com/x?sender=@a&fromuser=***&m=1");
 }
 
 static void
@@ -181,9 +183,10 @@ read_request(int c, struct wx_buf *b)
 	}
 }
 
-/* The answer to one request, chosen by its path: /301, /502, /slow (2 s
- * late), /gz (gzip encoded), /big (past the 16 MiB cap), else the request
- * itself. */
+/* The answer to one request, chosen by its path: /301, /404, /502,
+ * /range (206 to a "Range: bytes=0-"), /short206 (a 206 of half the
+ * resource), /slow (2 s late), /gz (gzip encoded), /big (past the 16 MiB
+ * cap), else the request itself. */
 static void
 answer(int c, const struct wx_buf *req)
 {
@@ -201,6 +204,15 @@ answer(int c, const struct wx_buf *req)
 	} else if (strncmp(req->p, "GET /502", 8) == 0) {
 		wx_buf_adds(&out, "HTTP/1.1 502 Bad Gateway\r\n"
 		            "Content-Length: 3\r\n\r\nbad");
+	} else if (strncmp(req->p, "GET /range", 10) == 0 &&
+	           strstr(req->p, "\r\nRange: bytes=0-\r\n")) {
+		wx_buf_adds(&out, "HTTP/1.1 206 Partial Content\r\n"
+		            "Content-Range: bytes 0-9/10\r\n"
+		            "Content-Length: 10\r\n\r\n0123456789");
+	} else if (strncmp(req->p, "GET /short206", 13) == 0) {
+		wx_buf_adds(&out, "HTTP/1.1 206 Partial Content\r\n"
+		            "Content-Range: bytes 0-9/20\r\n"
+		            "Content-Length: 10\r\n\r\n0123456789");
 	} else if (strncmp(req->p, "GET /slow", 9) == 0) {
 		sleep(2);
 		wx_buf_adds(&out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
@@ -399,6 +411,88 @@ test_failures(struct wx_http *h)
 	wx_resp_free(&r);
 }
 
+/* wx_http_download into a temporary file: its rc, the bytes in *n and
+ * the file's text in got, stderr in msg. */
+static int
+download(struct wx_http *h, const char *url, const char *range, uint64_t max,
+         uint64_t *n, struct wx_buf *got, struct wx_buf *msg)
+{
+	struct tap_stderr c;
+	FILE *f = tmpfile();
+	int rc;
+
+	tap_stderr_begin(&c);
+	rc = wx_http_download(h, url, range, f, max, n);
+	tap_stderr_end(&c, msg);
+	fflush(f);
+	rewind(f);
+	wx_buf_reset(got);
+	wx_read_stream(f, 32u << 20, got);
+	fclose(f);
+	return rc;
+}
+
+static void
+test_download(struct wx_http *h)
+{
+	struct wx_buf got = {0}, msg = {0};
+	struct wx_resp r = {0};
+	struct tap_stderr c;
+	uint64_t n = 1;
+	FILE *ro;
+
+	is_int(download(h, "http://wx.qq.com/echo?skey=S", NULL, 0, &n, &got,
+	                &msg), 0, "download: ok");
+	ok(got.p && strncmp(got.p, "GET /echo?skey=S HTTP/1.1\r\n", 27) == 0,
+	   "download: the body, written to the file");
+	is_int(n, got.len, "download: *n is the bytes written");
+	ok(got.p && !strstr(got.p, "Accept-Encoding") &&
+	   !strstr(got.p, "Range:"), "download: no compression, no Range");
+	ok(got.p && strstr(got.p, "\r\nCookie: wxuin=42\r\n"),
+	   "download: cookies sent");
+	is_int(download(h, "http://wx.qq.com/range", "bytes=0-", 0, &n, &got,
+	                &msg), 0, "range: 206 taken");
+	is_str(got.p, "0123456789", "range: the bytes");
+	is_int(download(h, "http://wx.qq.com/short206", "bytes=0-", 0, &n, &got,
+	                &msg), WX_EXIT_TEMP, "range: a part of the whole is 111");
+	is_str(msg.p, "test-http: GET http://wx.qq.com/short206: partial answer: "
+	       "Content-Range bytes 0-9/20, 10 bytes\n", "range: message");
+	is_int(download(h, "http://wx.qq.com/range", NULL, 0, &n, &got, &msg),
+	       0, "no range asked: the server's 200");
+	is_int(download(h, "http://wx.qq.com/short206", NULL, 0, &n, &got, &msg),
+	       WX_EXIT_TEMP, "206 unasked: 111");
+	is_int(download(h, "http://wx.qq.com/404?pass_ticket=P", NULL, 0, &n,
+	                &got, &msg), WX_EXIT_REFUSED, "404: exit 1");
+	ok(got.len == 0 && n == 0, "404: nothing written");
+	is_str(msg.p, "test-http: GET http://wx.qq.com/404?pass_ticket=***: "
+	       "HTTP 404\n", "404: message, masked");
+	is_int(download(h, "http://wx.qq.com/502", NULL, 0, &n, &got, &msg),
+	       WX_EXIT_TEMP, "502: exit 111");
+	is_int(download(h, "http://wx.qq.com/big", NULL, 0, &n, &got, &msg), 0,
+	       "big: past 16 MiB with no cap");
+	is_int(n, 17u << 20, "big: every byte");
+	is_int(got.len, 17u << 20, "big: in the file");
+	is_int(download(h, "http://wx.qq.com/big", NULL, 1000, &n, &got, &msg),
+	       WX_EXIT_TEMP, "cap: 111");
+	is_str(msg.p, "test-http: GET http://wx.qq.com/big: answer too large\n",
+	       "cap: message");
+	ok(n <= 1000, "cap: at most max written");
+	ro = fopen("/dev/null", "r");
+	tap_stderr_begin(&c);
+	is_int(wx_http_download(h, "http://wx.qq.com/echo", NULL, ro, 0, &n),
+	       WX_EXIT_TEMP, "write error: 111");
+	tap_stderr_end(&c, &msg);
+	fclose(ro);
+	ok(strncmp(msg.p, "test-http: GET http://wx.qq.com/echo: writing the "
+	           "answer: ", 52) == 0, "write error: message");
+	is_int(wx_http_get(h, "http://wx.qq.com/echo", &r), 0,
+	       "get after download: ok");
+	ok(has(&r, "Accept-Encoding: "), "get after download: compression again");
+	wx_resp_free(&r);
+	wx_buf_free(&got);
+	wx_buf_free(&msg);
+}
+
 static void
 test_server(void)
 {
@@ -414,6 +508,7 @@ test_server(void)
 	wx_http_header(h, "client-version: 2.0.0");
 	test_requests(h);
 	test_failures(h);
+	test_download(h);
 	wx_http_free(h);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
