@@ -262,7 +262,8 @@ fill_voice(struct emu_msg *m, struct typed *t)
 	emu_real_id(speaker(t), from, sizeof from);
 	wx_buf_addf(&x, "<msg><voicemsg endflag=\"1\" cancelflag=\"0\" "
 	            "forwardflag=\"0\" voiceformat=\"4\" voicelength=\"%d\" "
-	            "length=\"%zu\" bufid=\"%018" PRIu64 "\" clientmsgid=\"%s%s174_%lld\" "
+	            "length=\"%zu\" bufid=\"%018" PRIu64 "\" "
+	            "clientmsgid=\"%s%s174_%lld\" "
 	            "fromusername=\"%s\" /></msg>", m->voicelength, len,
 	            (uint64_t)(m->msgid % 1000000000000000000ULL), cid, to,
 	            (long long)time(NULL), from);
@@ -586,9 +587,9 @@ fill_link(struct emu_msg *m, struct typed *t)
 	if (!(m->filename = jstr(t->j, "FileName")))
 		m->filename = wx_strdup("An article shared from WeChat");
 	if (!(m->url = jstr(t->j, "Url")))
-		m->url = wx_asprintf("http://mp.weixin.qq.com/s?__biz=MzA5NjE2NjQ3MA==&"
-		              "mid=%u&idx=1&sn=%s#rd",
-		              (unsigned)(2650000000u + m->msgid % 1000000), sn);
+		m->url = wx_asprintf("http://mp.weixin.qq.com/s?__biz="
+		                     "MzA5NjE2NjQ3MA==&mid=%u&idx=1&sn=%s#rd",
+		                     (unsigned)(2650000000u + m->msgid % 1000000), sn);
 	a.appid = "";
 	a.title = m->filename;
 	a.des = "Read it on the phone.";
@@ -630,7 +631,7 @@ fill_file(struct emu_msg *m, struct typed *t)
 	}
 	if (!(m->filesize = jstr(t->j, "FileSize")))
 		m->filesize = wx_asprintf("%zu", m->media.len ? m->media.len
-		                   : (size_t)(1024 + m->msgid % 65536));
+		                          : (size_t)(1024 + m->msgid % 65536));
 	emu_encry_name(&enc, m->filename);
 	wx_buf_adds(&enc, "");
 	m->encryname = enc.p;
@@ -686,7 +687,8 @@ fill_location(struct emu_msg *m, struct typed *t)
 	free(m->content);
 	m->content = c.p;
 	m->oricontent = o.p;
-	m->url = wx_asprintf("http://apis.map.qq.com/uri/v1/geocoder?coord=%s,%s", X, Y);
+	m->url = wx_asprintf("http://apis.map.qq.com/uri/v1/geocoder?coord=%s,%s",
+	                     X, Y);
 	free(label);
 	return 0;
 }
