@@ -289,14 +289,15 @@ commit_files(void *arg)
 		wx_warn("%s/contacts:", b->dir);
 		return wx_exit_errno(errno);
 	}
-	if (b->media.len) {
-		if (wx_media_write(b->dir, b->media.p, b->media.len, &a) < 0 ||
-		    (wx_remove_stale_temps(a.path), wx_afile_commit(&a)) < 0) {
-			wx_warn("%s/media:", b->dir);
-			return wx_exit_errno(errno);
-		}
+	if (!b->media.len)
+		return 0;
+	if (wx_media_write(b->dir, b->media.p, b->media.len, &a) == 0) {
+		wx_remove_stale_temps(a.path);
+		if (wx_afile_commit(&a) == 0)
+			return 0;
 	}
-	return 0;
+	wx_warn("%s/media:", b->dir);
+	return wx_exit_errno(errno);
 }
 
 /* Set key in the session in memory and in changes; a value the session
