@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +39,9 @@ struct run {
 	long long count, printed;       /* -c (0: none), messages printed */
 	long long deadline;             /* -t as wall-clock ms; 0: none */
 	struct wx_contacts *cs;         /* for SenderName, ChatName */
+	struct timespec cs_mtime;       /* of DIR/contacts when read */
+	ino_t cs_ino;
+	int cs_read;                    /* read once already */
 	uint64_t ring[RING];            /* MsgIds committed, oldest first */
 	size_t nring;                   /* in ring, from its start */
 	int gone;                       /* stdout's reader has gone */
@@ -153,6 +157,28 @@ ring_format(const struct run *r, struct wx_buf *b)
 	for (i = 0; i < r->nring; i++)
 		wx_buf_addf(b, "%s%llu", i ? " " : "",
 		            (unsigned long long)r->ring[i]);
+}
+
+/* DIR/contacts read again when it has changed since (our own contact
+ * changes, a wx-contacts -m run beside a long wx-sync -f). */
+static void
+fresh_contacts(struct run *r)
+{
+	char *path = wx_asprintf("%s/contacts", r->s.dir);
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		memset(&sb, 0, sizeof sb);
+	if (!r->cs_read || sb.st_ino != r->cs_ino ||
+	    sb.st_mtim.tv_sec != r->cs_mtime.tv_sec ||
+	    sb.st_mtim.tv_nsec != r->cs_mtime.tv_nsec) {
+		wx_contacts_free(r->cs);
+		r->cs = wx_contacts_read(r->s.dir, r->s.username);
+		r->cs_ino = sb.st_ino;
+		r->cs_mtime = sb.st_mtim;
+		r->cs_read = 1;
+	}
+	free(path);
 }
 
 /* ---- one answer into lines ---- */
@@ -398,6 +424,7 @@ sync_once(struct run *r, size_t *events, long long *ret)
 	                  "wx-init"), &j, ret);
 	if (rc != 0)
 		return rc;
+	fresh_contacts(r);
 	take_list(r, &b, j, "AddMsgList", 0);
 	if (!b.cut) {
 		take_list(r, &b, j, "ModContactList", 1);
@@ -574,7 +601,6 @@ main(int argc, char *argv[])
 	wx_sess_open(&r.s, dflag);
 	take_lock(&r);
 	ring_load(&r);
-	r.cs = wx_contacts_read(r.s.dir, r.s.username);
 	r.deadline = secs ? wx_now_ms() + secs * 1000 : 0;
 	srand((unsigned)(wx_now_ms() ^ getpid()));
 	if (r.follow)

@@ -12,43 +12,41 @@
 
 #define APPID "wx782c26e4c19acffb"
 
-/* The uuid of a parsed answer; otherwise the parser's exit code and text. */
-static char *
-take_uuid(int rc, struct wx_login *l)
+/* The uuid of a parsed answer into *uuid; otherwise the parser's text
+ * on stderr.  The parser's exit code. */
+static int
+take_uuid(int rc, struct wx_login *l, char **uuid)
 {
-	char *uuid;
-
 	if (rc != 0)
-		wx_die(rc, "%s", l->why);
-	uuid = l->uuid;
+		wx_warn("%s", l->why);
+	*uuid = l->uuid;
 	l->uuid = NULL;
 	wx_login_free(l);
-	return uuid;
+	return rc;
 }
 
 /* GET the web home page: the official page sets its first cookies there. */
-static void
+static int
 get_home(struct wx_http *h, const char *web)
 {
 	struct wx_resp r = {0};
 	char *url = wx_asprintf("https://%s/", web);
-	int rc;
+	int rc = wx_http_get(h, url, &r);
 
-	if ((rc = wx_http_get(h, url, &r)) != 0)
-		exit(rc);
 	wx_resp_free(&r);
 	free(url);
+	return rc;
 }
 
 /* jslogin with the official parameter order: appid, redirect_uri
  * (percent-encoded), fun, lang, _. */
-static char *
-jslogin(struct wx_http *h, const char *web, int desktop)
+static int
+jslogin(struct wx_http *h, const char *web, int desktop, char **uuid)
 {
 	struct wx_hosts hs;
 	struct wx_resp r = {0};
 	struct wx_login l = {0};
-	char *back, *enc, *url, *uuid;
+	char *back, *enc, *url;
 	int rc;
 
 	if (wx_hosts_for(web, &hs) < 0)
@@ -59,36 +57,36 @@ jslogin(struct wx_http *h, const char *web, int desktop)
 	url = wx_asprintf("https://%s/jslogin?appid=" APPID "&redirect_uri=%s"
 	                  "&fun=new&lang=zh_CN&_=%lld", hs.login, enc,
 	                  wx_now_ms());
-	if ((rc = wx_http_get(h, url, &r)) != 0)
-		exit(rc);
-	uuid = take_uuid(wx_parse_jslogin(r.body.p, &l), &l);
+	if ((rc = wx_http_get(h, url, &r)) == 0)
+		rc = take_uuid(wx_parse_jslogin(r.body.p, &l), &l, uuid);
 	wx_resp_free(&r);
 	free(url);
 	free(enc);
 	free(back);
-	return uuid;
+	return rc;
 }
 
 /* Push login: the phone of the saved uin gets a confirm prompt. */
-static char *
-pushlogin(struct wx_http *h, const char *web, const char *uin, int desktop)
+static int
+pushlogin(struct wx_http *h, const char *web, const char *uin, int desktop,
+          char **uuid)
 {
 	struct wx_resp r = {0};
 	struct wx_login l = {0};
-	char *enc, *query, *url, *uuid;
+	char *enc, *query, *url;
 	int rc;
 
 	enc = wx_urlencode(uin);
 	query = wx_asprintf("uin=%s%s", enc, desktop ? "&mod=desktop" : "");
 	url = wx_cgi_url(web, "webwxpushloginurl", query);
-	if ((rc = wx_http_get(h, url, &r)) != 0)
-		exit(rc);
-	uuid = take_uuid(wx_parse_pushlogin(r.body.p, r.body.len, &l), &l);
+	if ((rc = wx_http_get(h, url, &r)) == 0)
+		rc = take_uuid(wx_parse_pushlogin(r.body.p, r.body.len, &l), &l,
+		               uuid);
 	wx_resp_free(&r);
 	free(url);
 	free(query);
 	free(enc);
-	return uuid;
+	return rc;
 }
 
 /* The web host to start from: the session's, when it is a known one. */
@@ -113,7 +111,8 @@ main(int argc, char *argv[])
 	int c, desktop = 0, push = 0;
 	struct wx_state *st, *ch;
 	struct wx_http *h;
-	char *dir, *jar, *uuid;
+	char *dir, *jar, *uuid = NULL;
+	int rc;
 
 	wx_argv0 = "wx-uuid";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
@@ -134,12 +133,15 @@ main(int argc, char *argv[])
 	web = web_host(st);
 	jar = wx_asprintf("%s/cookies", dir);
 	h = wx_http_new(jar);
-	if (push) {
-		uuid = pushlogin(h, web, wx_session_need(st, dir, "wxuin",
-		                 "wx-init"), desktop);
-	} else {
-		get_home(h, web);
-		uuid = jslogin(h, web, desktop);
+	if (push)
+		rc = pushlogin(h, web, wx_session_need(st, dir, "wxuin",
+		               "wx-init"), desktop, &uuid);
+	else if ((rc = get_home(h, web)) == 0)
+		rc = jslogin(h, web, desktop, &uuid);
+	if (rc != 0) {
+		/* The handle freed before the exit: nothing to call a leak. */
+		wx_http_free(h);
+		exit(rc);
 	}
 
 	ch = wx_state_new();

@@ -208,3 +208,21 @@ teardown_file() { emu_stop; }
 	wait "$pid"
 	run -0 wx-sync </dev/null
 }
+
+@test "wx-sync -f: a contacts cache made while it runs names the next senders" {
+	current
+	local peer
+	# a friend webwxinit did not list: the first cache does not know it
+	peer=$(emu_contacts | jq -r 'select(.Kind=="person") | .UserName' |
+		grep -vxFf <(jq -r .UserName "$WX_DIR/contacts" | tail -n +2) | head -n 1)
+	[ -n "$peer" ]
+	wx-sync -f -n -c 2 -t 20 </dev/null >"$BATS_TEST_TMPDIR/out" &
+	local pid=$!
+	inject "{\"From\":\"$peer\",\"Content\":\"one\"}" >/dev/null
+	wait_lines "$BATS_TEST_TMPDIR/out" 1
+	[ "$(jq -r '.SenderName // "none"' "$BATS_TEST_TMPDIR/out")" = none ]
+	wx-contacts </dev/null >/dev/null
+	inject "{\"From\":\"$peer\",\"Content\":\"two\"}" >/dev/null
+	wait "$pid"
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out" | jq -r .SenderName)" = "$(jq -r --arg u "$peer" 'select(.UserName==$u) | .Name' "$WX_DIR/contacts")" ]
+}
