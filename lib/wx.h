@@ -694,4 +694,24 @@ int wx_media_write(const char *dir, const char *lines, size_t n,
  * ENOENT), or the file cannot be read (errno: WX_ENOTREG, EFBIG …). */
 char *wx_media_find(const char *dir, const char *msgid);
 
+/* ---- sent.c: DIR/sent, what wx-send sent, for wx-revoke ---- */
+
+/* One message wx-send sent: the server's MsgID (the SvrMsgId of a
+ * revoke), the LocalID/ClientMsgId it was sent with, the recipient's
+ * UserName and the unix time of the send. */
+struct wx_sent {
+	char msgid[24];
+	char localid[24];
+	char to[100];
+	long long time;
+};
+/* DIR/sent keeps the last WX_SENT_KEEP of them, oldest first. */
+#define WX_SENT_KEEP 256
+/* Add m to DIR/sent through a temp file committed at once; call it under
+ * the session lock (wx_session_commit_with).  0, or -1 with errno. */
+int wx_sent_add(const char *dir, const struct wx_sent *m);
+/* The send whose MsgID is msgid into *out: 0, or -1 (errno ENOENT when
+ * DIR/sent has no such line; other errno when it cannot be read). */
+int wx_sent_find(const char *dir, const char *msgid, struct wx_sent *out);
+
 #endif
