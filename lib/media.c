@@ -1,158 +1,23 @@
 /* media.c — DIR/media: the lines wx-sync printed for media messages
  * (image, voice, video, emoji, file), oldest first, at most WX_MEDIA_KEEP
- * of them, so that `wx-get MSGID` finds the message it names.  The file
- * is read as hostile: a regular file only, at most MEDIA_MAX bytes, and a
- * line that is not a JSON object with a MsgId (or is longer than
- * LINE_MAX) is skipped, on reading and on rewriting alike. */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
+ * of them, so that `wx-get MSGID` finds the message it names; a ring.c
+ * file keyed by MsgId. */
 #include "wx.h"
 
-/* A media message's line is a few KiB (Content and Text hold XML); the
- * file stays under MEDIA_MAX, so it can always be read back whole. */
-#define LINE_MAX_ (64 * 1024)
-#define MEDIA_MAX (WX_MEDIA_KEEP * 16 * 1024)
-
-struct line {
-	const char *p;
-	size_t len;        /* without the LF */
-	char *msgid;       /* its MsgId, decoded */
+/* The file stays under this, so it can always be read back whole. */
+static const struct wx_ring media = {
+	"media", "MsgId", WX_MEDIA_KEEP, WX_MEDIA_KEEP * 16 * 1024,
 };
-
-/* MsgId of a line that is a JSON object with one (a string or a number
- * that is not empty), malloc'd; NULL for any other line. */
-static char *
-line_msgid(const char *p, size_t len)
-{
-	struct wx_json *j;
-	char err[64], *id = NULL;
-	int tok;
-	enum wx_json_type t;
-
-	if (len == 0 || len > LINE_MAX_ || memchr(p, '\0', len) ||
-	    !(j = wx_json_parse(p, len, err, sizeof err)))
-		return NULL;
-	tok = wx_json_get(j, 0, "MsgId");
-	t = wx_json_type(j, tok);
-	if (wx_json_type(j, 0) == WX_JSON_OBJECT &&
-	    (t == WX_JSON_STRING || t == WX_JSON_NUMBER))
-		id = wx_json_str(j, tok);
-	wx_json_free(j);
-	if (id && !*id) {
-		free(id);
-		id = NULL;
-	}
-	return id;
-}
-
-/* Append the good lines of text (n bytes) to *v (*count of them). */
-static void
-split_lines(const char *text, size_t n, struct line **v, size_t *count)
-{
-	const char *p = text, *end = text + n, *nl;
-	size_t len;
-	char *id;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		len = (size_t)((nl ? nl : end) - p);
-		if ((id = line_msgid(p, len))) {
-			*v = wx_realloc(*v, (*count + 1) * sizeof **v);
-			(*v)[(*count)++] = (struct line){ p, len, id };
-		}
-		p += len + 1;
-	}
-}
-
-/* Mark which of v's lines stay: from the newest back, each MsgId once
- * (its newest line), at most WX_MEDIA_KEEP lines and MEDIA_MAX bytes. */
-static void
-pick(const struct line *v, size_t n, char *keep)
-{
-	size_t i, k, kept = 0, bytes = 0;
-	int seen;
-
-	memset(keep, 0, n);
-	for (i = n; i-- > 0 && kept < WX_MEDIA_KEEP;) {
-		if (bytes + v[i].len + 1 > MEDIA_MAX)
-			break;
-		for (seen = 0, k = i + 1; k < n && !seen; k++)
-			seen = keep[k] && strcmp(v[k].msgid, v[i].msgid) == 0;
-		if (seen)
-			continue;
-		keep[i] = 1;
-		kept++;
-		bytes += v[i].len + 1;
-	}
-}
 
 int
 wx_media_write(const char *dir, const char *lines, size_t n,
                struct wx_afile *a)
 {
-	char *path = wx_asprintf("%s/media", dir), *keep = NULL;
-	struct wx_buf old = {0};
-	struct line *v = NULL;
-	size_t count = 0, i;
-	int rc = 0, saved = 0;
-
-	/* None, or one past the cap (not written by us): start anew. */
-	if (wx_read_regular(path, MEDIA_MAX, &old) < 0) {
-		wx_buf_reset(&old);
-		if (errno != ENOENT && errno != EFBIG) {
-			saved = errno;
-			rc = -1;
-		}
-	}
-	if (rc == 0) {
-		if (old.len)
-			split_lines(old.p, old.len, &v, &count);
-		split_lines(lines, n, &v, &count);
-		keep = wx_malloc(count ? count : 1);
-		pick(v, count, keep);
-		if ((rc = wx_afile_open(a, path, 0600)) < 0)
-			saved = errno;
-	}
-	for (i = 0; rc == 0 && i < count; i++)
-		if (keep[i]) {
-			fwrite(v[i].p, 1, v[i].len, a->f);
-			putc('\n', a->f);
-		}
-	for (i = 0; i < count; i++)
-		free(v[i].msgid);
-	free(v);
-	free(keep);
-	wx_buf_free(&old);
-	free(path);
-	errno = saved;
-	return rc;
+	return wx_ring_write(dir, &media, lines, n, a);
 }
 
 char *
 wx_media_find(const char *dir, const char *msgid)
 {
-	char *path = wx_asprintf("%s/media", dir), *found = NULL;
-	struct wx_buf text = {0};
-	struct line *v = NULL;
-	size_t count = 0, i;
-	int saved = ENOENT;
-
-	if (wx_read_regular(path, MEDIA_MAX, &text) < 0)
-		saved = errno;  /* and what it read is not looked at */
-	else if (text.len)
-		split_lines(text.p, text.len, &v, &count);
-	/* The newest line of that MsgId. */
-	for (i = count; i-- > 0 && !found;)
-		if (strcmp(v[i].msgid, msgid) == 0)
-			found = wx_strndup(v[i].p, v[i].len);
-	for (i = 0; i < count; i++)
-		free(v[i].msgid);
-	free(v);
-	wx_buf_free(&text);
-	free(path);
-	if (!found)
-		errno = saved;
-	return found;
+	return wx_ring_find(dir, &media, msgid);
 }

@@ -674,6 +674,28 @@ void wx_msg_line(struct wx_buf *b, const struct wx_json *j, int obj,
 void wx_event_contact_line(struct wx_buf *b, const struct wx_json *j,
                            int obj, const char *self, int del);
 
+/* ---- ring.c: NDJSON files keeping their last lines by an id ---- */
+
+/* DIR/FILE holds NDJSON lines, each a JSON object with the member key
+ * (a string or number: its id), oldest first; at most keep lines and max
+ * bytes; each id once.  Read as hostile: anything but a regular file up
+ * to max bytes fails, a line that is not such an object is skipped. */
+struct wx_ring {
+	const char *file, *key;
+	size_t keep, max;
+};
+/* Open a (wx_afile_open) on DIR/FILE with the old file's lines and then
+ * lines (n bytes, each ending LF), the newest of each id, the oldest
+ * dropped past keep lines or max bytes; the caller commits it under the
+ * session lock.  An old file past max is started afresh.  0, or -1 with
+ * errno. */
+int wx_ring_write(const char *dir, const struct wx_ring *r,
+                  const char *lines, size_t n, struct wx_afile *a);
+/* The newest line whose id is id, malloc'd and without LF; NULL when the
+ * file or the line is not there (errno ENOENT), or the file cannot be
+ * read (errno: WX_ENOTREG, EFBIG …). */
+char *wx_ring_find(const char *dir, const struct wx_ring *r, const char *id);
+
 /* ---- media.c: DIR/media, the media messages wx-sync printed ---- */
 
 /* DIR/media keeps the lines (as wx-sync printed them) of the last
