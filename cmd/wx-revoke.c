@@ -134,7 +134,7 @@ answer(const struct wx_resp *r, const struct wx_sent *m)
 /* Revoke t; 0, or the exit code after one or more lines on stderr.
  * *answered is set when the server answered (its cookies to keep). */
 static int
-revoke(struct wx_sess *s, const struct target *t, int *answered)
+revoke_one(struct wx_sess *s, const struct target *t, int *answered)
 {
 	struct wx_sent m;
 	struct wx_buf b = {0};
@@ -143,6 +143,11 @@ revoke(struct wx_sess *s, const struct target *t, int *answered)
 	int rc;
 
 	if (wx_sent_find(s->dir, t->msgid, &m) < 0) {
+		if (errno == EINVAL) {
+			wx_warn("%s/sent: the line of %s is malformed", s->dir,
+			        t->msgid);
+			return WX_EXIT_USAGE;
+		}
 		if (errno != ENOENT) {
 			wx_warn("%s/sent:", s->dir);
 			return wx_exit_errno(errno);
@@ -229,7 +234,7 @@ main(int argc, char *argv[])
 	/* Each in turn; a refusal does not stop the rest, trouble that
 	 * would hit them all (network, 5xx, a bad DIR/sent) does. */
 	for (i = 0; i < n; i++) {
-		if ((one = revoke(&s, &t[i], &answered)) != 0 && rc == 0)
+		if ((one = revoke_one(&s, &t[i], &answered)) != 0 && rc == 0)
 			rc = one;
 		if (one != 0 && one != WX_EXIT_REFUSED)
 			break;
