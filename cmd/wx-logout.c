@@ -1,12 +1,12 @@
 /* wx-logout — end the session (protocol.md §10.5): first forget its
  * secrets, then tell the server with webwxlogout.  Under the session
- * lock, in one atomic write, DIR/session loses the credentials and every
- * key of that login, and DIR/cookies is removed; wxuin (for push login,
- * `wx-uuid -p`), the hosts, nickname and mode stay.  The request goes
- * out afterwards with the credentials still in memory; its answer is
- * ignored, as every client ignores it, but a failed request is reported
- * in the exit status.  Prints nothing; a session already logged out is
- * left as it is, exit 0. */
+ * lock, DIR/session loses the credentials and every key of that login
+ * (one atomic write), DIR/cookies and DIR/contacts are removed; wxuin
+ * (for push login, `wx-uuid -p`), the hosts, nickname and mode stay.
+ * The request goes out afterwards with the credentials still in memory;
+ * its answer is ignored, as every client ignores it, but a failed
+ * request is reported in the exit status.  Prints nothing; a session
+ * already logged out is left as it is, exit 0. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +21,37 @@ static const char *const forget[] = {
 	"uuid", "redirect_uri", "login_uri", "username",
 };
 
-/* Under the session lock, before DIR/session is rewritten: the jar
- * goes, with any temp file a writer left. */
+/* Under the session lock, before DIR/session is rewritten: the cookie
+ * jar goes, and the contacts cache (its HeadImgUrl carry the skey; the
+ * next login makes it anew), with any temp file a writer left. */
 static int
-remove_jar(void *arg)
+remove_files(void *arg)
 {
-	char *jar = wx_asprintf("%s/cookies", (const char *)arg);
+	static const char *const files[] = { "cookies", "contacts" };
+	char *path;
+	size_t i;
 	int rc = 0;
 
-	wx_remove_stale_temps(jar);
-	if (unlink(jar) < 0 && errno != ENOENT) {
-		wx_warn("%s:", jar);
-		rc = wx_exit_errno(errno);
+	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
+		path = wx_asprintf("%s/%s", (const char *)arg, files[i]);
+		wx_remove_stale_temps(path);
+		if (unlink(path) < 0 && errno != ENOENT) {
+			wx_warn("%s:", path);
+			rc = wx_exit_errno(errno);
+		}
+		free(path);
 	}
-	free(jar);
+	return rc;
+}
+
+/* Is DIR/name there (or in doubt)? */
+static int
+present(const char *dir, const char *name)
+{
+	char *path = wx_asprintf("%s/%s", dir, name);
+	int rc = access(path, F_OK) == 0 || errno != ENOENT;
+
+	free(path);
 	return rc;
 }
 
@@ -124,10 +141,8 @@ main(int argc, char *argv[])
 			wx_state_set(ch, forget[i], NULL);
 			any = 1;
 		}
-	jar = wx_asprintf("%s/cookies", dir);
-	if (any || access(jar, F_OK) == 0 || errno != ENOENT)
-		wx_session_commit_with(dir, ch, NULL, remove_jar, dir);
-	free(jar);
+	if (any || present(dir, "cookies") || present(dir, "contacts"))
+		wx_session_commit_with(dir, ch, NULL, remove_files, dir);
 
 	if (h) {
 		rc = logout(h, host, skey, sid, uin);
