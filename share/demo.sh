@@ -104,7 +104,7 @@ step 'emu_ctl message -d "{\"Content\":\"hi there, did the build pass?\"}"'
 step 'img=$(emu_ctl message -d "{\"TypeName\":\"image\"}"); echo "$img"'
 echo
 echo "# Receive them (one JSON object an event; here a few fields of each):"
-step 'wx-sync -n </dev/null | jq -c "{TypeName, SenderName, Text, MsgId}"'
+step 'wx-sync -n </dev/null | jq -c "{TypeName, SenderName, Text: .Text[0:60], MsgId}"'
 echo
 echo "# Download the photo by its MsgId:"
 step 'wx-get -o "$tmp/photo.jpg" "$img" </dev/null && wc -c <"$tmp/photo.jpg"'

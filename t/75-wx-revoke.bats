@@ -125,6 +125,22 @@ localid=1"
 	[ "$stderr" = "wx-revoke: stdin: line 1: 12x: not a message id" ]
 }
 
+@test "wx-revoke: wx-send | wx-revoke, one message and several (-l)" {
+	[ -x "$TOP/bin/wx-send" ] || skip "bin/wx-send is not built"
+	local out id
+	out=$(wx-send filehelper "take me back" </dev/null)
+	run -0 --separate-stderr wx-revoke <<<"$out"
+	[ -z "$output$stderr" ]
+	id=$(sed -n 's/^msgid=//p' <<<"$out")
+	[ "$(revokes_of "$id")" = "[\"filehelper\",\"$(sed -n 's/^localid=//p' <<<"$out")\",0]" ]
+	out=$(printf 'one\ntwo\nthree\n' | wx-send -l filehelper)
+	[ "$(grep -c '^msgid=' <<<"$out")" = 3 ]
+	run -0 wx-revoke <<<"$out"
+	for id in $(sed -n 's/^msgid=//p' <<<"$out"); do
+		[ "$(revokes_of "$id" | jq -r '.[2]')" = 0 ] || fail "$id not revoked"
+	done
+}
+
 @test "wx-revoke: an unknown MsgID is 1 and asks nothing; the others still go" {
 	: >"$EMU_LOG"
 	run -1 --separate-stderr wx-revoke 1234567890123456789 </dev/null

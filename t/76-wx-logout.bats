@@ -86,11 +86,12 @@ $(awk '$6 == "webwx_data_ticket" || $6 == "webwx_auth_ticket" { print $7 }' "$WX
 	[ ! -e "$BATS_TEST_TMPDIR/never/session" ]
 }
 
-@test "wx-logout: then wx-sync, wx-synccheck, wx-contacts, wx-get, wx-revoke exit 1: log in again" {
+@test "wx-logout: then wx-sync, wx-synccheck, wx-contacts, wx-get, wx-revoke (wx-send) exit 1: log in again" {
 	current
 	wx-logout
-	local c
-	for c in wx-sync wx-synccheck wx-contacts "wx-get -o /dev/null 123" "wx-revoke 123"; do
+	local c more=
+	[ -x "$TOP/bin/wx-send" ] && more="wx-send filehelper hello"
+	for c in wx-sync wx-synccheck wx-contacts "wx-get -o /dev/null 123" "wx-revoke 123" ${more:+"$more"}; do
 		run -1 --separate-stderr $c </dev/null
 		[ -z "$output" ] || fail "$c: printed '$output'"
 		[ "$stderr" = "${c%% *}: $WX_DIR/session: logged out; log in again (wx-login)" ] ||
