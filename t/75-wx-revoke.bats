@@ -7,14 +7,12 @@
 # (wx-send may be absent), and recorded in DIR/sent as wx-send does.
 load helper
 load login
+load sync
 
-# One login for the file; each test works on a copy of its session.
+# One login for the file (logged_in); each test revokes on a copy of it.
 setup_file() {
 	emu_start -a -n 20
-	export WX_DIR="$BATS_FILE_TMPDIR/wx"
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
+	WX_DIR="$BATS_FILE_TMPDIR/wx" logged_in
 }
 teardown_file() { emu_stop; }
 
@@ -199,9 +197,7 @@ localid=1"
 	WX_EMU_REVOKE_WINDOW=0 emu_start -a -n 5
 	OWN_EMU=1
 	export WX_DIR="$BATS_TEST_TMPDIR/late"
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
+	logged_in
 	sent filehelper "late"
 	run -1 --separate-stderr wx-revoke "$MSGID" </dev/null
 	[ -z "$output" ]

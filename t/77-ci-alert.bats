@@ -5,6 +5,7 @@
 # (when bin/wx-send is built) for real against wx-emu.
 load helper
 load login
+load sync
 
 ALERT="$TOP/share/ci-alert"
 
@@ -86,9 +87,7 @@ EOF
 @test "ci-alert: for real, against wx-emu: the text and the log arrive at the file helper" {
 	[ -x "$TOP/bin/wx-send" ] || skip "bin/wx-send is not built"
 	emu_start -a -n 5
-	new_uuid
-	wx-wait -t 20 </dev/null >/dev/null 2>&1
-	wx-init </dev/null >/dev/null
+	logged_in
 	run -2 "$ALERT" -j nightly sh -c 'echo boom; exit 2'
 	run -0 emu_curl "https://wx2.qq.com/_emu/sent"
 	emu_stop
