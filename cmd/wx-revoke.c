@@ -100,35 +100,17 @@ reason(const struct wx_json *j, const char *msgid)
 	}
 }
 
-/* The answer to the revoke of m: 0 for Ret 0, else the exit code after
- * the server's reason (and, for a refusal, how long ago m was sent). */
-static int
-answer(const struct wx_resp *r, const struct wx_sent *m)
+/* A refusal j of the revoke of m: the server's reason, and how long ago
+ * m was sent. */
+static void
+refused(const struct wx_json *j, const struct wx_sent *m, long long ret)
 {
-	char err[128] = "";
-	struct wx_json *j;
-	long long ret = 0, age;
-	int rc;
+	long long age = wx_now_ms() / 1000 - m->time;
 
-	j = wx_json_parse(r->body.p ? r->body.p : "", r->body.len, err,
-	                  sizeof err);
-	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT) {
-		wx_warn("webwxrevokemsg: malformed answer%s%s", *err ? ": " : "",
-		        err);
-		wx_json_free(j);
-		return WX_EXIT_TEMP;
-	}
-	if ((rc = wx_cgi_ret(j, "webwxrevokemsg")) != 0) {
-		reason(j, m->msgid);
-		wx_json_int(j, wx_json_get(j, 0, "BaseResponse.Ret"), &ret);
-		age = wx_now_ms() / 1000 - m->time;
-		if (rc == WX_EXIT_REFUSED && (ret < 1100 || ret > 1102) &&
-		    m->time > 0 && age >= 0)
-			wx_warn("%s: sent %lld s ago; a message can be revoked "
-			        "for 2 minutes after it was sent", m->msgid, age);
-	}
-	wx_json_free(j);
-	return rc;
+	reason(j, m->msgid);
+	if ((ret < 1100 || ret > 1102) && m->time > 0 && age >= 0)
+		wx_warn("%s: sent %lld s ago; a message can be revoked "
+		        "for 2 minutes after it was sent", m->msgid, age);
 }
 
 /* Revoke t; 0, or the exit code after one or more lines on stderr.
@@ -138,8 +120,8 @@ revoke_one(struct wx_sess *s, const struct target *t, int *answered)
 {
 	struct wx_sent m;
 	struct wx_buf b = {0};
-	struct wx_resp r = {0};
-	char *url;
+	struct wx_json *j;
+	long long ret;
 	int rc;
 
 	if (wx_sent_find(s->dir, t->msgid, &m) < 0) {
@@ -169,15 +151,15 @@ revoke_one(struct wx_sess *s, const struct target *t, int *answered)
 	wx_buf_adds(&b, ",\"ClientMsgId\":");
 	wx_json_put_strz(&b, m.localid);
 	wx_buf_addc(&b, '}');
-	url = wx_cgi_url(s->host, "webwxrevokemsg", NULL);
-	rc = wx_http_post_json(s->h, url, b.p, b.len, &r);
-	if (rc == 0) {
+	rc = wx_cgi_post_ret(s->h, s->host, "webwxrevokemsg", NULL, &b, &j,
+	                     &ret);
+	if (j) {
 		*answered = 1;
-		rc = answer(&r, &m);
+		if (rc == WX_EXIT_REFUSED)
+			refused(j, &m, ret);
 	}
-	wx_resp_free(&r);
+	wx_json_free(j);
 	wx_buf_free(&b);
-	free(url);
 	return rc;
 }
 

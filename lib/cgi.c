@@ -47,10 +47,11 @@ wx_cgi_ret(const struct wx_json *j, const char *cgi)
 }
 
 /* The answer of a request that arrived (status 200): a JSON object with
- * Ret 0, or the exit code; *ret its Ret. */
+ * Ret 0, or the exit code; *ret its Ret.  A refusal's answer is kept in
+ * *out too (for what else it says) when keep is set. */
 static int
 take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out,
-            long long *ret)
+            long long *ret, int keep)
 {
 	char err[128] = "";
 	struct wx_json *j;
@@ -65,12 +66,12 @@ take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out,
 	}
 	if (wx_json_int(j, wx_json_get(j, 0, "BaseResponse.Ret"), ret) < 0)
 		*ret = 0;
-	if ((rc = wx_cgi_ret(j, cgi)) != 0) {
+	if ((rc = wx_cgi_ret(j, cgi)) != 0 && !keep) {
 		wx_json_free(j);
 		return rc;
 	}
 	*out = j;
-	return WX_EXIT_OK;
+	return rc;
 }
 
 int
@@ -86,7 +87,7 @@ wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
 	*ret = 0;
 	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out, ret);
+		rc = take_answer(&r, cgi, out, ret, 1);
 	wx_resp_free(&r);
 	free(url);
 	return rc;
@@ -97,8 +98,13 @@ wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
             const char *query, const struct wx_buf *body, struct wx_json **out)
 {
 	long long ret;
+	int rc = wx_cgi_post_ret(h, host, cgi, query, body, out, &ret);
 
-	return wx_cgi_post_ret(h, host, cgi, query, body, out, &ret);
+	if (rc != 0) {
+		wx_json_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int
@@ -113,7 +119,7 @@ wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
 	*out = NULL;
 	rc = wx_http_get(h, url, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out, &ret);
+		rc = take_answer(&r, cgi, out, &ret, 0);
 	wx_resp_free(&r);
 	free(url);
 	return rc;

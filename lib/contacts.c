@@ -64,11 +64,38 @@ put_decoded(struct wx_buf *b, const struct wx_json *j, int obj,
 	free(raw);
 }
 
+/* The server puts the session's skey in avatar URLs (HeadImgUrl
+ * "…&skey=@crypt_…"): a secret, never printed (design.md §3).  Each
+ * skey= value from byte `from` on is cut out, as batchgetcontact sends
+ * them ("&skey="). */
+static void
+drop_skeys(struct wx_buf *b, size_t from)
+{
+	char *p = b->p + from, *v, *end;
+
+	while ((p = strstr(p, "skey=")) != NULL) {
+		v = p + 5;
+		if (p == b->p || (p[-1] != '&' && p[-1] != '?')) {
+			p = v;  /* "skey=" in a nickname is the user's text */
+			continue;
+		}
+		for (end = v; *end && *end != '&' && *end != '"' && *end != '\\';
+		     end++)
+			;
+		memmove(v, end, (size_t)(b->p + b->len - end) + 1);
+		b->len -= (size_t)(end - v);
+		p = v;
+	}
+}
+
 void
 wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
                 const char *self)
 {
+	size_t from = b->len;
+
 	wx_json_put_members(b, j, obj, derived_keys, 1);
+	drop_skeys(b, from);
 	wx_buf_addf(b, ",\"Kind\":\"%s\"", wx_contact_kind(j, obj, self));
 	put_decoded(b, j, obj, "Name", "NickName");
 	put_decoded(b, j, obj, "Remark", "RemarkName");

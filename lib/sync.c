@@ -195,6 +195,10 @@ wx_webwxsync(struct wx_sess *s, const char *synckey, struct wx_json **out,
 	query = wx_asprintf("sid=%s&skey=%s&lang=zh_CN&pass_ticket=%s", s->sid,
 	                    s->skey, s->pass_ticket);
 	rc = wx_cgi_post_ret(s->h, s->host, "webwxsync", query, &body, out, ret);
+	if (rc != 0) {
+		wx_json_free(*out);
+		*out = NULL;
+	}
 	free(query);
 	wx_buf_free(&body);
 	return rc;

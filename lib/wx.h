@@ -391,7 +391,9 @@ int wx_cgi_post(struct wx_http *h, const char *host, const char *cgi,
                 const char *query, const struct wx_buf *body,
                 struct wx_json **out);
 /* The same, and *ret the answer's BaseResponse.Ret (0 when the answer
- * had none or never came): a loop tells a logout from a refusal by it. */
+ * had none or never came): a loop tells a logout from a refusal by it.
+ * A refusal (nonzero Ret) leaves its answer in *out as well, for what
+ * else it says; the caller frees it. */
 int wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
                     const char *query, const struct wx_buf *body,
                     struct wx_json **out, long long *ret);

@@ -156,3 +156,14 @@ cache_kept() {
 	[ "$stderr" = "wx-contacts: webwxgetcontact: logged out (1101)" ]
 	cache_kept "$before" ret1101
 }
+
+@test "wx-contacts: the skey in avatar URLs is never printed nor cached" {
+	logged_in
+	run -0 wx-contacts -m </dev/null
+	local skey
+	skey=$(session_get skey)
+	[ -n "$skey" ]
+	[[ "$output" != *"$skey"* ]]
+	! grep -qF "$skey" "$WX_DIR/contacts"
+	[[ "$output" == *'webwxgeticon?'*'&skey="'* || "$output" == *'&skey=&'* || "$output" == *'&skey="'* ]]
+}
