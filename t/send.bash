@@ -20,3 +20,32 @@ sent_by_id() {
 out_get() {
 	sed -n "s/^$1=//p" <<<"$output" | tail -n 1
 }
+
+# mkfile KIND PATH [BYTES]: a file whose first bytes say KIND (jpg, png,
+# gif, mp4, bmp, or txt for none), BYTES long in all (default 3000).
+mkfile() {
+	local n=${3:-3000}
+	case $1 in
+	jpg) printf '\377\330\377\340\000\020JFIF\000' ;;
+	png) printf '\211PNG\r\n\032\n\000\000\000\rIHDR' ;;
+	gif) printf 'GIF89a\001\000\001\000' ;;
+	mp4) printf '\000\000\000\030ftypisom\000\000\002\000' ;;
+	bmp) printf 'BM' ;;
+	txt) printf 'plain text\n' ;;
+	esac >"$2"
+	head -c $((n - $(stat -c %s "$2"))) /dev/urandom >>"$2"
+}
+
+# The form field names of upload request line $1 (the request log), in
+# their order, comma-separated.
+form_fields() {
+	jq -r .body <<<"$1" | sed -n 's/^Content-Disposition: form-data; name="\([^"]*\)".*/\1/p' |
+		paste -sd,
+}
+
+# Value of form field $2 of upload request line $1.
+form_field() {
+	jq -r .body <<<"$1" | tr -d '\r' |
+		awk -v n="$2" 'p == 2 { print; exit } p == 1 && $0 == "" { p = 2 }
+			$0 ~ "^Content-Disposition: form-data; name=\"" n "\"" { p = 1 }'
+}
