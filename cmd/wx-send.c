@@ -229,14 +229,14 @@ resolve(struct run *r, const char *name)
 	wx_contacts_free(cs);
 }
 
-/* WX_RATE, or the default. */
+/* WX_RATE, or the default when it is unset or empty. */
 static double
 env_rate(void)
 {
 	const char *v = getenv("WX_RATE");
 	double rate = WX_RATE_DEFAULT;
 
-	if (v && wx_rate_parse(v, &rate) < 0)
+	if (v && *v && wx_rate_parse(v, &rate) < 0)
 		wx_die(WX_EXIT_USAGE, "WX_RATE: bad value '%s': 0 (no limit) or "
 		       "messages a second from %g to %g", v, WX_RATE_MIN,
 		       WX_RATE_MAX);
