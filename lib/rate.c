@@ -49,8 +49,13 @@ wx_rate_parse(const char *s, double *rate)
 long long
 wx_rate_reserve(long long *tat, long long now, double rate, int burst)
 {
-	long long t = *tat, interval = (long long)(1000.0 / rate + 0.5);
-	long long tau = (long long)(burst - 1) * interval;
+	long long t = *tat, interval = (long long)(1000.0 / rate);
+	long long tau;
+
+	/* Rounded up: never more than rate a second. */
+	if ((double)interval * rate < 1000.0)
+		interval++;
+	tau = (long long)(burst - 1) * interval;
 
 	if (t < now || t - now > TAT_AHEAD_MAX)
 		t = now;
