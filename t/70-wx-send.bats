@@ -3,25 +3,19 @@
 # guess), the text from operands, stdin and -l, byte for byte as wx-emu
 # receives it, the request's shape (§6.2), DIR/sent, -n, bad input.
 load helper
-load login
-load sync
 load send
 
-world() {
-	cat <<'EOF_WORLD'
-{"UserName":"@f1","NickName":"Twin","RemarkName":"Carol","Alias":"twin_one","Kind":"friend"}
-{"UserName":"@f2","NickName":"Twin","Kind":"friend"}
-{"UserName":"@f3","NickName":"Carol","Kind":"friend"}
-{"UserName":"@f6","NickName":"张伟","RemarkName":"老王","Kind":"friend"}
-{"UserName":"filehelper","NickName":"文件传输助手","Kind":"special","ContactFlag":3}
-{"UserName":"@@r1","NickName":"Twin","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@me"},{"UserName":"@f1","DisplayName":"t1"}]}
-{"UserName":"@@r2","NickName":"Room two","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@me"},{"UserName":"@f2"}]}
-{"UserName":"@me","NickName":"Me","Uin":2000000001,"Kind":"self"}
-EOF_WORLD
-}
-
 setup_file() {
-	world >"$BATS_FILE_TMPDIR/world"
+	cat >"$BATS_FILE_TMPDIR/world" <<'EOF_WORLD'
+{"UserName":"@a1","NickName":"Sam","RemarkName":"Robin","Alias":"sam_a","Kind":"friend"}
+{"UserName":"@a2","NickName":"Sam","Kind":"friend"}
+{"UserName":"@a3","NickName":"Robin","Kind":"friend"}
+{"UserName":"@a4","NickName":"李雷","RemarkName":"小李","Kind":"friend"}
+{"UserName":"filehelper","NickName":"文件传输助手","Kind":"special","ContactFlag":3}
+{"UserName":"@@g1","NickName":"Sam","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@self"},{"UserName":"@a1"}]}
+{"UserName":"@@g2","NickName":"Room two","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@self"},{"UserName":"@a2"}]}
+{"UserName":"@self","NickName":"Self","Uin":2000000002,"Kind":"self"}
+EOF_WORLD
 	emu_start -a -H 1 -W "$BATS_FILE_TMPDIR/world"
 }
 teardown_file() { emu_stop; }
@@ -45,7 +39,7 @@ to() {
 
 @test "wx-send: a text by UserName: msgid= and localid=, the request as §6.2" {
 	logged_in
-	run -0 --separate-stderr wx-send @f3 'hello there'
+	run -0 --separate-stderr wx-send @a3 'hello there'
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[0]}" =~ ^msgid=[0-9]+$ ]]
@@ -55,8 +49,8 @@ to() {
 	lid=$(out_get localid)
 	e=$(sent_by_id "$id")
 	[ "$(jq -r .endpoint <<<"$e")" = webwxsendmsg ]
-	[ "$(jq -r .To <<<"$e")" = @f3 ]
-	[ "$(jq -r .From <<<"$e")" = @me ]
+	[ "$(jq -r .To <<<"$e")" = @a3 ]
+	[ "$(jq -r .From <<<"$e")" = @self ]
 	[ "$(jq -r .Content <<<"$e")" = 'hello there' ]
 	[ "$(jq -r .LocalID <<<"$e")" = "$lid" ]
 	[ "$(jq -r .ClientMsgId <<<"$e")" = "$lid" ]
@@ -81,28 +75,28 @@ to() {
 
 @test "wx-send: the send is recorded in DIR/sent for wx-revoke" {
 	logged_in
-	run -0 wx-send @f3 one
+	run -0 wx-send @a3 one
 	local id lid
 	id=$(out_get msgid)
 	lid=$(out_get localid)
 	[ "$(stat -c %a "$WX_DIR/sent")" = 600 ]
 	[ "$(jq -r --arg i "$id" 'select(.MsgID == $i) | .LocalID' "$WX_DIR/sent")" = "$lid" ]
-	[ "$(jq -r --arg i "$id" 'select(.MsgID == $i) | .ToUserName' "$WX_DIR/sent")" = @f3 ]
+	[ "$(jq -r --arg i "$id" 'select(.MsgID == $i) | .ToUserName' "$WX_DIR/sent")" = @a3 ]
 	[ "$(jq -r --arg i "$id" 'select(.MsgID == $i) | .Time' "$WX_DIR/sent")" -ge $(( $(date +%s) - 60 )) ]
-	run -0 wx-send @f1 two
+	run -0 wx-send @a1 two
 	[ "$(wc -l <"$WX_DIR/sent")" -eq 2 ]
 }
 
 @test "wx-send: names: remark, nick, alias, group, user, bare; the special filehelper" {
 	logged_in
-	[ "$(to Carol)" = @f1 ]          # a remark wins over a nickname
-	[ "$(to remark:Carol)" = @f1 ]
-	[ "$(to nick:Carol)" = @f3 ]
-	[ "$(to alias:twin_one)" = @f1 ]
-	[ "$(to group:Twin)" = @@r1 ]
-	[ "$(to 'Room two')" = @@r2 ]    # a bare group name
-	[ "$(to 老王)" = @f6 ]
-	[ "$(to user:@f2)" = @f2 ]
+	[ "$(to Robin)" = @a1 ]          # a remark wins over a nickname
+	[ "$(to remark:Robin)" = @a1 ]
+	[ "$(to nick:Robin)" = @a3 ]
+	[ "$(to alias:sam_a)" = @a1 ]
+	[ "$(to group:Sam)" = @@g1 ]
+	[ "$(to 'Room two')" = @@g2 ]    # a bare group name
+	[ "$(to 小李)" = @a4 ]
+	[ "$(to user:@a2)" = @a2 ]
 	[ "$(to filehelper)" = filehelper ]
 }
 
@@ -110,12 +104,12 @@ to() {
 	logged_in
 	local before
 	before=$(emu_sends | wc -l)
-	run -1 --separate-stderr wx-send Twin hi
+	run -1 --separate-stderr wx-send Sam hi
 	[ -z "$output" ]
-	[[ "$stderr" == *"wx-send: Twin: 2 contacts match; name one of them exactly:"* ]]
-	[[ "$stderr" == *"wx-send:   @f1 friend"* ]]
-	[[ "$stderr" == *"wx-send:   @f2 friend"* ]]
-	run -1 --separate-stderr wx-send nick:Twin hi
+	[[ "$stderr" == *"wx-send: Sam: 2 contacts match; name one of them exactly:"* ]]
+	[[ "$stderr" == *"wx-send:   @a1 friend"* ]]
+	[[ "$stderr" == *"wx-send:   @a2 friend"* ]]
+	run -1 --separate-stderr wx-send nick:Sam hi
 	[ "$(emu_sends | wc -l)" -eq "$before" ]
 }
 
@@ -126,7 +120,7 @@ to() {
 	run -1 --separate-stderr wx-send Nobody hi
 	[ "$stderr" = "wx-send: Nobody: no contact of that name" ]
 	[ -z "$output" ]
-	run -1 --separate-stderr wx-send remark:Twin hi
+	run -1 --separate-stderr wx-send remark:Sam hi
 	[ "$(emu_sends | wc -l)" -eq "$before" ]
 }
 
@@ -140,9 +134,9 @@ to() {
 
 @test "wx-send: operands joined by one space; all of stdin one message" {
 	logged_in
-	run -0 wx-send @f3 a '' b '  c'
+	run -0 wx-send @a3 a '' b '  c'
 	[ "$(sent_by_id "$(out_get msgid)" | jq -r .Content)" = 'a  b   c' ]
-	run -0 wx-send @f3 < <(printf 'line 1\nline 2\n\n')
+	run -0 wx-send @a3 < <(printf 'line 1\nline 2\n\n')
 	[ "${#lines[@]}" -eq 2 ]
 	# one final LF is dropped, the rest kept
 	[ "$(sent_by_id "$(out_get msgid)" | jq .Content)" = '"line 1\nline 2\n"' ]
@@ -151,7 +145,7 @@ to() {
 @test "wx-send -l: each line its own message, empty lines skipped" {
 	logged_in
 	printf 'one\n\ntwo\nthree' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr env WX_RATE=0 wx-send -l @f3 <"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr env WX_RATE=0 wx-send -l @a3 <"$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 6 ]
 	local i want=(one two three)
 	for i in 0 1 2; do
@@ -166,7 +160,7 @@ to() {
 @test "wx-send -l: a bad line stops there with 100, after the lines before it" {
 	logged_in
 	printf 'ok\nbad \377 byte\nnever\n' >"$BATS_TEST_TMPDIR/in"
-	run -100 --separate-stderr wx-send -l @f3 <"$BATS_TEST_TMPDIR/in"
+	run -100 --separate-stderr wx-send -l @a3 <"$BATS_TEST_TMPDIR/in"
 	[ "$stderr" = "wx-send: line 2: invalid UTF-8 at byte 4" ]
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(sent_by_id "$(out_get msgid)" | jq -r .Content)" = ok ]
@@ -177,11 +171,11 @@ to() {
 	local t
 	t=$(printf 'emoji 😀👍🏽 flags 🇨🇳, CJK 你好，世界 「」, quotes "double" '"'"'single'"'"' `back`,\nback\\slash \\n \\u0041 \\\\, tab\there, <b>&amp;</b> [微笑] /slash\n\nend')
 	printf '%s' "$t" >"$BATS_TEST_TMPDIR/want"
-	run -0 wx-send @f6 <"$BATS_TEST_TMPDIR/want"
+	run -0 wx-send @a4 <"$BATS_TEST_TMPDIR/want"
 	sent_by_id "$(out_get msgid)" | jq -j .Content >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	# as an operand too
-	run -0 wx-send @f6 "$t"
+	run -0 wx-send @a4 "$t"
 	sent_by_id "$(out_get msgid)" | jq -j .Content >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
@@ -189,20 +183,20 @@ to() {
 @test "wx-send: a 10 KiB message and a 64 KiB one arrive whole; more is refused" {
 	logged_in
 	head -c 9000 /dev/urandom | base64 -w 75 | head -c 10240 >"$BATS_TEST_TMPDIR/want"
-	run -0 wx-send @f3 <"$BATS_TEST_TMPDIR/want"
+	run -0 wx-send @a3 <"$BATS_TEST_TMPDIR/want"
 	sent_by_id "$(out_get msgid)" | jq -j .Content >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	# 64 KiB of 3-byte CJK
 	python3 -c 'import sys; sys.stdout.write("中" * 21845)' >"$BATS_TEST_TMPDIR/want"
-	run -0 wx-send @f3 <"$BATS_TEST_TMPDIR/want"
+	run -0 wx-send @a3 <"$BATS_TEST_TMPDIR/want"
 	sent_by_id "$(out_get msgid)" | jq -j .Content >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	local before
 	before=$(emu_sends | wc -l)
 	head -c 65537 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big"
-	run -100 --separate-stderr wx-send @f3 <"$BATS_TEST_TMPDIR/big"
+	run -100 --separate-stderr wx-send @a3 <"$BATS_TEST_TMPDIR/big"
 	[ "$stderr" = "wx-send: stdin: over the 65536 bytes of a message" ]
-	run -100 --separate-stderr wx-send @f3 "$(cat "$BATS_TEST_TMPDIR/big")"
+	run -100 --separate-stderr wx-send @a3 "$(cat "$BATS_TEST_TMPDIR/big")"
 	[ "$stderr" = "wx-send: 65537 bytes: over the 65536 bytes of a message" ]
 	[ "$(emu_sends | wc -l)" -eq "$before" ]
 }
@@ -211,19 +205,19 @@ to() {
 	logged_in
 	local n
 	n=$(wc -l <"$EMU_LOG")
-	run -100 --separate-stderr wx-send @f3 "$(printf 'abc\300\257')"
+	run -100 --separate-stderr wx-send @a3 "$(printf 'abc\300\257')"
 	[ "$stderr" = "wx-send: invalid UTF-8 at byte 3" ]     # overlong /
-	run -100 --separate-stderr wx-send @f3 "$(printf 'ok \355\240\200')"
+	run -100 --separate-stderr wx-send @a3 "$(printf 'ok \355\240\200')"
 	[ "$stderr" = "wx-send: invalid UTF-8 at byte 3" ]     # a surrogate
-	run -100 --separate-stderr wx-send @f3 "$(printf '\346\227')"
+	run -100 --separate-stderr wx-send @a3 "$(printf '\346\227')"
 	[ "$stderr" = "wx-send: invalid UTF-8 at byte 0" ]     # truncated
-	run -100 --separate-stderr wx-send @f3 < <(printf 'a\0b')
+	run -100 --separate-stderr wx-send @a3 < <(printf 'a\0b')
 	[ "$stderr" = "wx-send: NUL at byte 1" ]
-	run -100 --separate-stderr wx-send @f3 ''
+	run -100 --separate-stderr wx-send @a3 ''
 	[ "$stderr" = "wx-send: empty message: nothing to send" ]
-	run -100 --separate-stderr wx-send @f3 </dev/null
+	run -100 --separate-stderr wx-send @a3 </dev/null
 	[ "$stderr" = "wx-send: empty message: nothing to send" ]
-	run -100 --separate-stderr wx-send @f3 < <(printf '\n')
+	run -100 --separate-stderr wx-send @a3 < <(printf '\n')
 	[ -z "$output" ]
 	[ "$(wc -l <"$EMU_LOG")" -eq "$n" ]
 }
@@ -232,11 +226,11 @@ to() {
 	logged_in
 	local n
 	n=$(wc -l <"$EMU_LOG")
-	run -0 --separate-stderr wx-send -n @f3 'dry "run"'
+	run -0 --separate-stderr wx-send -n @a3 'dry "run"'
 	[ -z "$stderr" ]
 	[[ "${lines[0]}" =~ ^POST\ https://wx2?\.qq\.com/cgi-bin/mmwebwx-bin/webwxsendmsg\?lang=zh_CN\&pass_ticket=\*\*\*$ ]]
 	[ "$(jq -r .Msg.Content <<<"${lines[1]}")" = 'dry "run"' ]
-	[ "$(jq -r .Msg.ToUserName <<<"${lines[1]}")" = @f3 ]
+	[ "$(jq -r .Msg.ToUserName <<<"${lines[1]}")" = @a3 ]
 	[ "$(jq -c '.BaseRequest | [.Uin, .Sid, .Skey]' <<<"${lines[1]}")" = '["***","***","***"]' ]
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(wc -l <"$EMU_LOG")" -eq "$n" ]

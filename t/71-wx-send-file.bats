@@ -4,19 +4,11 @@
 # several chunks reassembled byte for byte on the emulator's side; files
 # refused before any byte is sent; the text after the file; -n.
 load helper
-load login
-load sync
 load send
 
 setup_file() { emu_start -a -H 1 -n 10; }
 teardown_file() { emu_stop; }
-
-setup() {
-	export WX_DIR="$BATS_TEST_TMPDIR/wx"
-	export WX_RATE=0
-	logged_in
-	PEER=$(first_of person)
-}
+setup() { send_setup; }
 
 # The upload of the last wx-send (by its output) and its send, checked:
 # sets UP (the upload's sent entry) and SEND (the send's).
@@ -28,18 +20,25 @@ sent_file() {
 	[ -n "$UP" ] || fail "no upload with ClientMediaId $(out_get localid)"
 }
 
+# sent_as ENDPOINT TYPE MEDIATYPE MIME: the last wx-send's file was sent
+# by ENDPOINT as Msg.Type TYPE, uploaded as MEDIATYPE and MIME, and the
+# send names the upload's MediaId (an app message: in its XML).
+sent_as() {
+	sent_file
+	[ "$(jq -r .endpoint <<<"$SEND")" = "$1" ] || fail "sent by $(jq -r .endpoint <<<"$SEND")"
+	[ "$(jq -r .Type <<<"$SEND")" = "$2" ]
+	[ "$(jq -r .mediatype <<<"$UP")" = "$3" ]
+	[ "$(jq -r .type <<<"$UP")" = "$4" ]
+	[ "$(jq -r .MediaId <<<"$SEND")" = "$(jq -r .MediaId <<<"$UP")" ]
+}
+
 @test "wx-send -f: a JPEG goes as an image: uploaded as pic, webwxsendmsgimg with its MediaId" {
 	mkfile jpg "$BATS_TEST_TMPDIR/photo.jpg" 5000
 	run -0 --separate-stderr wx-send -f "$BATS_TEST_TMPDIR/photo.jpg" "$PEER"
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 2 ]
-	sent_file
-	[ "$(jq -r .endpoint <<<"$SEND")" = webwxsendmsgimg ]
-	[ "$(jq -r .Type <<<"$SEND")" = 3 ]
+	sent_as webwxsendmsgimg 3 pic image/jpeg
 	[ "$(jq -r .To <<<"$SEND")" = "$PEER" ]
-	[ "$(jq -r .MediaId <<<"$SEND")" = "$(jq -r .MediaId <<<"$UP")" ]
-	[ "$(jq -r .mediatype <<<"$UP")" = pic ]
-	[ "$(jq -r .type <<<"$UP")" = image/jpeg ]
 	[ "$(jq -r .name <<<"$UP")" = photo.jpg ]
 	[ "$(jq -r .size <<<"$UP")" = 5000 ]
 	[ "$(jq -r .chunks <<<"$UP")" = 1 ]
@@ -78,23 +77,13 @@ sent_file() {
 @test "wx-send -f: an MP4 goes as a video (webwxsendvideomsg, Type 43)" {
 	mkfile mp4 "$BATS_TEST_TMPDIR/clip.mp4" 40000
 	run -0 wx-send -f "$BATS_TEST_TMPDIR/clip.mp4" "$PEER"
-	sent_file
-	[ "$(jq -r .endpoint <<<"$SEND")" = webwxsendvideomsg ]
-	[ "$(jq -r .Type <<<"$SEND")" = 43 ]
-	[ "$(jq -r .mediatype <<<"$UP")" = video ]
-	[ "$(jq -r .type <<<"$UP")" = video/mp4 ]
-	[ "$(jq -r .MediaId <<<"$SEND")" = "$(jq -r .MediaId <<<"$UP")" ]
+	sent_as webwxsendvideomsg 43 video video/mp4
 }
 
 @test "wx-send -f: a GIF is uploaded as doc and sent with webwxsendemoticon, as RC does" {
 	mkfile gif "$BATS_TEST_TMPDIR/fun.gif"
 	run -0 wx-send -f "$BATS_TEST_TMPDIR/fun.gif" "$PEER"
-	sent_file
-	[ "$(jq -r .endpoint <<<"$SEND")" = webwxsendemoticon ]
-	[ "$(jq -r .Type <<<"$SEND")" = 47 ]
-	[ "$(jq -r .mediatype <<<"$UP")" = doc ]
-	[ "$(jq -r .type <<<"$UP")" = image/gif ]
-	[ "$(jq -r .MediaId <<<"$SEND")" = "$(jq -r .MediaId <<<"$UP")" ]
+	sent_as webwxsendemoticon 47 doc image/gif
 	local req
 	req=$(requests_to webwxsendemoticon | tail -n 1)
 	[ "$(jq -r .query.fun <<<"$req")" = sys ]
@@ -104,11 +93,7 @@ sent_file() {
 @test "wx-send -f: any other file goes as an app message (Type 6) with the appmsg XML of §6.7" {
 	mkfile txt "$BATS_TEST_TMPDIR/report <Q4> & co.tar.gz" 7000
 	run -0 wx-send -f "$BATS_TEST_TMPDIR/report <Q4> & co.tar.gz" "$PEER"
-	sent_file
-	[ "$(jq -r .endpoint <<<"$SEND")" = webwxsendappmsg ]
-	[ "$(jq -r .Type <<<"$SEND")" = 6 ]
-	[ "$(jq -r .mediatype <<<"$UP")" = doc ]
-	[ "$(jq -r .type <<<"$UP")" = application/octet-stream ]
+	sent_as webwxsendappmsg 6 doc application/octet-stream
 	[ "$(jq -r .name <<<"$UP")" = "report <Q4> & co.tar.gz" ]
 	[ "$(jq -r .Content <<<"$SEND")" = "<appmsg appid='wxeb7ec651dd0aefa9' sdkver=''><title>report &lt;Q4&gt; &amp; co.tar.gz</title><des></des><action></action><type>6</type><content></content><url></url><lowurl></lowurl><appattach><totallen>7000</totallen><attachid>$(jq -r .MediaId <<<"$UP")</attachid><fileext>gz</fileext></appattach><extinfo></extinfo></appmsg>" ]
 	local req

@@ -5,18 +5,14 @@
 # and an upload failing midway: the chunk tried again, or exit 111 with
 # no send request at all.
 load helper
-load login
-load sync
 load send
 
 setup_file() { emu_start -a -H 1 -n 10; }
 teardown_file() { emu_stop; }
 
+# Each test starts with no fault armed.
 setup() {
-	export WX_DIR="$BATS_TEST_TMPDIR/wx"
-	export WX_RATE=0
-	logged_in
-	PEER=$(first_of person)
+	send_setup
 	fault webwxsendmsg http500 0
 	fault webwxuploadmedia http500 0
 }

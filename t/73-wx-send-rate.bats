@@ -4,19 +4,12 @@
 # timestamps of wx-emu's request log show; WX_RATE=0 turns it off; a bad
 # WX_RATE is a usage error; LocalIDs stay unique across processes.
 load helper
-load login
-load sync
 load send
 
 setup_file() { emu_start -a -H 1 -n 10; }
 teardown_file() { emu_stop; }
 
-setup() {
-	export WX_DIR="$BATS_TEST_TMPDIR/wx"
-	logged_in
-	PEER=$(first_of person)
-	MARK=$(wc -l <"$EMU_LOG")
-}
+setup() { send_setup; unset WX_RATE; }
 
 # The times (ms) of the webwxsendmsg requests since setup, sorted.
 send_times() {

@@ -1,5 +1,18 @@
 # t/send.bash — helpers of the sending tests (t/70–t/74), loaded after
-# helper.bash, login.bash and sync.bash.
+# helper.bash; it loads login.bash and sync.bash.
+load login
+load sync
+
+# setup() of a file that sends: a fresh login, WX_RATE=0 (the rate
+# tests set their own), PEER a person among wx-emu's contacts, MARK the
+# request log's length before the test.
+send_setup() {
+	export WX_DIR="$BATS_TEST_TMPDIR/wx"
+	export WX_RATE=0
+	logged_in
+	PEER=$(first_of person)
+	MARK=$(wc -l <"$EMU_LOG")
+}
 
 # What clients sent, as wx-emu lists it (NDJSON).
 emu_sent() {
