@@ -6,6 +6,19 @@
 
 #include "wx.h"
 
+/* wx-logout keeps wxuin and forgets wxsid: the server would say
+ * "logged out" (1, as for Ret 1100) if it were asked. */
+static void
+logged_out(const struct wx_sess *s)
+{
+	const char *uin = wx_state_get(s->st, "wxuin"),
+	           *sid = wx_state_get(s->st, "wxsid");
+
+	if (uin && *uin && (!sid || !*sid))
+		wx_die(WX_EXIT_REFUSED, "%s/session: logged out; log in again "
+		       "(wx-login)", s->dir);
+}
+
 void
 wx_sess_open(struct wx_sess *s, const char *dflag)
 {
@@ -15,6 +28,7 @@ wx_sess_open(struct wx_sess *s, const char *dflag)
 	s->dir = wx_session_dir(dflag);
 	s->st = wx_session_load(s->dir);
 	s->host = wx_session_need(s->st, s->dir, "host", "wx-init");
+	logged_out(s);
 	s->uin = wx_session_need(s->st, s->dir, "wxuin", "wx-init");
 	s->sid = wx_session_need(s->st, s->dir, "wxsid", "wx-init");
 	s->skey = wx_session_need(s->st, s->dir, "skey", "wx-init");

@@ -4,7 +4,7 @@
 
 load helper
 
-COMMANDS="wx-uuid wx-qr wx-wait wx-init wx-contacts wx-synccheck wx-sync wx-get wx-send wx-login wx-emu"
+COMMANDS="wx-uuid wx-qr wx-wait wx-init wx-contacts wx-synccheck wx-sync wx-get wx-send wx-revoke wx-logout wx-login wx-emu"
 
 @test "usage: -h prints the usage on stdout and exits 0" {
 	local c
@@ -29,7 +29,7 @@ COMMANDS="wx-uuid wx-qr wx-wait wx-init wx-contacts wx-synccheck wx-sync wx-get 
 
 @test "usage: an extra operand is a usage error" {
 	local c
-	for c in wx-uuid wx-wait wx-init wx-login wx-emu; do
+	for c in wx-uuid wx-wait wx-init wx-logout wx-login wx-emu; do
 		run --separate-stderr "$c" extra
 		[ "$status" -eq 100 ] || fail "$c extra: $status"
 		[[ "$stderr" == *"usage: $c "* ]] || fail "$c extra: '$stderr'"

@@ -42,15 +42,9 @@ cache(void)
 static struct wx_json *
 check_line(const struct wx_buf *b, const char *event)
 {
-	char err[128], *first, *ev;
-	struct wx_json *j;
+	struct wx_json *j = fuzz_object_line(b);
+	char *first, *ev;
 
-	if (b->len == 0 || b->p[b->len - 1] != '\n' ||
-	    memchr(b->p, '\n', b->len - 1))
-		abort();  /* one line, ending in LF */
-	j = wx_json_parse(b->p, b->len - 1, err, sizeof err);
-	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
-		abort();  /* what it writes is JSON, and an object */
 	first = wx_json_str(j, wx_json_first(j, 0));
 	ev = wx_json_getstr(j, 0, "Event");
 	if (!first || strcmp(first, "Event") != 0 || !ev || strcmp(ev, event) != 0)

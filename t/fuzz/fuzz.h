@@ -1,6 +1,7 @@
 /* fuzz.h — helpers shared by the t/fuzz/fuzz-*.c targets. */
 #ifndef FUZZ_H
 #define FUZZ_H
+#include <stdlib.h>
 #include <string.h>
 
 #include "wx.h"
@@ -24,5 +25,22 @@ fuzz_clean_utf8(const char *s, size_t n)
 		i += (size_t)len;
 	}
 	return 1;
+}
+
+/* b must be one line ending LF that parses as one JSON object (else
+ * abort: a finding); the parsed line, for the caller's own checks. */
+static inline struct wx_json *
+fuzz_object_line(const struct wx_buf *b)
+{
+	char err[128];
+	struct wx_json *j;
+
+	if (b->len == 0 || b->p[b->len - 1] != '\n' ||
+	    memchr(b->p, '\n', b->len - 1))
+		abort();  /* one line, ending in LF */
+	j = wx_json_parse(b->p, b->len - 1, err, sizeof err);
+	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
+		abort();  /* what it writes is JSON, and an object */
+	return j;
 }
 #endif

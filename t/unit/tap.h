@@ -73,6 +73,24 @@ tap_ok(int cond, const char *file, int line, const char *name)
 		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 } while (0)
 
+/* A sample file parsed (its text kept in *text); NULL, said in a TAP
+ * comment, when it cannot be read or parsed. */
+static inline struct wx_json *
+tap_json_file(const char *path, struct wx_buf *text)
+{
+	char err[128] = "";
+	struct wx_json *j;
+
+	if (wx_read_file(path, 1 << 24, text) < 0) {
+		printf("# cannot read %s\n", path);
+		return NULL;
+	}
+	j = wx_json_parse(text->p, text->len, err, sizeof err);
+	if (!j)
+		printf("# %s: %s\n", path, err);
+	return j;
+}
+
 static int
 tap_done(void)
 {

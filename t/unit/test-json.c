@@ -16,22 +16,6 @@ parse(const char *s)
 	return wx_json_parse(s, strlen(s), err, sizeof err);
 }
 
-static struct wx_json *
-parse_file(const char *path, struct wx_buf *text)
-{
-	char err[128] = "";
-	struct wx_json *j;
-
-	if (wx_read_file(path, 1 << 24, text) < 0) {
-		printf("# cannot read %s\n", path);
-		return NULL;
-	}
-	j = wx_json_parse(text->p, text->len, err, sizeof err);
-	if (!j)
-		printf("# %s: %s\n", path, err);
-	return j;
-}
-
 /* Decoded string at path of a one-off document; freed by the caller. */
 static char *
 str_of(const char *doc, const char *path)
@@ -305,7 +289,7 @@ static void
 test_sample_init(void)
 {
 	struct wx_buf text = {0};
-	struct wx_json *j = parse_file("t/samples/webwxinit-wechat4u-1.json",
+	struct wx_json *j = tap_json_file("t/samples/webwxinit-wechat4u-1.json",
 				       &text);
 	long long v = -1;
 	int list, k, n = 0;
@@ -338,7 +322,7 @@ static void
 test_sample_sync(void)
 {
 	struct wx_buf text = {0};
-	struct wx_json *j = parse_file("t/samples/webwxsync-wechat4u-1.json",
+	struct wx_json *j = tap_json_file("t/samples/webwxsync-wechat4u-1.json",
 				       &text);
 	uint64_t id = 0;
 	char *content;
@@ -354,7 +338,7 @@ test_sample_sync(void)
 	free(content);
 	wx_json_free(j);
 	wx_buf_free(&text);
-	j = parse_file("t/samples/webwxsync-qwx_23-1.json", &text);
+	j = tap_json_file("t/samples/webwxsync-qwx_23-1.json", &text);
 	is_str_free(wx_json_getstr(j, 0, "BaseResponse.Ret"), "1100",
 		    "sample qwx_23: Ret 1100");
 	is_int(wx_json_count(j, wx_json_get(j, 0, "SyncKey.List")), 0,
@@ -380,7 +364,7 @@ test_all_samples(void)
 			continue;
 		snprintf(path, sizeof path, "t/samples/%s", e->d_name);
 		wx_buf_reset(&text);
-		j = parse_file(path, &text);
+		j = tap_json_file(path, &text);
 		n++;
 		bad += j == NULL;
 		wx_json_free(j);
@@ -397,7 +381,7 @@ static void
 test_prefixes(const char *path)
 {
 	struct wx_buf text = {0};
-	struct wx_json *j = parse_file(path, &text);
+	struct wx_json *j = tap_json_file(path, &text);
 	size_t n, end = text.len, bad = 0;
 	char err[128];
 

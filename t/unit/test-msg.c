@@ -410,22 +410,6 @@ test_typename(void)
 
 /* ---- the samples ---- */
 
-static struct wx_json *
-read_json(const char *path, struct wx_buf *text)
-{
-	char err[128] = "";
-	struct wx_json *j;
-
-	if (wx_read_file(path, 1 << 24, text) < 0) {
-		printf("# cannot read %s\n", path);
-		return NULL;
-	}
-	j = wx_json_parse(text->p, text->len, err, sizeof err);
-	if (!j)
-		printf("# %s: %s\n", path, err);
-	return j;
-}
-
 /* One webwxsync_AddMsg sample and what its line says. */
 struct sample {
 	const char *file;
@@ -481,7 +465,7 @@ test_addmsg_samples(void)
 		char *self;
 
 		snprintf(path, sizeof path, "t/samples/%s", s[i].file);
-		in = read_json(path, &text);
+		in = tap_json_file(path, &text);
 		if (!ok(in != NULL, s[i].file)) {
 			wx_buf_free(&text);
 			continue;
@@ -509,7 +493,7 @@ test_addmsg_samples(void)
 	/* the ids of the one unmasked NewMsgId, as strings */
 	{
 		struct wx_buf text = {0};
-		struct wx_json *in = read_json("t/samples/webwxsync_AddMsg-wwdk-9.json",
+		struct wx_json *in = tap_json_file("t/samples/webwxsync_AddMsg-wwdk-9.json",
 		                               &text), *j;
 
 		j = in ? line_of(in, 0, SELF, NULL, "wwdk-9 ids") : NULL;
@@ -524,7 +508,7 @@ test_addmsg_samples(void)
 	/* wwdk-5: Url "" and an empty <url>: no Link */
 	{
 		struct wx_buf text = {0};
-		struct wx_json *in = read_json("t/samples/webwxsync_AddMsg-wwdk-5.json",
+		struct wx_json *in = tap_json_file("t/samples/webwxsync_AddMsg-wwdk-5.json",
 		                               &text), *j;
 
 		j = in ? line_of(in, 0, SELF, NULL, "wwdk-5 link") : NULL;
@@ -586,7 +570,7 @@ test_sync_samples(void)
 		int list, e, n = 0;
 
 		snprintf(path, sizeof path, "t/samples/%s", files[f]);
-		in = read_json(path, &text);
+		in = tap_json_file(path, &text);
 		if (!ok(in != NULL, files[f])) {
 			wx_buf_free(&text);
 			continue;
@@ -626,7 +610,7 @@ test_sync_samples(void)
 	/* the ones whose values we know */
 	{
 		struct wx_buf text = {0};
-		struct wx_json *in = read_json("t/samples/webwxsync-wwdk-1.json",
+		struct wx_json *in = tap_json_file("t/samples/webwxsync-wwdk-1.json",
 		                               &text), *j;
 		const char *w = "webwxsync-wwdk-1 room text";
 
@@ -643,7 +627,7 @@ test_sync_samples(void)
 	}
 	{
 		struct wx_buf text = {0};
-		struct wx_json *in = read_json("t/samples/webwxsync-wechat4u-1.json",
+		struct wx_json *in = tap_json_file("t/samples/webwxsync-wechat4u-1.json",
 		                               &text), *j;
 		const char *me = "@2ea0ad63b5550c8842c95cb987adea2491fc9e3db0899696"
 		                 "f696149cd30688e8";
