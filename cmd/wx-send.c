@@ -229,6 +229,28 @@ resolve(struct run *r, const char *name)
 	wx_contacts_free(cs);
 }
 
+/* To TO: the file (f not NULL), then the text (when it has bytes), then
+ * with lines each line of stdin. */
+static int
+send_all(struct run *r, const char *to, const struct wx_file *f,
+         const struct wx_buf *text, int lines)
+{
+	int rc = 0;
+
+	resolve(r, to);
+	r->masked = r->s;
+	r->masked.uin = r->masked.sid = r->masked.skey = "***";
+	r->masked.pass_ticket = "***";
+	if (f)
+		rc = send_file(r, f);
+	if (rc == 0 && text->len)
+		rc = send_text(r, text->p, text->len);
+	if (rc == 0 && lines)
+		rc = send_lines(r);
+	free((char *)r->to);
+	return rc;
+}
+
 /* WX_RATE, or the default when it is unset or empty. */
 static double
 env_rate(void)
@@ -277,28 +299,18 @@ main(int argc, char *argv[])
 		       "no TEXT with it");
 	r.rate = env_rate();
 	/* Every input checked before the first request. */
-	if (path && (rc = wx_file_load(path, &f)) != 0)
-		return rc;
-	if (!lines && (!path || argc - optind > 1)) {
-		read_text(argv + optind + 1, argc - optind - 1, &text);
-		if ((rc = text_ok(text.p ? text.p : "", text.len, "")) != 0)
-			return rc;
-	}
-
-	wx_sess_open(&r.s, dflag);
-	resolve(&r, argv[optind]);
-	r.masked = r.s;
-	r.masked.uin = r.masked.sid = r.masked.skey = "***";
-	r.masked.pass_ticket = "***";
 	if (path)
-		rc = send_file(&r, &f);
-	if (rc == 0 && text.len)
-		rc = send_text(&r, text.p, text.len);
-	if (rc == 0 && lines)
-		rc = send_lines(&r);
+		rc = wx_file_load(path, &f);
+	if (rc == 0 && !lines && (!path || argc - optind > 1)) {
+		read_text(argv + optind + 1, argc - optind - 1, &text);
+		rc = text_ok(text.p ? text.p : "", text.len, "");
+	}
+	if (rc == 0) {
+		wx_sess_open(&r.s, dflag);
+		rc = send_all(&r, argv[optind], path ? &f : NULL, &text, lines);
+		wx_sess_close(&r.s);
+	}
 	wx_file_free(&f);
 	wx_buf_free(&text);
-	free((char *)r.to);
-	wx_sess_close(&r.s);
 	return wx_fshut(stdout, "stdout", rc);
 }
