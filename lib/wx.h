@@ -738,4 +738,133 @@ int wx_sent_add(const char *dir, const struct wx_sent *m);
  * DIR/sent has no such line; other errno when it cannot be read). */
 int wx_sent_find(const char *dir, const char *msgid, struct wx_sent *out);
 
+/* ---- rate.c: one rate limit for every sender on a session dir ---- */
+
+/* Messages a second when WX_RATE is not set, and the burst: 5 may go at
+ * once, then one a second.  WX_RATE takes 0 (no limit) or a decimal
+ * between WX_RATE_MIN and WX_RATE_MAX. */
+#define WX_RATE_DEFAULT 1.0
+#define WX_RATE_BURST 5
+#define WX_RATE_MIN 0.001
+#define WX_RATE_MAX 1000.0
+/* A LocalID: 17 digits and a NUL (room for 20). */
+#define WX_LOCALID_SIZE 24
+/* WX_RATE's value: digits with at most one '.', 0 or in range.  0 with
+ * *rate set, or -1. */
+int wx_rate_parse(const char *s, double *rate);
+/* The bucket's step: *tat is the ms the bucket is full again (a past
+ * value is now); one message reserved at now pushes it on by 1000/rate
+ * ms.  Returns the ms to wait before sending it (0 within the burst). */
+long long wx_rate_reserve(long long *tat, long long now, double rate,
+                          int burst);
+/* The LocalID after last at now_ms: now_ms·10^4 + rnd % 10^4, or last + 1
+ * when that is not larger (protocol.md §6.1). */
+uint64_t wx_localid_next(uint64_t last, long long now_ms, unsigned rnd);
+/* Under the lock of DIR/rate: a LocalID no earlier call on DIR gave out,
+ * and with rate > 0 a slot of the shared bucket (*wait_ms: sleep that
+ * long, outside any lock, before sending).  0, or -1 with errno. */
+int wx_rate_take(const char *dir, double rate, char localid[WX_LOCALID_SIZE],
+                 long long *wait_ms);
+/* A LocalID from the clock alone, for a request that is not sent (-n). */
+void wx_localid_local(char out[WX_LOCALID_SIZE]);
+/* Sleep ms (through signals that do not end the process). */
+void wx_sleep_ms(long long ms);
+
+/* ---- send.c: the send requests (protocol.md §6.2, §6.5–6.8) ---- */
+
+/* 0 when s (n bytes) is valid UTF-8 (no overlong form, surrogate or
+ * code point past U+10FFFF); else -1 with *bad the offset of the first
+ * byte that is not. */
+int wx_utf8_check(const char *s, size_t n, size_t *bad);
+/* What a message is, and so which CGI sends it. */
+enum wx_send_kind {
+	WX_SEND_TEXT,           /* webwxsendmsg, Type 1 */
+	WX_SEND_IMAGE,          /* webwxsendmsgimg, Type 3 */
+	WX_SEND_VIDEO,          /* webwxsendvideomsg, Type 43 */
+	WX_SEND_EMOTICON,       /* webwxsendemoticon, Type 47, a GIF */
+	WX_SEND_FILE,           /* webwxsendappmsg, Type 6 (AppMsgType) */
+};
+/* One message to send. */
+struct wx_send {
+	enum wx_send_kind kind;
+	const char *to;                 /* UserName */
+	const char *content;            /* text, or a file's appmsg XML */
+	size_t len;
+	const char *mediaid;            /* image, video, emoticon; else NULL */
+	const char *signature;          /* file: webwxcheckupload's, or NULL */
+	char localid[WX_LOCALID_SIZE];  /* LocalID = ClientMsgId */
+};
+/* The CGI that sends kind ("webwxsendmsg" …). */
+const char *wx_send_cgi(enum wx_send_kind kind);
+/* 1 when the session's mode is desktop (UOS). */
+int wx_desktop(const struct wx_sess *s);
+/* The request m makes: its URL (malloc'd; …?lang=zh_CN&pass_ticket=…)
+ * and its JSON body appended to body: BaseRequest, Msg {Type, Content,
+ * FromUserName, ToUserName, LocalID, ClientMsgId} (MediaId, EmojiFlag,
+ * Signature by kind), Scene 0. */
+char *wx_send_request(const struct wx_sess *s, const struct wx_send *m,
+                      struct wx_buf *body);
+/* Send m: 0 with the answer's MsgID (digits, a nonzero uint64) in
+ * msgid, or the exit code after its line on stderr.  Ret 1205 is tried
+ * again after 2, 4 and 8 s; a request without an answer (network, HTTP
+ * 5xx, a truncated or malformed answer) after 1 and 2 s, with the same
+ * LocalID, which the server takes as a resend of the same message. */
+int wx_send(struct wx_sess *s, const struct wx_send *m, char msgid[24]);
+/* Print the request a dry run (-n) would send: "POST URL" (wx_mask_url)
+ * on a line, then body (when not NULL) and an empty line. */
+void wx_print_request(FILE *out, const char *url, const char *body,
+                      size_t len);
+
+/* ---- upload.c: a file to the file host (protocol.md §6.3, §6.4) ---- */
+
+#define WX_CHUNK 524288                 /* bytes a webwxuploadmedia */
+#define WX_FILE_MAX (100 << 20)         /* wx-send's cap on any file */
+#define WX_VIDEO_MAX (20 << 20)         /* a video this big is refused */
+#define WX_CHECKUPLOAD_OVER (25 << 20)  /* bigger: webwxcheckupload first */
+#define WX_TOKEN_MAX 4096               /* MediaId, AESKey, Signature */
+/* A file to send, read whole. */
+struct wx_file {
+	char *name;               /* base name as sent (controls as '_') */
+	struct wx_buf data;
+	enum wx_send_kind kind;   /* IMAGE, VIDEO, EMOTICON or FILE */
+	const char *mime;         /* image/jpeg … application/octet-stream */
+	const char *mediatype;    /* pic, video, doc (a GIF is doc) */
+	char md5[33];
+	time_t mtime;
+};
+/* The kind of a file by its name's extension and its first n bytes:
+ * jpg/jpeg/png/bmp an image, gif an emoticon, mp4 a video when the bytes
+ * say so too (an image's bytes for an image's name); anything else, or
+ * a name and bytes that disagree, a file.  *mime set to match. */
+enum wx_send_kind wx_file_kind(const char *name, const void *head,
+                               size_t n, const char **mime);
+/* Read path (a regular file) into f: 0, or the exit code after its line
+ * on stderr: 100 for an empty file, one over WX_FILE_MAX, a video of
+ * WX_VIDEO_MAX or more, one that cannot be opened. */
+int wx_file_load(const char *path, struct wx_file *f);
+void wx_file_free(struct wx_file *f);
+/* The appmsg XML of a sent file (§6.7), name and ids XML-escaped. */
+void wx_appmsg_file(struct wx_buf *b, const struct wx_file *f,
+                    const char *mediaid, int desktop);
+/* One upload: the file, to whom, its ClientMediaId (digits); then what
+ * the server gave: MediaId, and for a big file AESKey and Signature. */
+struct wx_upload {
+	const struct wx_file *file;
+	const char *to;
+	const char *clientid;
+	char *mediaid, *aeskey, *signature;
+};
+/* Upload w->file: webwxcheckupload when it is over
+ * WX_CHECKUPLOAD_OVER (a MediaId there ends it), then webwxuploadmedia
+ * on the file host, chunk after chunk, each sent again after 1 and 2 s
+ * when it got no answer.  0 with w->mediaid, or the exit code after its
+ * line on stderr (100: no webwx_data_ticket cookie). */
+int wx_upload(struct wx_sess *s, struct wx_upload *w);
+/* The requests wx_upload would make, as wx_print_request prints them;
+ * the form's fields one a line, the ticket as ***, the bytes as their
+ * count.  s: a session whose secrets are masked already. */
+void wx_upload_print(const struct wx_sess *s, const struct wx_upload *w,
+                     FILE *out);
+void wx_upload_free(struct wx_upload *w);
+
 #endif

@@ -1,0 +1,316 @@
+/* wx-send — send a text, or with -f a file, to one contact (protocol.md
+ * §6).  TO is a UserName or a name the contacts cache DIR/contacts
+ * resolves exactly (made first when there is none); TEXT is the operands
+ * joined by spaces, else standard input (all of it, or with -l each line
+ * as its own message).  Every input is checked before the first request:
+ * text as UTF-8, a file's size and kind.  Each message takes a slot of
+ * the rate limit every sender on DIR shares (DIR/rate, WX_RATE) and its
+ * LocalID from it; prints msgid= and localid= once the server took it,
+ * then records it in DIR/sent (for wx-revoke) with the cookies, under
+ * the session lock.  -n prints the requests with their secrets masked
+ * and sends nothing. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wx.h"
+
+/* The longest text wx-send sends in one message. */
+#define TEXT_MAX (64 << 10)
+/* What -n shows for the MediaId an upload would give. */
+#define DRY_MEDIAID "@crypt_MEDIAID_OF_THE_UPLOAD"
+
+struct run {
+	struct wx_sess s;
+	struct wx_sess masked;  /* s with its secrets as ***, for -n */
+	const char *to;         /* the recipient's UserName */
+	double rate;            /* WX_RATE */
+	int dry;                /* -n */
+};
+
+/* What wx_session_commit_with records under the lock. */
+struct record {
+	const char *dir;
+	struct wx_sent m;
+};
+
+/* 0 when text (n bytes) can be sent, else 100 after saying why; what
+ * names the input in that line ("line 3: " or ""). */
+static int
+text_ok(const char *text, size_t n, const char *what)
+{
+	const char *nul = memchr(text, '\0', n);
+	size_t bad;
+
+	if (n == 0)
+		wx_warn("%sempty message: nothing to send", what);
+	else if (n > TEXT_MAX)
+		wx_warn("%s%zu bytes: over the %d bytes of a message", what, n,
+		        TEXT_MAX);
+	else if (wx_utf8_check(text, n, &bad) < 0)
+		wx_warn("%sinvalid UTF-8 at byte %zu", what, bad);
+	else if (nul)
+		wx_warn("%sNUL at byte %zu", what, (size_t)(nul - text));
+	else
+		return 0;
+	return WX_EXIT_USAGE;
+}
+
+/* The message's LocalID, and its turn by the rate limit (none for -n). */
+static void
+take_slot(const struct run *r, struct wx_send *m)
+{
+	long long wait;
+
+	if (r->dry) {
+		wx_localid_local(m->localid);
+		return;
+	}
+	if (wx_rate_take(r->s.dir, r->rate, m->localid, &wait) < 0)
+		wx_die(wx_exit_errno(errno), "%s/rate:", r->s.dir);
+	wx_sleep_ms(wait);
+}
+
+static int
+add_sent(void *arg)
+{
+	const struct record *rec = arg;
+
+	if (wx_sent_add(rec->dir, &rec->m) == 0)
+		return 0;
+	wx_warn("%s/sent:", rec->dir);
+	return wx_exit_errno(errno);
+}
+
+/* m went out as msgid: printed, then recorded with the cookies. */
+static void
+sent(struct run *r, const struct wx_send *m, const char *msgid)
+{
+	struct record rec = { r->s.dir, { .time = time(NULL) } };
+
+	printf("msgid=%s\nlocalid=%s\n", msgid, m->localid);
+	fflush(stdout);
+	snprintf(rec.m.msgid, sizeof rec.m.msgid, "%s", msgid);
+	snprintf(rec.m.localid, sizeof rec.m.localid, "%s", m->localid);
+	snprintf(rec.m.to, sizeof rec.m.to, "%s", m->to);
+	wx_session_commit_with(r->s.dir, NULL, r->s.h, add_sent, &rec);
+}
+
+/* Send m (its slot taken), or print it with -n. */
+static int
+deliver(struct run *r, const struct wx_send *m)
+{
+	struct wx_buf body = {0};
+	char msgid[24], *url;
+	int rc;
+
+	if (r->dry) {
+		url = wx_send_request(&r->masked, m, &body);
+		wx_print_request(stdout, url, body.p, body.len);
+		free(url);
+		wx_buf_free(&body);
+		return 0;
+	}
+	if ((rc = wx_send(&r->s, m, msgid)) == 0)
+		sent(r, m, msgid);
+	return rc;
+}
+
+static int
+send_text(struct run *r, const char *text, size_t n)
+{
+	struct wx_send m = { .kind = WX_SEND_TEXT, .to = r->to,
+	                     .content = text, .len = n };
+
+	take_slot(r, &m);
+	return deliver(r, &m);
+}
+
+/* Upload f, then send it as its kind of message. */
+static int
+send_file(struct run *r, const struct wx_file *f)
+{
+	struct wx_send m = { .kind = f->kind, .to = r->to };
+	struct wx_upload w = { .file = f, .to = r->to };
+	struct wx_buf xml = {0};
+	int rc = 0;
+
+	take_slot(r, &m);
+	w.clientid = m.localid;  /* unique on DIR, as a ClientMediaId must be */
+	if (r->dry) {
+		wx_upload_print(&r->masked, &w, stdout);
+		w.mediaid = wx_strdup(DRY_MEDIAID);
+	} else if ((rc = wx_upload(&r->s, &w)) != 0) {
+		goto out;
+	}
+	if (f->kind == WX_SEND_FILE) {
+		wx_appmsg_file(&xml, f, w.mediaid, wx_desktop(&r->s));
+		m.content = xml.p;
+		m.len = xml.len;
+		m.signature = w.signature;
+	} else {
+		m.mediaid = w.mediaid;
+	}
+	rc = deliver(r, &m);
+out:
+	wx_upload_free(&w);
+	wx_buf_free(&xml);
+	return rc;
+}
+
+/* -l: each line of stdin (without its LF) a message; empty lines are
+ * skipped.  A bad line ends it with 100, after the lines before it. */
+static int
+send_lines(struct run *r)
+{
+	char *line = NULL, what[40];
+	size_t cap = 0, n;
+	long long no = 0;
+	ssize_t len;
+	int rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, stdin)) > 0) {
+		n = (size_t)len;
+		no++;
+		if (line[n - 1] == '\n')
+			n--;
+		if (n == 0)
+			continue;
+		snprintf(what, sizeof what, "line %lld: ", no);
+		if ((rc = text_ok(line, n, what)) == 0)
+			rc = send_text(r, line, n);
+	}
+	if (rc == 0 && ferror(stdin))
+		wx_die(WX_EXIT_TEMP, "stdin:");
+	free(line);
+	return rc;
+}
+
+/* TEXT: the operands joined by one space, else all of stdin but one
+ * final LF. */
+static void
+read_text(char **argv, int argc, struct wx_buf *b)
+{
+	int i;
+
+	if (argc > 0) {
+		for (i = 0; i < argc; i++) {
+			if (i)
+				wx_buf_addc(b, ' ');
+			wx_buf_adds(b, argv[i]);
+		}
+		return;
+	}
+	if (wx_read_stream(stdin, TEXT_MAX, b) < 0) {
+		if (errno == EFBIG)
+			wx_die(WX_EXIT_USAGE, "stdin: over the %d bytes of a "
+			       "message", TEXT_MAX);
+		wx_die(WX_EXIT_TEMP, "stdin:");
+	}
+	if (b->len && b->p[b->len - 1] == '\n')
+		b->len--;
+}
+
+/* TO as a UserName, by the contacts cache. */
+static void
+resolve(struct run *r, const char *name)
+{
+	struct wx_contacts *cs = wx_contacts_get(&r->s);
+	const char *user;
+	int rc;
+
+	if ((rc = wx_contacts_resolve(cs, name, &user)) != 0)
+		exit(rc);
+	if (strlen(user) >= sizeof ((struct wx_sent *)0)->to)
+		wx_die(WX_EXIT_USAGE, "%s: too long for a UserName", name);
+	r->to = wx_strdup(user);
+	wx_contacts_free(cs);
+}
+
+/* To TO: the file (f not NULL), then the text (when it has bytes), then
+ * with lines each line of stdin. */
+static int
+send_all(struct run *r, const char *to, const struct wx_file *f,
+         const struct wx_buf *text, int lines)
+{
+	int rc = 0;
+
+	resolve(r, to);
+	r->masked = r->s;
+	r->masked.uin = r->masked.sid = r->masked.skey = "***";
+	r->masked.pass_ticket = "***";
+	if (f)
+		rc = send_file(r, f);
+	if (rc == 0 && text->len)
+		rc = send_text(r, text->p, text->len);
+	if (rc == 0 && lines)
+		rc = send_lines(r);
+	free((char *)r->to);
+	return rc;
+}
+
+/* WX_RATE, or the default when it is unset or empty. */
+static double
+env_rate(void)
+{
+	const char *v = getenv("WX_RATE");
+	double rate = WX_RATE_DEFAULT;
+
+	if (v && *v && wx_rate_parse(v, &rate) < 0)
+		wx_die(WX_EXIT_USAGE, "WX_RATE: bad value '%s': 0 (no limit) or "
+		       "messages a second from %g to %g", v, WX_RATE_MIN,
+		       WX_RATE_MAX);
+	return rate;
+}
+
+static _Noreturn void
+usage(int help)
+{
+	wx_usage("wx-send [-d DIR] [-f FILE] [-l] [-n] TO [TEXT ...]", help);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *dflag = NULL, *path = NULL;
+	struct run r = {0};
+	struct wx_file f = {0};
+	struct wx_buf text = {0};
+	int c, lines = 0, rc = 0;
+
+	wx_argv0 = "wx-send";
+	opterr = 0;  /* no unprefixed getopt message: usage() says it */
+	while ((c = getopt(argc, argv, "+d:f:lnh")) != -1) {
+		switch (c) {
+		case 'd': dflag = optarg; break;
+		case 'f': path = optarg; break;
+		case 'l': lines = 1; break;
+		case 'n': r.dry = 1; break;
+		case 'h': usage(1);
+		default: usage(0);
+		}
+	}
+	if (optind >= argc)
+		usage(0);
+	if (lines && argc - optind > 1)
+		wx_die(WX_EXIT_USAGE, "-l reads the lines of standard input: "
+		       "no TEXT with it");
+	r.rate = env_rate();
+	/* Every input checked before the first request. */
+	if (path)
+		rc = wx_file_load(path, &f);
+	if (rc == 0 && !lines && (!path || argc - optind > 1)) {
+		read_text(argv + optind + 1, argc - optind - 1, &text);
+		rc = text_ok(text.p ? text.p : "", text.len, "");
+	}
+	if (rc == 0) {
+		wx_sess_open(&r.s, dflag);
+		rc = send_all(&r, argv[optind], path ? &f : NULL, &text, lines);
+		wx_sess_close(&r.s);
+	}
+	wx_file_free(&f);
+	wx_buf_free(&text);
+	return wx_fshut(stdout, "stdout", rc);
+}
