@@ -133,6 +133,7 @@ wx_send(struct wx_sess *s, const struct wx_send *m, char msgid[24])
 			wx_json_free(j);
 			break;
 		}
+		wx_json_free(j);  /* a refusal's answer: Ret says enough */
 		if (rc != WX_EXIT_TEMP)
 			break;
 		if (ret == 1205 && busy < LEN(busy_wait))
