@@ -197,3 +197,20 @@ sent_as() {
 	[ "$(jq -r .FileMd5 <<<"${lines[1]}")" = "$(md5sum <"$BATS_TEST_TMPDIR/big.iso" | cut -c1-32)" ]
 	[ "$(grep -c '^POST .*webwxuploadmedia' <<<"$output")" -eq 51 ]
 }
+
+@test "wx-send -f: over 25 MiB: webwxcheckupload, 51 chunks, the Signature in the appmsg; the same file again skips the upload" {
+	truncate -s 26214401 "$BATS_TEST_TMPDIR/big.iso"
+	local n
+	n=$(wc -l <"$EMU_LOG")
+	run -0 wx-send -f "$BATS_TEST_TMPDIR/big.iso" "$PEER"
+	local log
+	log=$(tail -n +$((n + 1)) "$EMU_LOG")
+	[ "$(grep -c '/webwxcheckupload' <<<"$log")" -eq 1 ]
+	[ "$(grep -c '/webwxuploadmedia' <<<"$log")" -eq 51 ]
+	[[ "$(grep '/webwxsendappmsg' <<<"$log" | jq -r .body | jq -r .Msg.Signature)" =~ ^[0-9a-f]{64}$ ]]
+	n=$(wc -l <"$EMU_LOG")
+	run -0 wx-send -f "$BATS_TEST_TMPDIR/big.iso" "$PEER"
+	log=$(tail -n +$((n + 1)) "$EMU_LOG")
+	[ "$(grep -c '/webwxuploadmedia' <<<"$log")" -eq 0 ]
+	[ "$(grep -c '/webwxsendappmsg' <<<"$log")" -eq 1 ]
+}

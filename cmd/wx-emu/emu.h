@@ -386,6 +386,7 @@ void emu_synccheck(struct emu_req *r, struct emu_resp *w);
 void emu_webwxsync(struct emu_req *r, struct emu_resp *w);
 /* upload.c */
 void emu_uploadmedia(struct emu_req *r, struct emu_resp *w);
+void emu_checkupload(struct emu_req *r, struct emu_resp *w);
 /* EncryFileName: every byte but letters and digits percent-encoded
  * ("IMG_1854.JPG" is "IMG%5F1854%2EJPG"), appended to b. */
 void emu_encry_name(struct wx_buf *b, const char *name);

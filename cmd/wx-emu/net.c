@@ -204,9 +204,10 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 }
 
 /* Consume one armed fault of class cls for r (by endpoint or by path);
- * its kind, or NULL. */
+ * its kind copied into kind (a slot re-armed while a slow request waits
+ * must not change that request's fault), or NULL. */
 static const char *
-fault_take(const struct emu_req *r, enum fault_class cls)
+fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
 {
 	struct fault *f;
 	int i;
@@ -217,7 +218,8 @@ fault_take(const struct emu_req *r, enum fault_class cls)
 		    (strcmp(f->endpoint, r->endpoint) == 0 ||
 		     strcmp(f->endpoint, r->path) == 0)) {
 			f->count--;
-			return f->kind;
+			memcpy(kind, f->kind, sizeof f->kind);
+			return kind;
 		}
 	}
 	return NULL;
@@ -226,7 +228,8 @@ fault_take(const struct emu_req *r, enum fault_class cls)
 int
 emu_fault_ret(const struct emu_req *r)
 {
-	const char *k = fault_take(r, FAULT_RET);
+	char kind[16];
+	const char *k = fault_take(r, FAULT_RET, kind);
 
 	return k ? atoi(k + 3) : 0;
 }
@@ -234,7 +237,8 @@ emu_fault_ret(const struct emu_req *r)
 int
 emu_fault_selector(const struct emu_req *r)
 {
-	const char *k = fault_take(r, FAULT_SELECTOR);
+	char kind[16];
+	const char *k = fault_take(r, FAULT_SELECTOR, kind);
 
 	return k ? atoi(k + 8) : -1;
 }
@@ -423,6 +427,7 @@ static const struct route ROUTES[] = {
 	{ EMU_WEB, "webwxsendvideomsg", emu_sendmsg, 1, CAP_JSON },
 	{ EMU_WEB, "webwxsendemoticon", emu_sendmsg, 1, CAP_JSON },
 	{ EMU_WEB, "webwxrevokemsg", emu_revokemsg, 1, CAP_JSON },
+	{ EMU_WEB, "webwxcheckupload", emu_checkupload, 1, CAP_JSON },
 	{ EMU_WEB, "webwxgetmsgimg", emu_download, 0, CAP_SMALL },
 	{ EMU_WEB, "webwxgetvoice", emu_download, 0, CAP_SMALL },
 	{ EMU_WEB, "webwxgetvideo", emu_download, 0, CAP_SMALL },
@@ -538,13 +543,14 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 {
 	handler *fn = rt->fn;
 	const char *fault = NULL;
+	char kind[16], cookie[16];
 
 	if (!fn) {
 		resp_text(w, 404, "not found\n");
 		return;
 	}
 	if (r->role != EMU_CONTROL)
-		fault = fault_take(r, FAULT_TRANSPORT);
+		fault = fault_take(r, FAULT_TRANSPORT, kind);
 	if (fault && strcmp(fault, "slow") == 0)
 		fault_slow();
 	if (fault && strcmp(fault, "http500") == 0)
@@ -553,7 +559,7 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 		w->drop = 1;
 	else
 		fn(r, w);
-	if (r->role != EMU_CONTROL && fault_take(r, FAULT_COOKIE))
+	if (r->role != EMU_CONTROL && fault_take(r, FAULT_COOKIE, cookie))
 		fault_cookie(r, w);
 	if (fault && strcmp(fault, "truncate") == 0) {
 		w->body.len /= 2;   /* a complete HTTP answer, half a document */

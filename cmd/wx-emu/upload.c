@@ -359,3 +359,52 @@ emu_uploadmedia(struct emu_req *r, struct emu_resp *w)
 	upload_answer(w, s ? s->web : r->family, &a);
 	up_req_free(&q);
 }
+
+/* ---- webwxcheckupload (protocol.md §6.4) ---- */
+
+/* The finished upload whose bytes have this md5, or NULL. */
+static const struct emu_upload *
+upload_by_md5(const char *md5)
+{
+	int i;
+
+	for (i = 0; md5 && *md5 && i < world.nuploads; i++)
+		if (world.uploads[i].got == world.uploads[i].chunks &&
+		    world.uploads[i].chunks > 0 &&
+		    strcmp(world.uploads[i].md5, md5) == 0)
+			return &world.uploads[i];
+	return NULL;
+}
+
+/* {BaseResponse, MediaId, AESKey, Signature, EncryFileName}: MediaId of
+ * an upload with the same FileMd5 (the client then skips the upload),
+ * else "" with a fresh AESKey and Signature for the appmsg. */
+void
+emu_checkupload(struct emu_req *r, struct emu_resp *w)
+{
+	int ret;
+	struct emu_session *s = emu_auth(r, &ret);
+	char *md5 = r->json ? wx_json_getstr(r->json, 0, "FileMd5") : NULL;
+	char *name = r->json ? wx_json_getstr(r->json, 0, "FileName") : NULL;
+	const struct emu_upload *u = s ? upload_by_md5(md5) : NULL;
+	char aes[33] = "", sig[65] = "";
+	struct wx_buf enc = {0};
+	struct emu_jw jw;
+
+	if (s) {
+		emu_randstr(aes, 32, "0123456789abcdef");
+		emu_randstr(sig, 64, "0123456789abcdef");
+	}
+	emu_encry_name(&enc, s && name ? name : "");
+	emu_resp_json(w);
+	emu_jw_begin(&jw, &w->body);
+	emu_jw_base_response(&jw, s ? 0 : ret, "");
+	emu_jw_kstr(&jw, "MediaId", u ? u->mediaid : "");
+	emu_jw_kstr(&jw, "AESKey", aes);
+	emu_jw_kstr(&jw, "Signature", sig);
+	emu_jw_kstr(&jw, "EncryFileName", enc.p ? enc.p : "");
+	emu_jw_end(&jw);
+	wx_buf_free(&enc);
+	free(md5);
+	free(name);
+}
