@@ -1,11 +1,13 @@
 /* wx-get — the media of one message (protocol.md §7): an image, a
- * sticker, a voice clip, a video or a file.  The message is its line in
- * DIR/media (MSGID; wx-sync keeps the last media lines there) or one
- * line on stdin (-), as wx-sync printed it, every field checked.  Reads
- * DIR/session and DIR/cookies; writes the bytes to stdout, or with -o
- * FILE to a temp file beside FILE renamed over it only when the download
- * is whole, so a failure leaves FILE as it was; merges the cookies the
- * server sets into DIR/cookies. */
+ * sticker, a voice clip, a video or a file; or with -a the avatar of a
+ * contact, a group or the account (webwxgeticon, webwxgetheadimg: the
+ * HeadImgUrl path of its line in DIR/contacts, nothing else).  The
+ * message is its line in DIR/media (MSGID; wx-sync keeps the last media
+ * lines there) or one line on stdin (-), as wx-sync printed it, every
+ * field checked.  Reads DIR/session and DIR/cookies; writes the bytes to
+ * stdout, or with -o FILE to a temp file beside FILE renamed over it
+ * only when the download is whole, so a failure leaves FILE as it was;
+ * merges the cookies the server sets into DIR/cookies. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,30 +18,7 @@
 
 #define IN_MAX (1024 * 1024)  /* a message line on stdin */
 #define ID_MAX 20             /* digits of a MsgId (uint64) */
-#define TYPE_MAX 32           /* TypeName */
-#define USER_MAX 256          /* FromUserName: "@@" and 64 hex at most */
-#define MEDIAID_MAX 4096      /* MediaId: "@crypt_" and ~650 hex seen */
-#define FILENAME_MAX_ 1024    /* EncryFileName */
-
-/* The endpoint of each kind of media (protocol.md §7). */
-static const struct kind {
-	const char *type;   /* TypeName */
-	const char *cgi;    /* on the web host, or (file) the file host */
-	const char *query;  /* before MsgId: RC's "?&MsgID=" or "msgid=" */
-	const char *extra;  /* after the skey */
-	const char *range;  /* Range header, or NULL */
-} kinds[] = {
-	{ "image", "webwxgetmsgimg", "&MsgID=", "", NULL },
-	{ "emoji", "webwxgetmsgimg", "&MsgID=", "&type=big", NULL },
-	{ "voice", "webwxgetvoice", "msgid=", "", "bytes=0-" },
-	{ "video", "webwxgetvideo", "msgid=", "", "bytes=0-" },
-	{ "file", "webwxgetmedia", NULL, NULL, NULL },
-};
-
-/* What wx-get takes from a message line; strings are malloc'd. */
-struct msg {
-	char *msgid, *type, *from, *mediaid, *encname, *filesize;
-};
+#define URL_MAX 2048          /* a HeadImgUrl */
 
 /* The temp file of -o, removed if a signal ends the download. */
 static char *volatile tmp_path;
@@ -65,208 +44,127 @@ catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static int
-all_digits(const char *s, size_t max)
+/* The avatar paths of protocol.md §7, the only URLs -a fetches. */
+static const char *const avatar_cgis[] = {
+	"/cgi-bin/mmwebwx-bin/webwxgeticon?",
+	"/cgi-bin/mmwebwx-bin/webwxgetheadimg?",
+};
+
+/* The query of HeadImgUrl hu when it is an avatar path (relative, or
+ * on the web host), else NULL. */
+static const char *
+avatar_query(const struct wx_sess *s, const char *hu, const char **cgi)
 {
-	size_t n = strspn(s, "0123456789");
+	size_t i, n;
 
-	return n > 0 && n <= max && s[n] == '\0';
-}
-
-/* Member key of the message as a string (a number as its digits),
- * NULL when absent or null; exit 100 when it is an object or an array
- * or longer than max.  malloc'd. */
-static char *
-field(const struct wx_json *j, const char *key, size_t max, const char *where)
-{
-	int tok = wx_json_get(j, 0, key);
-	enum wx_json_type t = wx_json_type(j, tok);
-	char *s;
-
-	if (tok < 0 || t == WX_JSON_NULL)
-		return NULL;
-	if (!(s = wx_json_str(j, tok)))
-		wx_die(WX_EXIT_USAGE, "%s: %s: not a string", where, key);
-	if (strlen(s) > max)
-		wx_die(WX_EXIT_USAGE, "%s: %s: longer than %zu bytes", where, key,
-		       max);
-	return s;
-}
-
-/* TypeName when the line has it, else wx_msg_typename of MsgType,
- * AppMsgType and SubMsgType. */
-static char *
-type_of(const struct wx_json *j, const char *where)
-{
-	char *t = field(j, "TypeName", TYPE_MAX, where);
-	long long type, app = 0, sub = 0;
-
-	if (t)
-		return t;
-	if (wx_json_int(j, wx_json_get(j, 0, "MsgType"), &type) < 0)
-		wx_die(WX_EXIT_USAGE, "%s: neither TypeName nor MsgType", where);
-	wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &app);
-	wx_json_int(j, wx_json_get(j, 0, "SubMsgType"), &sub);
-	return wx_strdup(wx_msg_typename(type, app, sub));
-}
-
-/* The message line (len bytes from where), checked; exit 100 when it is
- * not a message. */
-static void
-parse_msg(const char *text, size_t len, const char *where, struct msg *m)
-{
-	struct wx_json *j;
-	char err[128];
-
-	if (!(j = wx_json_parse(text, len, err, sizeof err)))
-		wx_die(WX_EXIT_USAGE, "%s: not a message line: %s", where, err);
-	if (wx_json_type(j, 0) != WX_JSON_OBJECT)
-		wx_die(WX_EXIT_USAGE, "%s: not a message line: not a JSON object",
-		       where);
-	m->msgid = field(j, "MsgId", ID_MAX, where);
-	if (!m->msgid || !all_digits(m->msgid, ID_MAX))
-		wx_die(WX_EXIT_USAGE, "%s: MsgId: not a message id", where);
-	m->type = type_of(j, where);
-	m->from = field(j, "FromUserName", USER_MAX, where);
-	m->mediaid = field(j, "MediaId", MEDIAID_MAX, where);
-	m->encname = field(j, "EncryFileName", FILENAME_MAX_, where);
-	m->filesize = field(j, "FileSize", ID_MAX, where);
-	wx_json_free(j);
-}
-
-static void
-msg_free(struct msg *m)
-{
-	free(m->msgid);
-	free(m->type);
-	free(m->from);
-	free(m->mediaid);
-	free(m->encname);
-	free(m->filesize);
-}
-
-static const struct kind *
-kind_of(const char *type)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		if (strcmp(kinds[i].type, type) == 0)
-			return &kinds[i];
+	if (strncmp(hu, "https://", 8) == 0) {
+		n = strlen(s->host);
+		if (strncmp(hu + 8, s->host, n) != 0 || hu[8 + n] != '/')
+			return NULL;
+		hu += 8 + n;
+	}
+	for (i = 0; i < sizeof avatar_cgis / sizeof *avatar_cgis; i++) {
+		n = strlen(avatar_cgis[i]);
+		if (strncmp(hu, avatar_cgis[i], n) == 0) {
+			*cgi = avatar_cgis[i] + 21;  /* after /cgi-bin/mmwebwx-bin/ */
+			return hu + n;
+		}
+	}
 	return NULL;
 }
 
-/* The host webwxgetmedia is on: the session's file_host, else the one
- * protocol.md §2.2 derives from the web host. */
+/* The avatar's URL: HeadImgUrl's path on the web host with its query
+ * kept but for skey, the session's (wx-contacts keeps no skey in the
+ * cache); NULL when it is not an avatar path or its query holds a byte
+ * a URL must not. */
 static char *
-file_host(const struct wx_sess *s)
+avatar_url(const struct wx_sess *s, const char *hu)
 {
-	const char *fh = wx_state_get(s->st, "file_host");
-	struct wx_hosts hs;
+	const char *cgi, *q = avatar_query(s, hu, &cgi), *p, *e;
+	struct wx_buf b = {0};
+	char *skey, *name, *url;
 
-	if (fh && *fh && wx_hosts_for(fh, &hs) == 0)
-		return wx_strdup(fh);
-	if (wx_hosts_for(s->host, &hs) < 0)
-		wx_die(WX_EXIT_USAGE, "%s/session: bad host", s->dir);
-	return wx_strdup(hs.file);
-}
-
-/* webwxgetmedia?sender=…&mediaid=…&encryfilename=…&fromuser=UIN
- * &pass_ticket=…&webwx_data_ticket=… on the file host (RC's form). */
-static char *
-media_url(const struct wx_sess *s, const struct msg *m)
-{
-	char *host = file_host(s), *ticket, *q, *url;
-	char *from, *id, *name, *uin, *t;
-
-	if (!m->from || !*m->from || !m->mediaid || !*m->mediaid)
-		wx_die(WX_EXIT_USAGE, "%s: a file message without FromUserName "
-		       "or MediaId", m->msgid);
-	if (!(ticket = wx_http_cookie(s->h, host, "webwx_data_ticket")))
-		wx_die(WX_EXIT_USAGE, "%s/cookies: no webwx_data_ticket; run "
-		       "wx-init first", s->dir);
-	from = wx_urlencode(m->from);
-	id = wx_urlencode(m->mediaid);
-	name = wx_urlencode(m->encname ? m->encname : "");
-	uin = wx_urlencode(s->uin);
-	t = wx_urlencode(ticket);
-	/* pass_ticket is kept percent-encoded, as the login gave it. */
-	q = wx_asprintf("sender=%s&mediaid=%s&encryfilename=%s&fromuser=%s"
-	                "&pass_ticket=%s&webwx_data_ticket=%s", from, id, name,
-	                uin, s->pass_ticket, t);
-	url = wx_cgi_url(host, "webwxgetmedia", q);
-	free(host);
-	free(ticket);
-	free(from);
-	free(id);
-	free(name);
-	free(uin);
-	free(t);
-	free(q);
-	return url;
-}
-
-/* The download URL of message m, whose media is of kind k. */
-static char *
-url_of(const struct wx_sess *s, const struct msg *m, const struct kind *k)
-{
-	char *skey, *q, *url;
-
-	if (!k->query)
-		return media_url(s, m);
+	if (!q || q[strspn(q, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                   "0123456789-._~%@=&+")] != '\0')
+		return NULL;
+	name = wx_strndup(cgi, strcspn(cgi, "?"));
 	skey = wx_urlencode(s->skey);
-	q = wx_asprintf("%s%s&skey=%s%s", k->query, m->msgid, skey, k->extra);
-	url = wx_cgi_url(s->host, k->cgi, q);
+	for (p = q; *p; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "&");
+		if (e == p || (e - p >= 5 && strncmp(p, "skey=", 5) == 0) ||
+		    (e - p == 4 && strncmp(p, "skey", 4) == 0))
+			continue;
+		wx_buf_add(&b, p, (size_t)(e - p));
+		wx_buf_addc(&b, '&');
+	}
+	wx_buf_addf(&b, "skey=%s", skey);
+	url = wx_cgi_url(s->host, name, b.p);
+	free(name);
 	free(skey);
-	free(q);
+	wx_buf_free(&b);
 	return url;
 }
 
-/* Has a download of n bytes all of the file?  The server answers an
- * unknown or expired id with no bytes at all; a file's line gives its
- * size, so a file cut short shows. */
-static int
-check_size(const struct msg *m, const struct kind *k, uint64_t n)
+/* The URL of the avatar of name ("self": the account's own), by its
+ * line in the contacts cache. */
+static char *
+avatar_of(struct wx_sess *s, const char *name)
 {
-	uint64_t size;
-	int sized = !k->query && m->filesize &&
-	            wx_parse_u64(m->filesize, strlen(m->filesize), UINT64_MAX,
-	                         &size) == 0;
+	struct wx_contacts *cs = wx_contacts_get(s);
+	const char *user, *line;
+	struct wx_json *j;
+	char err[128], *hu, *url;
+	size_t i, len;
+	int rc;
 
-	if (n == 0 && !(sized && size == 0)) {
-		wx_warn("%s: no such media (expired?)", m->msgid);
-		return WX_EXIT_REFUSED;
-	}
-	if (sized && n < size) {
-		wx_warn("%s: %llu of %llu bytes: truncated", m->msgid,
-		        (unsigned long long)n, (unsigned long long)size);
-		return WX_EXIT_TEMP;
-	}
-	return 0;
+	if (strcmp(name, "self") == 0)
+		user = s->username;
+	else if ((rc = wx_contacts_resolve(cs, name, &user)) != 0)
+		exit(rc);
+	if (wx_contacts_find(cs, user, &i) < 0)
+		wx_die(WX_EXIT_REFUSED, "%s: not in %s/contacts; run wx-contacts",
+		       name, s->dir);
+	line = wx_contacts_line(cs, i, &len);
+	if (!(j = wx_json_parse(line, len, err, sizeof err)))
+		wx_die(WX_EXIT_USAGE, "%s/contacts: %s", s->dir, err);
+	hu = wx_json_getstr(j, 0, "HeadImgUrl");
+	if (!hu || !*hu)
+		wx_die(WX_EXIT_REFUSED, "%s: no HeadImgUrl in its contact", name);
+	if (strlen(hu) > URL_MAX || !(url = avatar_url(s, hu)))
+		wx_die(WX_EXIT_REFUSED, "%s: HeadImgUrl is not a webwxgeticon or "
+		       "webwxgetheadimg path on the web host: not fetched", name);
+	free(hu);
+	wx_json_free(j);
+	wx_contacts_free(cs);
+	return url;
 }
 
-/* Download m to stdout, or to ofile through a temp file beside it. */
+/* Download url to stdout, or to ofile through a temp file beside it;
+ * m: the message whose media it is, NULL for an avatar. */
 static int
-fetch(const struct wx_sess *s, const struct msg *m, const struct kind *k,
-      const char *ofile)
+fetch(const struct wx_sess *s, const char *url, const char *range,
+      const struct wx_msgline *m, const char *ofile)
 {
 	struct wx_afile a = {0};
-	char *url = url_of(s, m, k), *tmp;
+	char *tmp;
 	uint64_t n = 0;
 	int rc;
 
 	if (ofile) {
 		if (wx_afile_open(&a, ofile, 0666) < 0) {
 			wx_warn("%s:", ofile);
-			free(url);
 			return wx_exit_errno(errno);
 		}
 		tmp_path = wx_strdup(a.tmp);
 		catch_signals();
 	}
-	rc = wx_http_download(s->h, url, k->range, ofile ? a.f : stdout, 0, &n);
-	if (rc == 0)
-		rc = check_size(m, k, n);
+	rc = wx_http_download(s->h, url, range, ofile ? a.f : stdout, 0, &n);
+	if (rc == 0 && m)
+		rc = wx_msgline_check_size(m, n);
+	else if (rc == 0 && n == 0) {
+		wx_warn("no avatar: an empty answer");
+		rc = WX_EXIT_REFUSED;
+	}
 	if (ofile && rc == 0 && wx_afile_commit(&a) < 0) {
 		wx_warn("%s:", ofile);
 		rc = wx_exit_errno(errno);
@@ -276,65 +174,47 @@ fetch(const struct wx_sess *s, const struct msg *m, const struct kind *k,
 	tmp = tmp_path;
 	tmp_path = NULL;
 	free(tmp);
-	free(url);
 	return rc;
-}
-
-/* The message line: from stdin (-), or MSGID's line in DIR/media. */
-static void
-find_msg(const struct wx_sess *s, const char *op, const struct wx_buf *in,
-         struct msg *m)
-{
-	char *line, *where;
-
-	if (in) {
-		parse_msg(in->p, in->len, "stdin", m);
-		return;
-	}
-	if (!(line = wx_media_find(s->dir, op))) {
-		if (errno != ENOENT)
-			wx_die(wx_exit_errno(errno), "%s/media:", s->dir);
-		wx_die(WX_EXIT_REFUSED, "%s: not among the media messages wx-sync "
-		       "printed; pipe its line to wx-get -", op);
-	}
-	where = wx_asprintf("%s/media", s->dir);
-	parse_msg(line, strlen(line), where, m);
-	free(where);
-	free(line);
 }
 
 static _Noreturn void
 usage(int help)
 {
-	wx_usage("wx-get [-d DIR] [-o FILE] MSGID|-", help);
+	wx_usage("wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-", help);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL, *ofile = NULL, *op;
-	const struct kind *k;
+	const char *dflag = NULL, *ofile = NULL, *avatar = NULL, *op = NULL;
+	const char *range = NULL;
 	struct wx_buf in = {0};
-	struct msg m = {0};
+	struct wx_msgline m = {0};
 	struct wx_sess s;
-	int c, rc, dash;
+	char *url;
+	int c, rc, dash = 0;
 
 	wx_argv0 = "wx-get";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:d:o:h")) != -1) {
 		switch (c) {
+		case 'a': avatar = optarg; break;
 		case 'd': dflag = optarg; break;
 		case 'o': ofile = optarg; break;
 		case 'h': usage(1);
 		default: usage(0);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != !avatar)
 		usage(0);
-	op = argv[optind];
-	dash = strcmp(op, "-") == 0;
-	if (!dash && !all_digits(op, ID_MAX))
-		wx_die(WX_EXIT_USAGE, "%s: not a message id", op);
+	if (avatar && !*avatar)
+		wx_die(WX_EXIT_USAGE, "-a: empty name");
+	if (!avatar) {
+		op = argv[optind];
+		dash = strcmp(op, "-") == 0;
+		if (!dash && !wx_all_digits(op, ID_MAX))
+			wx_die(WX_EXIT_USAGE, "%s: not a message id", op);
+	}
 	if (ofile && !*ofile)
 		wx_die(WX_EXIT_USAGE, "-o: empty file name");
 	if (!ofile && isatty(STDOUT_FILENO))
@@ -345,14 +225,19 @@ main(int argc, char *argv[])
 		wx_die(WX_EXIT_USAGE, errno == EFBIG ? "stdin: over 1 MiB, not a "
 		       "message line" : "stdin:");
 	wx_sess_open(&s, dflag);
-	find_msg(&s, op, dash ? &in : NULL, &m);
-	if (!(k = kind_of(m.type)))
-		wx_die(WX_EXIT_REFUSED, "%s: a %s message, not image, emoji, "
-		       "voice, video or file: nothing to download", m.msgid,
-		       m.type);
-	if ((rc = fetch(&s, &m, k, ofile)) == 0)
+	if (avatar) {
+		url = avatar_of(&s, avatar);
+	} else {
+		wx_msgline_find(&s, op, dash ? &in : NULL, "wx-get -", &m);
+		if (!(url = wx_msgline_url(&s, &m, &range)))
+			wx_die(WX_EXIT_REFUSED, "%s: a %s message, not image, emoji, "
+			       "voice, video or file: nothing to download",
+			       m.msgid, m.type);
+	}
+	if ((rc = fetch(&s, url, range, avatar ? NULL : &m, ofile)) == 0)
 		wx_session_commit(s.dir, NULL, s.h);
-	msg_free(&m);
+	free(url);
+	wx_msgline_free(&m);
 	wx_buf_free(&in);
 	wx_sess_close(&s);
 	return wx_fshut(stdout, "stdout", rc);

@@ -718,6 +718,42 @@ int wx_media_write(const char *dir, const char *lines, size_t n,
  * ENOENT), or the file cannot be read (errno: WX_ENOTREG, EFBIG …). */
 char *wx_media_find(const char *dir, const char *msgid);
 
+/* ---- msgline.c: a received message's line, and its media's URL ---- */
+
+/* The fields wx-get and wx-send -m read from a line wx-sync printed;
+ * strings malloc'd, NULL when the line has none. */
+struct wx_msgline {
+	char *msgid;                    /* MsgId: digits */
+	char *type;                     /* TypeName (else from MsgType …) */
+	char *from, *mediaid, *encname, *filesize;
+	char *text;                     /* Text: the Content decoded */
+	long long apptype;              /* AppMsgType, 0 when none */
+	long long store;                /* HasProductId, 0 when none */
+};
+/* 1 when s is 1 to max decimal digits and nothing else. */
+int wx_all_digits(const char *s, size_t max);
+/* Parse the line (len bytes); where names it in messages.  Exit 100
+ * when it is not a message line or a field is not what it should be. */
+void wx_msgline_parse(const char *text, size_t len, const char *where,
+                      struct wx_msgline *m);
+/* The line from in (stdin's bytes, when not NULL), else MSGID op's line
+ * in DIR/media; exit 1 when DIR/media has none ("pipe its line to
+ * HINT"), with wx_exit_errno's code when it cannot be read, 100 as
+ * wx_msgline_parse. */
+void wx_msgline_find(const struct wx_sess *s, const char *op,
+                     const struct wx_buf *in, const char *hint,
+                     struct wx_msgline *m);
+void wx_msgline_free(struct wx_msgline *m);
+/* The URL m's media downloads from (§7; a file's on the file host,
+ * exit 100 without its MediaId or the webwx_data_ticket cookie), and in
+ * *range the Range header it wants (or NULL); NULL when a message of
+ * its TypeName has no media. */
+char *wx_msgline_url(const struct wx_sess *s, const struct wx_msgline *m,
+                     const char **range);
+/* Is a download of n bytes all of m's media?  0, or 1 after "no such
+ * media (expired?)" for no bytes, 111 for a file cut short of FileSize. */
+int wx_msgline_check_size(const struct wx_msgline *m, uint64_t n);
+
 /* ---- sent.c: DIR/sent, what wx-send sent, for wx-revoke ---- */
 
 /* One message wx-send sent: the server's MsgID (the SvrMsgId of a

@@ -1,0 +1,242 @@
+/* msgline.c — a received message as wx-sync printed it, the fields that
+ * wx-get and wx-send -m read from its line (every one checked), and the
+ * URL its media downloads from (protocol.md §7). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wx.h"
+
+#define LEN(a) (sizeof (a) / sizeof *(a))
+
+#define ID_MAX 20             /* digits of a MsgId (uint64) */
+#define TYPE_MAX 32           /* TypeName */
+#define USER_MAX 256          /* FromUserName: "@@" and 64 hex at most */
+#define MEDIAID_MAX 4096      /* MediaId: "@crypt_" and ~650 hex seen */
+#define FILENAME_MAX_ 1024    /* EncryFileName */
+#define TEXT_MAX (1 << 20)    /* Text: a text or an app message's XML */
+
+/* The endpoint of each kind of media (protocol.md §7). */
+static const struct kind {
+	const char *type;   /* TypeName */
+	const char *cgi;    /* on the web host, or (file) the file host */
+	const char *query;  /* before MsgId: RC's "?&MsgID=" or "msgid=" */
+	const char *extra;  /* after the skey */
+	const char *range;  /* Range header, or NULL */
+} kinds[] = {
+	{ "image", "webwxgetmsgimg", "&MsgID=", "", NULL },
+	{ "emoji", "webwxgetmsgimg", "&MsgID=", "&type=big", NULL },
+	{ "voice", "webwxgetvoice", "msgid=", "", "bytes=0-" },
+	{ "video", "webwxgetvideo", "msgid=", "", "bytes=0-" },
+	{ "file", "webwxgetmedia", NULL, NULL, NULL },
+};
+
+int
+wx_all_digits(const char *s, size_t max)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && n <= max && s[n] == '\0';
+}
+
+/* Member key of the message as a string (a number as its digits),
+ * NULL when absent or null; exit 100 when it is an object or an array
+ * or longer than max.  malloc'd. */
+static char *
+field(const struct wx_json *j, const char *key, size_t max, const char *where)
+{
+	int tok = wx_json_get(j, 0, key);
+	enum wx_json_type t = wx_json_type(j, tok);
+	char *s;
+
+	if (tok < 0 || t == WX_JSON_NULL)
+		return NULL;
+	if (!(s = wx_json_str(j, tok)))
+		wx_die(WX_EXIT_USAGE, "%s: %s: not a string", where, key);
+	if (strlen(s) > max)
+		wx_die(WX_EXIT_USAGE, "%s: %s: longer than %zu bytes", where, key,
+		       max);
+	return s;
+}
+
+/* TypeName when the line has it, else wx_msg_typename of MsgType,
+ * AppMsgType and SubMsgType. */
+static char *
+type_of(const struct wx_json *j, const char *where)
+{
+	char *t = field(j, "TypeName", TYPE_MAX, where);
+	long long type, app = 0, sub = 0;
+
+	if (t)
+		return t;
+	if (wx_json_int(j, wx_json_get(j, 0, "MsgType"), &type) < 0)
+		wx_die(WX_EXIT_USAGE, "%s: neither TypeName nor MsgType", where);
+	wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &app);
+	wx_json_int(j, wx_json_get(j, 0, "SubMsgType"), &sub);
+	return wx_strdup(wx_msg_typename(type, app, sub));
+}
+
+void
+wx_msgline_parse(const char *text, size_t len, const char *where,
+                 struct wx_msgline *m)
+{
+	struct wx_json *j;
+	char err[128];
+
+	memset(m, 0, sizeof *m);
+	if (!(j = wx_json_parse(text, len, err, sizeof err)))
+		wx_die(WX_EXIT_USAGE, "%s: not a message line: %s", where, err);
+	if (wx_json_type(j, 0) != WX_JSON_OBJECT)
+		wx_die(WX_EXIT_USAGE, "%s: not a message line: not a JSON object",
+		       where);
+	m->msgid = field(j, "MsgId", ID_MAX, where);
+	if (!m->msgid || !wx_all_digits(m->msgid, ID_MAX))
+		wx_die(WX_EXIT_USAGE, "%s: MsgId: not a message id", where);
+	m->type = type_of(j, where);
+	m->from = field(j, "FromUserName", USER_MAX, where);
+	m->mediaid = field(j, "MediaId", MEDIAID_MAX, where);
+	m->encname = field(j, "EncryFileName", FILENAME_MAX_, where);
+	m->filesize = field(j, "FileSize", ID_MAX, where);
+	m->text = field(j, "Text", TEXT_MAX, where);
+	if (wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &m->apptype) < 0)
+		m->apptype = 0;
+	if (wx_json_int(j, wx_json_get(j, 0, "HasProductId"), &m->store) < 0)
+		m->store = 0;
+	wx_json_free(j);
+}
+
+void
+wx_msgline_free(struct wx_msgline *m)
+{
+	free(m->msgid);
+	free(m->type);
+	free(m->from);
+	free(m->mediaid);
+	free(m->encname);
+	free(m->filesize);
+	free(m->text);
+}
+
+void
+wx_msgline_find(const struct wx_sess *s, const char *op,
+                const struct wx_buf *in, const char *hint,
+                struct wx_msgline *m)
+{
+	char *line, *where;
+
+	if (in) {
+		wx_msgline_parse(in->p ? in->p : "", in->len, "stdin", m);
+		return;
+	}
+	if (!(line = wx_media_find(s->dir, op))) {
+		if (errno != ENOENT)
+			wx_die(wx_exit_errno(errno), "%s/media:", s->dir);
+		wx_die(WX_EXIT_REFUSED, "%s: not among the media messages wx-sync "
+		       "printed; pipe its line to %s", op, hint);
+	}
+	where = wx_asprintf("%s/media", s->dir);
+	wx_msgline_parse(line, strlen(line), where, m);
+	free(where);
+	free(line);
+}
+
+static const struct kind *
+kind_of(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < LEN(kinds); i++)
+		if (strcmp(kinds[i].type, type) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* The host webwxgetmedia is on: the session's file_host, else the one
+ * protocol.md §2.2 derives from the web host. */
+static char *
+file_host(const struct wx_sess *s)
+{
+	const char *fh = wx_state_get(s->st, "file_host");
+	struct wx_hosts hs;
+
+	if (fh && *fh && wx_hosts_for(fh, &hs) == 0)
+		return wx_strdup(fh);
+	if (wx_hosts_for(s->host, &hs) < 0)
+		wx_die(WX_EXIT_USAGE, "%s/session: bad host", s->dir);
+	return wx_strdup(hs.file);
+}
+
+/* webwxgetmedia?sender=…&mediaid=…&encryfilename=…&fromuser=UIN
+ * &pass_ticket=…&webwx_data_ticket=… on the file host (RC's form). */
+static char *
+media_url(const struct wx_sess *s, const struct wx_msgline *m)
+{
+	char *host = file_host(s), *ticket, *q, *url;
+	char *from, *id, *name, *uin, *t;
+
+	if (!m->from || !*m->from || !m->mediaid || !*m->mediaid)
+		wx_die(WX_EXIT_USAGE, "%s: a file message without FromUserName "
+		       "or MediaId", m->msgid);
+	if (!(ticket = wx_http_cookie(s->h, host, "webwx_data_ticket")))
+		wx_die(WX_EXIT_USAGE, "%s/cookies: no webwx_data_ticket; run "
+		       "wx-init first", s->dir);
+	from = wx_urlencode(m->from);
+	id = wx_urlencode(m->mediaid);
+	name = wx_urlencode(m->encname ? m->encname : "");
+	uin = wx_urlencode(s->uin);
+	t = wx_urlencode(ticket);
+	/* pass_ticket is kept percent-encoded, as the login gave it. */
+	q = wx_asprintf("sender=%s&mediaid=%s&encryfilename=%s&fromuser=%s"
+	                "&pass_ticket=%s&webwx_data_ticket=%s", from, id, name,
+	                uin, s->pass_ticket, t);
+	url = wx_cgi_url(host, "webwxgetmedia", q);
+	free(host);
+	free(ticket);
+	free(from);
+	free(id);
+	free(name);
+	free(uin);
+	free(t);
+	free(q);
+	return url;
+}
+
+char *
+wx_msgline_url(const struct wx_sess *s, const struct wx_msgline *m,
+               const char **range)
+{
+	const struct kind *k = kind_of(m->type);
+	char *skey, *q, *url;
+
+	if (!k)
+		return NULL;
+	*range = k->range;
+	if (!k->query)
+		return media_url(s, m);
+	skey = wx_urlencode(s->skey);
+	q = wx_asprintf("%s%s&skey=%s%s", k->query, m->msgid, skey, k->extra);
+	url = wx_cgi_url(s->host, k->cgi, q);
+	free(skey);
+	free(q);
+	return url;
+}
+
+int
+wx_msgline_check_size(const struct wx_msgline *m, uint64_t n)
+{
+	uint64_t size;
+	int sized = strcmp(m->type, "file") == 0 && m->filesize &&
+	            wx_parse_u64(m->filesize, strlen(m->filesize), UINT64_MAX,
+	                         &size) == 0;
+
+	if (n == 0 && !(sized && size == 0)) {
+		wx_warn("%s: no such media (expired?)", m->msgid);
+		return WX_EXIT_REFUSED;
+	}
+	if (sized && n < size) {
+		wx_warn("%s: %llu of %llu bytes: truncated", m->msgid,
+		        (unsigned long long)n, (unsigned long long)size);
+		return WX_EXIT_TEMP;
+	}
+	return 0;
+}
