@@ -7,7 +7,11 @@
  * the rate limit every sender on DIR shares (DIR/rate, WX_RATE) and its
  * LocalID from it; prints msgid= and localid= once the server took it,
  * then records it in DIR/sent (for wx-revoke) with the cookies, under
- * the session lock.  -n prints the requests with their secrets masked
+ * the session lock.  -m forwards a received message from its wx-sync
+ * line (stdin, or DIR/media): a text as text, an app message with its
+ * XML, a sticker by its md5, an image or video by its MediaId or else
+ * downloaded and uploaded again; what cannot be forwarded is refused
+ * before any request.  -n prints the requests with their secrets masked
  * and sends nothing. */
 #include <errno.h>
 #include <stdlib.h>
@@ -160,6 +164,191 @@ out:
 	return rc;
 }
 
+/* ---- -m: forwarding a received message ---- */
+
+/* A forward: the message's line, and what it goes as. */
+struct fwd {
+	struct wx_msgline m;
+	struct wx_send s;       /* the message to send (its .to apart) */
+	const char *again;      /* download and upload as MSGID.again first */
+	struct wx_buf xml;      /* an app message's Content, attachid patched */
+	char md5[33];           /* a sticker's md5, "" when its XML has none */
+};
+
+/* The md5="…" of the <emoji> element of a sticker's XML into md5, when
+ * it is 32 hex digits. */
+static void
+emoji_md5(const char *xml, char md5[33])
+{
+	const char *p = xml ? strstr(xml, "<emoji ") : NULL;
+	const char *e = p ? strchr(p, '>') : NULL;
+	size_t i;
+
+	*md5 = '\0';
+	for (; p && p < e && (p = strstr(p, " md5=\"")) && p < e; p++) {
+		p += 6;
+		for (i = 0; i < 32 && wx_hexdigit(p[i]) >= 0; i++)
+			;
+		if (i == 32 && p[32] == '"') {
+			memcpy(md5, p, 32);
+			md5[32] = '\0';
+		}
+		return;
+	}
+}
+
+/* The app message's XML (its Text, trailing white space dropped) with
+ * the content of <attachid> made mediaid (when it has one and mediaid
+ * is not NULL), as RC and W4U forward it (§6.7). */
+static void
+app_xml(struct wx_buf *b, const char *text, const char *mediaid)
+{
+	const char *p = strstr(text, "<attachid>"), *e;
+	size_t n = strlen(text);
+
+	while (n && strchr(" \t\r\n", text[n - 1]))
+		n--;
+	e = p ? strstr(p, "</attachid>") : NULL;
+	if (!mediaid || !p || !e || e >= text + n) {
+		wx_buf_add(b, text, n);
+		return;
+	}
+	p += 10;
+	wx_buf_add(b, text, (size_t)(p - text));
+	wx_buf_adds(b, mediaid);
+	wx_buf_add(b, e, (size_t)(text + n - e));
+}
+
+/* The message's media, downloaded as wx-get does, into f (named
+ * MSGID.ext for its kind); 0, or the exit code after its line. */
+static int
+download(struct run *r, const struct wx_msgline *m, const char *ext,
+         struct wx_file *f)
+{
+	const char *range = NULL;
+	char *url = wx_msgline_url(&r->s, m, &range), *name, *p = NULL;
+	size_t len = 0;
+	uint64_t n = 0;
+	FILE *out = open_memstream(&p, &len);
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	if (!out)
+		wx_die(WX_EXIT_TEMP, "open_memstream:");
+	rc = wx_http_download(r->s.h, url, range, out, WX_FILE_MAX, &n);
+	if (fclose(out) != 0 && rc == 0)
+		rc = wx_exit_errno(errno);
+	if (rc == 0)
+		rc = wx_msgline_check_size(m, n);
+	if (rc == 0) {
+		wx_buf_add(&f->data, p, len);
+		name = wx_asprintf("%s.%s", m->msgid, ext);
+		rc = wx_file_take(f, name);
+		free(name);
+	}
+	free(p);
+	free(url);
+	return rc;
+}
+
+/* Media without a MediaId to send again: downloaded and uploaded anew
+ * (the protocol gives no other way), then sent as its kind; with -n the
+ * download's URL (masked) and the upload's requests of no bytes. */
+static int
+send_again(struct run *r, const struct wx_msgline *m, const char *ext)
+{
+	const char *range = NULL;
+	char *url, *masked, *name;
+	struct wx_file f;
+	int rc;
+
+	if (!r->dry) {
+		if ((rc = download(r, m, ext, &f)) == 0)
+			rc = send_file(r, &f);
+		wx_file_free(&f);
+		return rc;
+	}
+	url = wx_msgline_url(&r->s, m, &range);
+	masked = wx_mask_url(url);
+	printf("GET %s\n\n", masked);
+	memset(&f, 0, sizeof f);
+	name = wx_asprintf("%s.%s", m->msgid, ext);
+	wx_buf_adds(&f.data, *ext == 'j' ? "\xff\xd8\xff" : *ext == 'g' ?
+	            "GIF8" : "\0\0\0\0ftyp");
+	if (*ext == 'm')
+		wx_buf_add(&f.data, "\0\0\0\0ftyp", 8);
+	rc = wx_file_take(&f, name);
+	if (rc == 0)
+		rc = send_file(r, &f);
+	wx_file_free(&f);
+	free(name);
+	free(masked);
+	free(url);
+	return rc;
+}
+
+/* What the message goes as, by its TypeName: the forwardable ones each
+ * their way; the rest end with 1 (a bad line with 100) before any
+ * request. */
+static void
+fwd_plan(struct fwd *w)
+{
+	struct wx_msgline *m = &w->m;
+	struct wx_send *s = &w->s;
+	const char *t = m->type;
+	int has_id = m->mediaid && *m->mediaid;
+
+	s->kind = WX_SEND_TEXT;
+	if (strcmp(t, "text") == 0) {
+		if (!m->text)
+			wx_die(WX_EXIT_USAGE, "%s: a text message without a Text to "
+			       "send", m->msgid);
+		if (text_ok(m->text, strlen(m->text), "Text: ") != 0)
+			exit(WX_EXIT_USAGE);
+		s->content = m->text;
+		s->len = strlen(m->text);
+	} else if (strcmp(t, "emoji") == 0) {
+		if (m->store)
+			wx_die(WX_EXIT_REFUSED, "%s: a store sticker (HasProductId) "
+			       "cannot be sent again", m->msgid);
+		emoji_md5(m->text, w->md5);
+		s->kind = WX_SEND_EMOTICON;
+		s->md5 = w->md5;
+		if (!*w->md5)
+			w->again = "gif";
+	} else if (strcmp(t, "image") == 0 || strcmp(t, "video") == 0) {
+		s->kind = *t == 'i' ? WX_SEND_IMAGE : WX_SEND_VIDEO;
+		s->mediaid = m->mediaid;
+		if (!has_id)
+			w->again = *t == 'i' ? "jpg" : "mp4";
+	} else if (strcmp(t, "file") == 0 || strcmp(t, "link") == 0) {
+		if (!m->text || !*m->text || m->apptype <= 0 ||
+		    m->apptype > 100000 || (*t == 'f' && !has_id))
+			wx_die(WX_EXIT_USAGE, "%s: an app message without its Text, "
+			       "AppMsgType or MediaId", m->msgid);
+		app_xml(&w->xml, m->text, has_id ? m->mediaid : NULL);
+		s->kind = WX_SEND_FILE;
+		s->type = (int)m->apptype;
+		s->content = w->xml.p;
+		s->len = w->xml.len;
+	} else {
+		wx_die(WX_EXIT_REFUSED, "%s: a %s message cannot be forwarded "
+		       "(text, image, video, emoji, file and link can)",
+		       m->msgid, t);
+	}
+}
+
+/* Send the planned forward to r->to. */
+static int
+fwd_send(struct run *r, struct fwd *w)
+{
+	if (w->again)
+		return send_again(r, &w->m, w->again);
+	w->s.to = r->to;
+	take_slot(r, &w->s);
+	return deliver(r, &w->s);
+}
+
 /* -l: each line of stdin (without its LF) a message; empty lines are
  * skipped.  A bad line ends it with 100, after the lines before it. */
 static int
@@ -229,11 +418,11 @@ resolve(struct run *r, const char *name)
 	wx_contacts_free(cs);
 }
 
-/* To TO: the file (f not NULL), then the text (when it has bytes), then
- * with lines each line of stdin. */
+/* To TO: the forward (w not NULL), the file (f not NULL), then the text
+ * (when it has bytes), then with lines each line of stdin. */
 static int
-send_all(struct run *r, const char *to, const struct wx_file *f,
-         const struct wx_buf *text, int lines)
+send_all(struct run *r, const char *to, struct fwd *w,
+         const struct wx_file *f, const struct wx_buf *text, int lines)
 {
 	int rc = 0;
 
@@ -241,6 +430,8 @@ send_all(struct run *r, const char *to, const struct wx_file *f,
 	r->masked = r->s;
 	r->masked.uin = r->masked.sid = r->masked.skey = "***";
 	r->masked.pass_ticket = "***";
+	if (w)
+		rc = fwd_send(r, w);
 	if (f)
 		rc = send_file(r, f);
 	if (rc == 0 && text->len)
@@ -268,13 +459,39 @@ env_rate(void)
 static _Noreturn void
 usage(int help)
 {
-	wx_usage("wx-send [-d DIR] [-f FILE] [-l] [-n] TO [TEXT ...]", help);
+	wx_usage("wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]",
+	         help);
+}
+
+/* -m: the message's line (from stdin with -m -) and its plan, before
+ * the first request; then its forward to TO. */
+static int
+forward(struct run *r, const char *dflag, const char *id, const char *to)
+{
+	struct fwd w = {0};
+	struct wx_buf in = {0}, none = {0};
+	int rc, dash = strcmp(id, "-") == 0;
+
+	if (!dash && !wx_all_digits(id, 20))
+		wx_die(WX_EXIT_USAGE, "-m: %s: not a message id", id);
+	if (dash && wx_read_stream(stdin, 1 << 20, &in) < 0)
+		wx_die(WX_EXIT_USAGE, errno == EFBIG ? "stdin: over 1 MiB, not a "
+		       "message line" : "stdin:");
+	wx_sess_open(&r->s, dflag);
+	wx_msgline_find(&r->s, id, dash ? &in : NULL, "wx-send -m -", &w.m);
+	fwd_plan(&w);
+	rc = send_all(r, to, &w, NULL, &none, 0);
+	wx_sess_close(&r->s);
+	wx_msgline_free(&w.m);
+	wx_buf_free(&w.xml);
+	wx_buf_free(&in);
+	return rc;
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL, *path = NULL;
+	const char *dflag = NULL, *path = NULL, *mflag = NULL;
 	struct run r = {0};
 	struct wx_file f = {0};
 	struct wx_buf text = {0};
@@ -282,11 +499,12 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-send";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "+d:f:lnh")) != -1) {
+	while ((c = getopt(argc, argv, "+d:f:lm:nh")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'f': path = optarg; break;
 		case 'l': lines = 1; break;
+		case 'm': mflag = optarg; break;
 		case 'n': r.dry = 1; break;
 		case 'h': usage(1);
 		default: usage(0);
@@ -297,7 +515,13 @@ main(int argc, char *argv[])
 	if (lines && argc - optind > 1)
 		wx_die(WX_EXIT_USAGE, "-l reads the lines of standard input: "
 		       "no TEXT with it");
+	if (mflag && (path || lines || argc - optind > 1))
+		wx_die(WX_EXIT_USAGE, "-m forwards one message: no -f, -l or "
+		       "TEXT with it");
 	r.rate = env_rate();
+	if (mflag)
+		return wx_fshut(stdout, "stdout",
+		                forward(&r, dflag, mflag, argv[optind]));
 	/* Every input checked before the first request. */
 	if (path)
 		rc = wx_file_load(path, &f);
@@ -307,7 +531,8 @@ main(int argc, char *argv[])
 	}
 	if (rc == 0) {
 		wx_sess_open(&r.s, dflag);
-		rc = send_all(&r, argv[optind], path ? &f : NULL, &text, lines);
+		rc = send_all(&r, argv[optind], NULL, path ? &f : NULL, &text,
+		              lines);
 		wx_sess_close(&r.s);
 	}
 	wx_file_free(&f);

@@ -66,12 +66,17 @@ wx_send_request(const struct wx_sess *s, const struct wx_send *m,
 	char *query, *url;
 
 	wx_sess_body(s, body);
-	wx_buf_addf(body, ",\"Msg\":{\"Type\":%d", k->type);
+	wx_buf_addf(body, ",\"Msg\":{\"Type\":%d",
+	            m->type ? m->type : k->type);
 	if (m->kind == WX_SEND_EMOTICON)
 		wx_buf_adds(body, ",\"EmojiFlag\":2");
 	if (m->mediaid) {
 		wx_buf_adds(body, ",\"MediaId\":");
 		wx_json_put_strz(body, m->mediaid);
+	}
+	if (m->md5) {
+		wx_buf_adds(body, ",\"EMoticonMd5\":");
+		wx_json_put_strz(body, m->md5);
 	}
 	if (m->kind != WX_SEND_EMOTICON) {
 		wx_buf_adds(body, ",\"Content\":");

@@ -119,10 +119,18 @@ wx_file_load(const char *path, struct wx_file *f)
 		wx_buf_free(&f->data);
 		return wx_exit_errno(errno);
 	}
+	f->mtime = sb.st_mtime;
+	return wx_file_take(f, path);
+}
+
+int
+wx_file_take(struct wx_file *f, const char *path)
+{
 	f->name = send_name(path);
 	f->kind = wx_file_kind(f->name, f->data.p, f->data.len, &f->mime);
 	f->mediatype = mediatypes[f->kind];
-	f->mtime = sb.st_mtime;
+	if (!f->mtime)
+		f->mtime = time(NULL);
 	if (f->kind == WX_SEND_VIDEO && f->data.len >= WX_VIDEO_MAX) {
 		wx_warn("%s: a video of 20 MiB or more is refused by the "
 		        "server; send it as a file under another name", path);

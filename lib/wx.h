@@ -828,6 +828,10 @@ struct wx_send {
 	size_t len;
 	const char *mediaid;            /* image, video, emoticon; else NULL */
 	const char *signature;          /* file: webwxcheckupload's, or NULL */
+	const char *md5;                /* emoticon: EMoticonMd5, or NULL */
+	int type;                       /* Msg.Type when not 0 (an app
+	                                   message's AppMsgType), else the
+	                                   kind's */
 	char localid[WX_LOCALID_SIZE];  /* LocalID = ClientMsgId */
 };
 /* The CGI that sends kind ("webwxsendmsg" …). */
@@ -837,7 +841,7 @@ int wx_desktop(const struct wx_sess *s);
 /* The request m makes: its URL (malloc'd; …?lang=zh_CN&pass_ticket=…)
  * and its JSON body appended to body: BaseRequest, Msg {Type, Content,
  * FromUserName, ToUserName, LocalID, ClientMsgId} (MediaId, EmojiFlag,
- * Signature by kind), Scene 0. */
+ * EMoticonMd5, Signature by kind), Scene 0. */
 char *wx_send_request(const struct wx_sess *s, const struct wx_send *m,
                       struct wx_buf *body);
 /* Send m: 0 with the answer's MsgID (digits, a nonzero uint64) in
@@ -878,6 +882,11 @@ enum wx_send_kind wx_file_kind(const char *name, const void *head,
  * on stderr: 100 for an empty file, one over WX_FILE_MAX, a video of
  * WX_VIDEO_MAX or more, one that cannot be opened. */
 int wx_file_load(const char *path, struct wx_file *f);
+/* The rest of f for its bytes f->data (read by the caller) as the file
+ * path (its base name sent): name, kind, mime, mediatype, md5, and
+ * mtime when it is 0 (now).  0, or 100 after its line on stderr (a
+ * video of WX_VIDEO_MAX or more; f freed). */
+int wx_file_take(struct wx_file *f, const char *path);
 void wx_file_free(struct wx_file *f);
 /* The appmsg XML of a sent file (§6.7), name and ids XML-escaped. */
 void wx_appmsg_file(struct wx_buf *b, const struct wx_file *f,

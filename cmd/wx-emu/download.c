@@ -218,9 +218,8 @@ download_msg(const struct emu_req *r)
 	return NULL;
 }
 
-/* Message of session s carrying mediaid (an injected file), or NULL. */
-static const struct emu_msg *
-msg_by_mediaid(const struct emu_session *s, const char *mediaid)
+const struct emu_msg *
+emu_msg_by_mediaid(const struct emu_session *s, const char *mediaid)
 {
 	const struct emu_msg *found = NULL;
 	const struct emu_event *e;
@@ -256,7 +255,8 @@ get_media(const struct emu_req *r, const struct emu_session *s,
 	const char *mediaid = emu_arg(r, "mediaid");
 	const char *ticket = emu_arg(r, "webwx_data_ticket");
 	const struct emu_upload *u = emu_upload_find(mediaid);
-	const struct emu_msg *m = u || !mediaid ? NULL : msg_by_mediaid(s, mediaid);
+	const struct emu_msg *m = u || !mediaid ? NULL :
+	                          emu_msg_by_mediaid(s, mediaid);
 	struct wx_buf made = {0};
 	const struct wx_buf *d;
 	const char *name;

@@ -399,6 +399,10 @@ void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
 /* download.c */
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
+/* The newest message of session s carrying mediaid (an injected file),
+ * or NULL. */
+const struct emu_msg *emu_msg_by_mediaid(const struct emu_session *s,
+                                         const char *mediaid);
 /* The download endpoint of m's own bytes by its type: webwxgetvoice,
  * webwxgetvideo, webwxgetmedia (a file) or webwxgetmsgimg. */
 const char *emu_msg_endpoint(const struct emu_msg *m);

@@ -5,7 +5,8 @@
  * wx-emu(1)):
  *  - send to a UserName nobody knows: Ret 1201; to a room member who is
  *    not a contact: Ret 1204; a MediaId (or file attachid) that names no
- *    finished upload: Ret 1; no Msg object at all: Ret 1200.
+ *    finished upload and no message the session received (a forward, as
+ *    RC and W4U make it): Ret 1; no Msg object at all: Ret 1200.
  *  - revoke of an unknown SvrMsgId: Ret 1; of a message older than the
  *    window (120 s, or $WX_EMU_REVOKE_WINDOW seconds): Ret -2.
  * Every error answer keeps the full success shape with empty values. */
@@ -139,7 +140,7 @@ send_req_free(struct send_req *q)
 
 /* Ret for the recipient and the media of q (0 if they are fine). */
 static int
-send_check(const struct send_req *q)
+send_check(const struct emu_session *s, const struct send_req *q)
 {
 	const struct emu_contact *c = emu_contact_by_name(q->to);
 	int has_media = q->mediaid && *q->mediaid;
@@ -148,7 +149,8 @@ send_check(const struct send_req *q)
 		return 1201;
 	if (c >= world.strangers && c < world.strangers + world.nstrangers)
 		return 1204;
-	if (has_media && !emu_upload_find(q->mediaid))
+	if (has_media && !emu_upload_find(q->mediaid) &&
+	    !emu_msg_by_mediaid(s, q->mediaid))
 		return 1;
 	if (!has_media && (q->kind->media ||
 	    (q->kind->msgtype == 47 && !(q->md5 && *q->md5)) ||
@@ -258,7 +260,7 @@ emu_sendmsg(struct emu_req *r, struct emu_resp *w)
 	char id[24] = "";
 
 	if ((s = emu_auth(r, &ret)) != NULL &&
-	    (ret = send_parse(r, &q)) == 0 && (ret = send_check(&q)) == 0) {
+	    (ret = send_parse(r, &q)) == 0 && (ret = send_check(s, &q)) == 0) {
 		msgid = send_record(&q, &resent);
 		if (!resent) {
 			send_message(&q, msgid);
