@@ -34,6 +34,16 @@ this_send() {
 	sent_by_id "$(out_get msgid)"
 }
 
+# forwarded LINE ENDPOINT TYPE: fwd LINE, then $output its entry in
+# /_emu/sent, sent to ENDPOINT with Msg.Type TYPE.
+forwarded() {
+	run -0 --separate-stderr fwd "$1"
+	run -0 this_send
+	[ "$(jq -r .endpoint <<<"$output")" = "$2" ]
+	[ "$(jq -r .Type <<<"$output")" = "$3" ]
+	[ "$(jq -r .To <<<"$output")" = "$PEER" ]
+}
+
 @test "wx-send -m: usage" {
 	run -100 --separate-stderr wx-send -m
 	[ "$stderr" = "usage: wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]" ]
@@ -87,10 +97,7 @@ this_send() {
 	l=$(line video)
 	id=$(jq -r .MsgId <<<"$l")
 	wx-get -o "$T/orig" "$id"
-	run -0 --separate-stderr fwd "$l"
-	run -0 this_send
-	[ "$(jq -r .endpoint <<<"$output")" = webwxsendvideomsg ]
-	[ "$(jq -r .Type <<<"$output")" = 43 ]
+	forwarded "$l" webwxsendvideomsg 43
 	[[ "$(jq -r .MediaId <<<"$output")" == @crypt_* ]]
 	run -0 requests_to webwxuploadmedia
 	[ "$(form_field "$(tail -n 1 <<<"$output")" mediatype)" = video ]
@@ -103,10 +110,7 @@ this_send() {
 	mid=$(jq -r .MediaId <<<"$l")
 	[[ "$mid" == @crypt_* ]]
 	: >"$EMU_LOG"
-	run -0 --separate-stderr fwd "$l"
-	run -0 this_send
-	[ "$(jq -r .endpoint <<<"$output")" = webwxsendappmsg ]
-	[ "$(jq -r .Type <<<"$output")" = 6 ]
+	forwarded "$l" webwxsendappmsg 6
 	[ "$(jq -r .MediaId <<<"$output")" = "$mid" ]
 	[[ "$(jq -r .Content <<<"$output")" == "<msg><appmsg appid=\"wx6618f1cfc6c132f8\""*"<title>a.pdf</title>"*"<attachid>$mid</attachid>"*"</msg>"* ]]
 	# nothing downloaded or uploaded
@@ -116,10 +120,7 @@ this_send() {
 @test "wx-send -m -: a link goes as its app message of its AppMsgType" {
 	local l
 	l=$(line link '"Url":"http://example.com/a"')
-	run -0 --separate-stderr fwd "$l"
-	run -0 this_send
-	[ "$(jq -r .endpoint <<<"$output")" = webwxsendappmsg ]
-	[ "$(jq -r .Type <<<"$output")" = 5 ]
+	forwarded "$l" webwxsendappmsg 5
 	[[ "$(jq -r .Content <<<"$output")" == *"<url>http://example.com/a</url>"* ]]
 }
 
@@ -129,10 +130,7 @@ this_send() {
 	md5=$(jq -r .Text <<<"$l" | sed -n 's/.*<emoji [^>]* md5="\([0-9a-f]\{32\}\)".*/\1/p')
 	[ ${#md5} -eq 32 ]
 	: >"$EMU_LOG"
-	run -0 --separate-stderr fwd "$l"
-	run -0 this_send
-	[ "$(jq -r .endpoint <<<"$output")" = webwxsendemoticon ]
-	[ "$(jq -r .Type <<<"$output")" = 47 ]
+	forwarded "$l" webwxsendemoticon 47
 	[ "$(jq -r .EMoticonMd5 <<<"$output")" = "$md5" ]
 	[ -z "$(jq -r '.MediaId // empty' <<<"$output")" ]
 	run -0 requests_to webwxsendemoticon
