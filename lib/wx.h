@@ -106,6 +106,11 @@ struct wx_sess {
 	struct wx_http *h;
 };
 void wx_sess_open(struct wx_sess *s, const char *dflag);
+/* rate.c: one slot of DIR's rate limit (WX_RATE, wx_rate_take below),
+ * slept for: for a call that is no message but shares its bucket
+ * (webwxoplog, webwxverifyuser).  Exit 100 for a bad WX_RATE, or with
+ * wx_exit_errno's code when DIR/rate cannot be written. */
+void wx_rate_turn(const char *dir);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
  * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
  * when libcurl cannot start. */
