@@ -30,23 +30,6 @@ struct run {
 	int opcode;             /* 3 accept, 4 reject */
 };
 
-/* 1 when s (n bytes) is UTF-8 without control characters, of at most
- * max characters. */
-static int
-text_ok(const char *s, size_t n, size_t max)
-{
-	size_t k, chars = 0, bad;
-
-	if (wx_utf8_check(s, n, &bad) < 0)
-		return 0;
-	for (k = 0; k < n; k++) {
-		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
-			return 0;
-		chars += ((unsigned char)s[k] & 0xc0) != 0x80;
-	}
-	return chars <= max;
-}
-
 /* 1 when s is "@" and letters and digits, at most USER_MAX in all. */
 static int
 user_ok(const char *s)
@@ -198,7 +181,7 @@ usage(int help)
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL;
+	const char *dflag = NULL, *why;
 	struct run r = { .greeting = "", .opcode = 3 };
 	long long lines;
 	int c, rc, dash;
@@ -217,9 +200,9 @@ main(int argc, char *argv[])
 	dash = optind < argc && strcmp(argv[optind], "-") == 0;
 	if (argc - optind > dash || (!dash && isatty(STDIN_FILENO)))
 		usage(0);
-	if (!text_ok(r.greeting, strlen(r.greeting), GREETING_MAX))
-		wx_die(WX_EXIT_USAGE, "-g: not a greeting: UTF-8 without control "
-		       "characters, at most %d characters", GREETING_MAX);
+	if ((why = wx_short_text(r.greeting, strlen(r.greeting), GREETING_MAX)))
+		wx_die(WX_EXIT_USAGE, "-g: %s: UTF-8 without control characters, "
+		       "at most %d characters", why, GREETING_MAX);
 	wx_sess_open(&r.s, dflag);
 	rc = accept_lines(&r, &lines);
 	wx_sess_close(&r.s);

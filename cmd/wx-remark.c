@@ -27,31 +27,6 @@ struct change {
 	int pin;                /* 1 pin, 0 unpin, -1 leave */
 };
 
-/* 0 when s is a remark the server can take, else 100 after saying why. */
-static int
-remark_ok(const char *s)
-{
-	size_t n = strlen(s), k, chars = 0, bad;
-
-	if (wx_utf8_check(s, n, &bad) < 0) {
-		wx_warn("REMARK: invalid UTF-8 at byte %zu", bad);
-		return WX_EXIT_USAGE;
-	}
-	for (k = 0; k < n; k++) {
-		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f) {
-			wx_warn("REMARK: control character at byte %zu", k);
-			return WX_EXIT_USAGE;
-		}
-		chars += ((unsigned char)s[k] & 0xc0) != 0x80;
-	}
-	if (chars > REMARK_MAX) {
-		wx_warn("REMARK: %zu characters: over the %d of a remark", chars,
-		        REMARK_MAX);
-		return WX_EXIT_USAGE;
-	}
-	return 0;
-}
-
 /* Contact line (len bytes) with ch's RemarkName (server form) and pin,
  * as wx_contact_line writes it, into out; -1 when it is no JSON. */
 static int
@@ -189,7 +164,7 @@ usage(int help)
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL;
+	const char *dflag = NULL, *why;
 	struct change ch = { .pin = -1 };
 	struct wx_sess s;
 	int c, rc = 0;
@@ -209,8 +184,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1 || argc > 2 || (argc == 1 && ch.pin < 0))
 		usage(0);
-	if (argc == 2 && (rc = remark_ok(argv[1])) != 0)
-		return rc;
+	if (argc == 2 && (why = wx_short_text(argv[1], strlen(argv[1]),
+	    REMARK_MAX)))
+		wx_die(WX_EXIT_USAGE, "REMARK: %s: UTF-8 without control "
+		       "characters, at most %d characters", why, REMARK_MAX);
 	ch.remark = argc == 2 ? argv[1] : NULL;
 	wx_sess_open(&s, dflag);
 	ch.dir = s.dir;

@@ -159,19 +159,3 @@ wx_sleep_ms(long long ms)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
-
-void
-wx_rate_turn(const char *dir)
-{
-	const char *v = getenv("WX_RATE");
-	char id[WX_LOCALID_SIZE];
-	double rate = WX_RATE_DEFAULT;
-	long long ms;
-
-	if (v && *v && wx_rate_parse(v, &rate) < 0)
-		wx_die(WX_EXIT_USAGE, "WX_RATE: bad value '%s': 0 (no limit) or "
-		       "calls a second from %g to %g", v, WX_RATE_MIN, WX_RATE_MAX);
-	if (wx_rate_take(dir, rate, id, &ms) < 0)
-		wx_die(wx_exit_errno(errno), "%s/rate:", dir);
-	wx_sleep_ms(ms);
-}

@@ -42,7 +42,7 @@ verifies() {
 	run -0 --separate-stderr wx-accept - </dev/null
 	[ -z "$output$stderr" ]
 	run -100 --separate-stderr wx-accept -g $'a\tb' - </dev/null
-	[[ "$stderr" == "wx-accept: -g: not a greeting"* ]]
+	[[ "$stderr" == "wx-accept: -g: a control character: "* ]]
 	run -100 --separate-stderr wx-accept -g "$(printf 'x%.0s' {1..51})" - </dev/null
 	run -100 --separate-stderr wx-accept -d "$BATS_TEST_TMPDIR/none" - </dev/null
 	[[ "$stderr" == "wx-accept: "*"run wx-init first" ]]
