@@ -106,6 +106,11 @@ struct wx_sess {
 	struct wx_http *h;
 };
 void wx_sess_open(struct wx_sess *s, const char *dflag);
+/* account.c: one slot of DIR's rate limit (WX_RATE, wx_rate_take below),
+ * slept for: for a call that is no message but shares its bucket
+ * (webwxoplog, webwxverifyuser).  Exit 100 for a bad WX_RATE, or with
+ * wx_exit_errno's code when DIR/rate cannot be written. */
+void wx_rate_turn(const char *dir);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
  * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
  * when libcurl cannot start. */
@@ -773,6 +778,14 @@ int wx_sent_add(const char *dir, const struct wx_sent *m);
 /* The send whose MsgID is msgid into *out: 0, or -1 (errno ENOENT when
  * DIR/sent has no such line; other errno when it cannot be read). */
 int wx_sent_find(const char *dir, const char *msgid, struct wx_sent *out);
+
+/* ---- account.c: what wx-remark and wx-accept share ---- */
+
+/* A short text of the user's that goes into a request (a remark, a
+ * greeting): NULL when s (n bytes) is valid UTF-8 without C0 controls
+ * or DEL, of at most max characters; else what is wrong ("invalid
+ * UTF-8", "a control character", "too long"). */
+const char *wx_short_text(const char *s, size_t n, size_t max);
 
 /* ---- rate.c: one rate limit for every sender on a session dir ---- */
 

@@ -397,6 +397,9 @@ void emu_upload_free(struct emu_upload *u);
 /* send.c */
 void emu_sendmsg(struct emu_req *r, struct emu_resp *w);       /* all send* */
 void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
+/* account.c */
+void emu_verifyuser(struct emu_req *r, struct emu_resp *w);
+void emu_oplog(struct emu_req *r, struct emu_resp *w);
 /* download.c */
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
 /* The newest message of session s carrying mediaid (an injected file),
