@@ -442,20 +442,6 @@ send_all(struct run *r, const char *to, struct fwd *w,
 	return rc;
 }
 
-/* WX_RATE, or the default when it is unset or empty. */
-static double
-env_rate(void)
-{
-	const char *v = getenv("WX_RATE");
-	double rate = WX_RATE_DEFAULT;
-
-	if (v && *v && wx_rate_parse(v, &rate) < 0)
-		wx_die(WX_EXIT_USAGE, "WX_RATE: bad value '%s': 0 (no limit) or "
-		       "messages a second from %g to %g", v, WX_RATE_MIN,
-		       WX_RATE_MAX);
-	return rate;
-}
-
 static _Noreturn void
 usage(int help)
 {
@@ -518,7 +504,7 @@ main(int argc, char *argv[])
 	if (mflag && (path || lines || argc - optind > 1))
 		wx_die(WX_EXIT_USAGE, "-m forwards one message: no -f, -l or "
 		       "TEXT with it");
-	r.rate = env_rate();
+	r.rate = wx_rate_env();
 	if (mflag)
 		return wx_fshut(stdout, "stdout",
 		                forward(&r, dflag, mflag, argv[optind]));

@@ -22,18 +22,26 @@ wx_short_text(const char *s, size_t n, size_t max)
 	return chars > max ? "too long" : NULL;
 }
 
-void
-wx_rate_turn(const char *dir)
+double
+wx_rate_env(void)
 {
 	const char *v = getenv("WX_RATE");
-	char id[WX_LOCALID_SIZE];
 	double rate = WX_RATE_DEFAULT;
-	long long ms;
 
 	if (v && *v && wx_rate_parse(v, &rate) < 0)
 		wx_die(WX_EXIT_USAGE, "WX_RATE: bad value '%s': 0 (no limit) or "
-		       "calls a second from %g to %g", v, WX_RATE_MIN, WX_RATE_MAX);
-	if (wx_rate_take(dir, rate, id, &ms) < 0)
+		       "messages a second from %g to %g", v, WX_RATE_MIN,
+		       WX_RATE_MAX);
+	return rate;
+}
+
+void
+wx_rate_turn(const char *dir)
+{
+	char id[WX_LOCALID_SIZE];
+	long long ms;
+
+	if (wx_rate_take(dir, wx_rate_env(), id, &ms) < 0)
 		wx_die(wx_exit_errno(errno), "%s/rate:", dir);
 	wx_sleep_ms(ms);
 }

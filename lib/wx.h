@@ -111,6 +111,9 @@ void wx_sess_open(struct wx_sess *s, const char *dflag);
  * (webwxoplog, webwxverifyuser).  Exit 100 for a bad WX_RATE, or with
  * wx_exit_errno's code when DIR/rate cannot be written. */
 void wx_rate_turn(const char *dir);
+/* account.c: WX_RATE (messages a second; unset or empty: the default),
+ * or exit 100 naming a bad value. */
+double wx_rate_env(void);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
  * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
  * when libcurl cannot start. */
