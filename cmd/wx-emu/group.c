@@ -163,13 +163,45 @@ drop_member(struct emu_contact *room, int k)
 	room->nmembers--;
 }
 
+/* DelMemberList (comma-joined UserNames, members of room but not the
+ * account) removed from room, with the tip; 1 when one is no member. */
+static int
+del_members(struct emu_contact *room, const char *list)
+{
+	char *copy = wx_strdup(list), *p, *save = NULL;
+	struct wx_buf t = {0};
+	int k, n = 0, bad = 0;
+
+	for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if (member_at(room, p) < 0 ||
+		    strcmp(p, world.contacts[0].username) == 0)
+			bad = 1;
+	free(copy);
+	if (bad || !*list)
+		return 1;
+	copy = wx_strdup(list);
+	wx_buf_adds(&t, "你将");
+	for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if ((k = member_at(room, p)) < 0)
+			continue;  /* named twice */
+		wx_buf_addf(&t, "%s\"%s\"", n++ ? "、" : "",
+		            emu_member(room, k)->nickname);
+		drop_member(room, k);
+	}
+	wx_buf_adds(&t, "移出了群聊");
+	free(copy);
+	tip(room, t.p);
+	wx_buf_free(&t);
+	return 0;
+}
+
 /* One fun on room; its Ret, the added members in *added (their count in
  * *nadded) for the answer. */
 static int
 update(struct emu_contact *room, const char *fun, const struct wx_json *j,
        int **added, int *nadded)
 {
-	int ri = (int)(room - world.contacts), n, i, k, ret = 1;
+	int ri = (int)(room - world.contacts), n, k, ret = 1;
 	int *idx = NULL;
 	char *s, *t;
 
@@ -208,24 +240,11 @@ update(struct emu_contact *room, const char *fun, const struct wx_json *j,
 		    strcmp(room->topic_owner, world.contacts[0].username) != 0)
 			return 1;
 		s = wx_json_getstr(j, 0, "DelMemberList");
-		n = friends_of(s, &idx);
+		ret = del_members(room, s ? s : "");
 		free(s);
-		for (i = 0; i < n; i++)
-			if (member_at(room, world.contacts[idx[i]].username) < 0)
-				n = -1;
-		if (n < 0) {
-			free(idx);
-			return 1;
-		}
-		for (i = 0; i < n; i++)
-			if ((k = member_at(room, world.contacts[idx[i]].username)) >= 0)
-				drop_member(room, k);
-		t = names_tip("你将", idx, n, "移出了群聊");
-		emu_event_contact(EMU_EV_MODCONTACT, ri);
-		tip(room, t);
-		free(t);
-		free(idx);
-		return 0;
+		if (ret == 0)
+			emu_event_contact(EMU_EV_MODCONTACT, ri);
+		return ret;
 	}
 	if (strcmp(fun, "quitchatroom") == 0) {
 		if ((k = member_at(room, world.contacts[0].username)) >= 0)
