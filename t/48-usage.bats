@@ -4,7 +4,7 @@
 
 load helper
 
-COMMANDS="wx-uuid wx-qr wx-wait wx-init wx-contacts wx-synccheck wx-sync wx-get wx-send wx-revoke wx-remark wx-accept wx-logout wx-login wx-emu"
+COMMANDS="wx-uuid wx-qr wx-wait wx-init wx-contacts wx-synccheck wx-sync wx-get wx-send wx-revoke wx-remark wx-accept wx-group wx-logout wx-login wx-emu"
 
 @test "usage: -h prints the usage on stdout and exits 0" {
 	local c

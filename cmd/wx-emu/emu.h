@@ -400,6 +400,9 @@ void emu_revokemsg(struct emu_req *r, struct emu_resp *w);
 /* account.c */
 void emu_verifyuser(struct emu_req *r, struct emu_resp *w);
 void emu_oplog(struct emu_req *r, struct emu_resp *w);
+/* group.c */
+void emu_updatechatroom(struct emu_req *r, struct emu_resp *w);
+void emu_createchatroom(struct emu_req *r, struct emu_resp *w);
 /* download.c */
 void emu_download(struct emu_req *r, struct emu_resp *w);      /* getmsgimg, voice, video, media */
 /* The newest message of session s carrying mediaid (an injected file),

@@ -429,6 +429,8 @@ static const struct route ROUTES[] = {
 	{ EMU_WEB, "webwxrevokemsg", emu_revokemsg, 1, CAP_JSON },
 	{ EMU_WEB, "webwxverifyuser", emu_verifyuser, 1, CAP_JSON },
 	{ EMU_WEB, "webwxoplog", emu_oplog, 1, CAP_JSON },
+	{ EMU_WEB, "webwxupdatechatroom", emu_updatechatroom, 1, CAP_JSON },
+	{ EMU_WEB, "webwxcreatechatroom", emu_createchatroom, 1, CAP_JSON },
 	{ EMU_WEB, "webwxcheckupload", emu_checkupload, 1, CAP_JSON },
 	{ EMU_WEB, "webwxgetmsgimg", emu_download, 0, CAP_SMALL },
 	{ EMU_WEB, "webwxgetvoice", emu_download, 0, CAP_SMALL },
