@@ -61,8 +61,8 @@ no_temps() {
 	ref @a3 "$T/ref"
 	[ -s "$T/ref" ]
 	cmp "$T/out" "$T/ref"
-	# a real image (a PNG, labelled image/jpeg as the real server does)
-	[ "$(head -c 4 "$T/out" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+	# a real image: a JPEG, as real avatars are
+	[ "$(head -c 3 "$T/out" | od -An -tx1 | tr -d ' ')" = ffd8ff ]
 	run -0 requests_to webwxgeticon
 	output=$(head -n 1 <<<"$output")
 	[ "$(jq -r .host <<<"$output")" = "$HOST" ]

@@ -352,6 +352,10 @@ struct emu_session *emu_auth(const struct emu_req *r, int *ret);
 void emu_home(struct emu_req *r, struct emu_resp *w);          /* GET / on web */
 void emu_jslogin(struct emu_req *r, struct emu_resp *w);
 void emu_qrcode(struct emu_req *r, struct emu_resp *w);
+/* qr as the JPEG the real server serves for QR codes (and, here, as a
+ * contact's avatar). */
+struct wx_qr;
+void emu_qr_jpeg(const struct wx_qr *qr, struct wx_buf *b);
 void emu_loginpoll(struct emu_req *r, struct emu_resp *w);
 void emu_newloginpage(struct emu_req *r, struct emu_resp *w);
 void emu_pushloginurl(struct emu_req *r, struct emu_resp *w);

@@ -111,8 +111,8 @@ grey_jpeg(const unsigned char *px, unsigned side, struct wx_buf *b)
 
 /* qr as a JPEG: black modules of QR_SCALE pixels on white, with a quiet
  * zone, as the real server's image (§4.2) is. */
-static void
-qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
+void
+emu_qr_jpeg(const struct wx_qr *qr, struct wx_buf *b)
 {
 	unsigned side = (unsigned)(qr->width + 2 * QR_QUIET) * QR_SCALE;
 	unsigned char *px = wx_calloc((size_t)side * side, 1);
@@ -178,7 +178,7 @@ emu_qrcode(struct emu_req *r, struct emu_resp *w)
 		w->status = 500;
 	} else {
 		emu_resp_header(w, "Content-Type", "image/jpeg");
-		qr_jpeg(&qr, &w->body);
+		emu_qr_jpeg(&qr, &w->body);
 		wx_qr_free(&qr);
 	}
 	free(text);

@@ -595,10 +595,9 @@ emu_logout(struct emu_req *r, struct emu_resp *w)
 
 /* ---- webwxgeticon, webwxgetheadimg ---- */
 
-/* The avatar is a small PNG of the UserName's QR code — real avatars are
- * JPEG, but the real server labels every image image/jpeg whatever its
- * bytes (§7), so clients must not trust the type either.  No session or
- * an unknown UserName: an empty image/jpeg answer. */
+/* The avatar is a JPEG, as real avatars are (§7): the UserName's QR
+ * code, so each contact's differs.  No session or an unknown UserName:
+ * an empty image/jpeg answer. */
 void
 emu_geticon(struct emu_req *r, struct emu_resp *w)
 {
@@ -620,7 +619,7 @@ emu_geticon(struct emu_req *r, struct emu_resp *w)
 	emu_resp_header(w, "Cache-control", "max-age=604800");
 	w->sts = 1;
 	if (s && c && wx_qr_encode(c->username, &qr) == 0) {
-		wx_qr_png(&qr, 1, &w->body);
+		emu_qr_jpeg(&qr, &w->body);
 		wx_qr_free(&qr);
 	}
 }
