@@ -142,34 +142,26 @@ new_line(const struct change *ch, const char *line, size_t len,
 	return rc;
 }
 
+/* The group's line changed, or (quit) removed: wx_contacts_edit. */
+static int
+edit(void *arg, const char *line, size_t len, struct wx_buf *out)
+{
+	const struct change *ch = arg;
+
+	if (ch->op == OP_QUIT)
+		return 1;
+	/* new_line's 1 (nothing simple to change) leaves the line too */
+	return new_line(ch, line, len, out) == 0 ? 0 : -1;
+}
+
 /* Under the session lock: the group's line of the cache as it is now,
  * changed (or removed: quit). */
 static int
 record(void *arg)
 {
 	const struct change *ch = arg;
-	struct wx_contacts *cs = wx_contacts_read(ch->dir, ch->self);
-	struct wx_contacts_change c = { ch->room, NULL, 0 };
-	struct wx_buf b = {0};
-	const char *line;
-	size_t i, len;
-	int rc = 0, apply = ch->op == OP_QUIT;
 
-	if (cs && wx_contacts_find(cs, ch->room, &i) == 0) {
-		line = wx_contacts_line(cs, i, &len);
-		if (!apply && new_line(ch, line, len, &b) == 0) {
-			c.line = b.p;
-			c.len = b.len;
-			apply = 1;
-		}
-		if (apply && wx_contacts_apply(ch->dir, ch->self, &c, 1) < 0) {
-			wx_warn("%s/contacts:", ch->dir);
-			rc = wx_exit_errno(errno);
-		}
-	}
-	wx_contacts_free(cs);
-	wx_buf_free(&b);
-	return rc;
+	return wx_contacts_edit(ch->dir, ch->self, ch->room, edit, arg);
 }
 
 /* NAME of the cache as a UserName (malloc'd) of kind kind (NULL: any);

@@ -60,33 +60,21 @@ new_line(const struct change *ch, const char *line, size_t len,
 	return k ? 0 : -1;
 }
 
+/* new_line for wx_contacts_edit. */
+static int
+edit(void *arg, const char *line, size_t len, struct wx_buf *out)
+{
+	return new_line(arg, line, len, out);
+}
+
 /* Under the session lock: the contact's line of the cache as it is now
  * (another process may have rewritten it since we read it), changed. */
 static int
 record(void *arg)
 {
 	const struct change *ch = arg;
-	struct wx_contacts *cs = wx_contacts_read(ch->dir, ch->self);
-	struct wx_contacts_change c = { ch->user, NULL, 0 };
-	struct wx_buf b = {0};
-	const char *line;
-	size_t i, len;
-	int rc = 0;
 
-	if (cs && wx_contacts_find(cs, ch->user, &i) == 0) {
-		line = wx_contacts_line(cs, i, &len);
-		if (new_line(ch, line, len, &b) == 0) {
-			c.line = b.p;
-			c.len = b.len;
-			if (wx_contacts_apply(ch->dir, ch->self, &c, 1) < 0) {
-				wx_warn("%s/contacts:", ch->dir);
-				rc = wx_exit_errno(errno);
-			}
-		}
-	}
-	wx_contacts_free(cs);
-	wx_buf_free(&b);
-	return rc;
+	return wx_contacts_edit(ch->dir, ch->self, ch->user, edit, arg);
 }
 
 /* The contact's current remark (decoded), malloc'd. */

@@ -606,3 +606,31 @@ wx_contacts_apply(const char *dir, const char *user,
 	free(path);
 	return rc;
 }
+
+int
+wx_contacts_edit(const char *dir, const char *self, const char *user,
+                 int (*edit)(void *arg, const char *line, size_t len,
+                             struct wx_buf *out), void *arg)
+{
+	struct wx_contacts *cs = wx_contacts_read(dir, self);
+	struct wx_contacts_change c = { user, NULL, 0 };
+	struct wx_buf b = {0};
+	const char *line;
+	size_t i, len;
+	int rc = 0, e;
+
+	if (cs && wx_contacts_find(cs, user, &i) == 0) {
+		line = wx_contacts_line(cs, i, &len);
+		if ((e = edit(arg, line, len, &b)) >= 0) {
+			c.line = e == 0 ? b.p : NULL;
+			c.len = e == 0 ? b.len : 0;
+			if (wx_contacts_apply(dir, self, &c, 1) < 0) {
+				wx_warn("%s/contacts:", dir);
+				rc = wx_exit_errno(errno);
+			}
+		}
+	}
+	wx_contacts_free(cs);
+	wx_buf_free(&b);
+	return rc;
+}

@@ -597,6 +597,15 @@ struct wx_contacts_change {
  * lock (wx_session_commit_with).  0, or -1 with errno. */
 int wx_contacts_apply(const char *dir, const char *user,
                       const struct wx_contacts_change *ch, size_t n);
+/* Under the session lock (a wx_session_commit_with step): the line of
+ * contact user in DIR/contacts of login self, as it is now (another
+ * process may have rewritten it), given to edit, which writes the new
+ * line (ending LF) to out and returns 0, returns 1 to remove the
+ * contact, or -1 to leave it.  Nothing when the cache or the contact is
+ * not there.  0, or the exit code after a line on stderr. */
+int wx_contacts_edit(const char *dir, const char *self, const char *user,
+                     int (*edit)(void *arg, const char *line, size_t len,
+                                 struct wx_buf *out), void *arg);
 /* wx-init: the first cache, of webwxinit's User (the account, Kind
  * self) and ContactList (token list of j), committed under the lock with
  * changes (the session's new keys). */
