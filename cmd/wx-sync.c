@@ -183,22 +183,6 @@ fresh_contacts(struct run *r)
 
 /* ---- one answer into lines ---- */
 
-static int
-is_media(const char *type)
-{
-	return strcmp(type, "image") == 0 || strcmp(type, "voice") == 0 ||
-	       strcmp(type, "video") == 0 || strcmp(type, "emoji") == 0 ||
-	       strcmp(type, "file") == 0;
-}
-
-static long long
-int_of(const struct wx_json *j, int obj, const char *key)
-{
-	long long v;
-
-	return wx_json_int(j, wx_json_get(j, obj, key), &v) == 0 ? v : 0;
-}
-
 /* The server's object on one line, ids as strings (-r). */
 static void
 raw_line(struct wx_buf *b, const struct wx_json *j, int obj)
@@ -215,9 +199,7 @@ take_message(struct run *r, struct batch *b, const struct wx_json *j, int e)
 	struct wx_buf line = {0};
 	uint64_t id;
 	int has_id = wx_json_uint64(j, wx_json_get(j, e, "MsgId"), &id) == 0;
-	const char *type = wx_msg_typename(int_of(j, e, "MsgType"),
-	                                   int_of(j, e, "AppMsgType"),
-	                                   int_of(j, e, "SubMsgType"));
+	const char *type = wx_msg_type(j, e);
 
 	if ((has_id && ring_has(r, id)) ||
 	    (r->nostatus && strcmp(type, "status") == 0))
@@ -227,7 +209,7 @@ take_message(struct run *r, struct batch *b, const struct wx_json *j, int e)
 		return;
 	}
 	wx_msg_line(&line, j, e, r->s.username, r->cs);
-	if (is_media(type))
+	if (wx_msg_has_media(type))
 		wx_buf_add(&b->media, line.p, line.len);
 	if (r->raw)
 		raw_line(&b->out, j, e);

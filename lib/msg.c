@@ -67,7 +67,8 @@ is_sender_token(const char *s, size_t n)
 /* The fields every message line derives. */
 struct said {
 	char *from, *to, *content;
-	long long type, apptype, subtype;
+	long long type;
+	const char *typename;   /* wx_msg_type */
 	char *sender;           /* malloc'd */
 	const char *chat;       /* from or to */
 	const char *payload;    /* content after a group's sender prefix */
@@ -88,6 +89,14 @@ getint(const struct wx_json *j, int obj, const char *key)
 	long long v;
 
 	return wx_json_int(j, wx_json_get(j, obj, key), &v) == 0 ? v : 0;
+}
+
+const char *
+wx_msg_type(const struct wx_json *j, int obj)
+{
+	return wx_msg_typename(getint(j, obj, "MsgType"),
+	                       getint(j, obj, "AppMsgType"),
+	                       getint(j, obj, "SubMsgType"));
 }
 
 /* protocol.md §8.5: in a group, "<sender>:<br/>" starts the Content of a
@@ -115,8 +124,7 @@ said_read(struct said *m, const struct wx_json *j, int obj, const char *self)
 	m->to = getstr(j, obj, "ToUserName");
 	m->content = getstr(j, obj, "Content");
 	m->type = getint(j, obj, "MsgType");
-	m->apptype = getint(j, obj, "AppMsgType");
-	m->subtype = getint(j, obj, "SubMsgType");
+	m->typename = wx_msg_type(j, obj);
 	split_sender(m, self);
 	m->text = wx_text_decode(m->payload, strlen(m->payload));
 }
@@ -250,7 +258,7 @@ wx_msg_line(struct wx_buf *b, const struct wx_json *j, int obj,
 	const char *type;
 
 	said_read(&m, j, obj, self);
-	type = wx_msg_typename(m.type, m.apptype, m.subtype);
+	type = m.typename;
 	wx_json_put_members(&tmp, j, obj, derived_keys, 1);
 	put_event(b, "message", &tmp);
 	wx_buf_adds(b, ",\"Text\":");

@@ -151,19 +151,10 @@ kind_of(const char *type)
 	return NULL;
 }
 
-/* The host webwxgetmedia is on: the session's file_host, else the one
- * protocol.md §2.2 derives from the web host. */
-static char *
-file_host(const struct wx_sess *s)
+int
+wx_msg_has_media(const char *type)
 {
-	const char *fh = wx_state_get(s->st, "file_host");
-	struct wx_hosts hs;
-
-	if (fh && *fh && wx_hosts_for(fh, &hs) == 0)
-		return wx_strdup(fh);
-	if (wx_hosts_for(s->host, &hs) < 0)
-		wx_die(WX_EXIT_USAGE, "%s/session: bad host", s->dir);
-	return wx_strdup(hs.file);
+	return kind_of(type) != NULL;
 }
 
 /* webwxgetmedia?sender=…&mediaid=…&encryfilename=…&fromuser=UIN
@@ -171,7 +162,8 @@ file_host(const struct wx_sess *s)
 static char *
 media_url(const struct wx_sess *s, const struct wx_msgline *m)
 {
-	char *host = file_host(s), *ticket, *q, *url;
+	const char *host = s->file_host;
+	char *ticket, *q, *url;
 	char *from, *id, *name, *uin, *t;
 
 	if (!m->from || !*m->from || !m->mediaid || !*m->mediaid)
@@ -190,7 +182,6 @@ media_url(const struct wx_sess *s, const struct wx_msgline *m)
 	                "&pass_ticket=%s&webwx_data_ticket=%s", from, id, name,
 	                uin, s->pass_ticket, t);
 	url = wx_cgi_url(host, "webwxgetmedia", q);
-	free(host);
 	free(ticket);
 	free(from);
 	free(id);

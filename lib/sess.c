@@ -1,6 +1,7 @@
 /* sess.c — what every command after wx-init starts from: the session of
  * a logged-in account (host and credentials from DIR/session) and an HTTP
  * handle with its cookie jar. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,24 @@ logged_out(const struct wx_sess *s)
 		       "(wx-login)", s->dir);
 }
 
+/* The session's value of key (file_host, push_host) into out when it is
+ * a plausible host, else derived, the one rule for every command. */
+static void
+side_host(const struct wx_sess *s, const char *key, const char *derived,
+          char out[64])
+{
+	const char *v = wx_state_get(s->st, key);
+	struct wx_hosts hs;
+
+	if (!v || strlen(v) >= 64 || wx_hosts_for(v, &hs) < 0)
+		v = derived;
+	snprintf(out, 64, "%s", v);
+}
+
 void
 wx_sess_open(struct wx_sess *s, const char *dflag)
 {
+	struct wx_hosts hs;
 	char *jar;
 
 	memset(s, 0, sizeof *s);
@@ -34,9 +50,11 @@ wx_sess_open(struct wx_sess *s, const char *dflag)
 	s->skey = wx_session_need(s->st, s->dir, "skey", "wx-init");
 	s->pass_ticket = wx_session_need(s->st, s->dir, "pass_ticket", "wx-init");
 	s->username = wx_session_need(s->st, s->dir, "username", "wx-init");
-	if (!wx_web_host_known(s->host))
+	if (!wx_web_host_known(s->host) || wx_hosts_for(s->host, &hs) < 0)
 		wx_die(WX_EXIT_USAGE, "%s/session: unknown web host %s", s->dir,
 		       s->host);
+	side_host(s, "file_host", hs.file, s->file_host);
+	side_host(s, "push_host", hs.push, s->push_host);
 	jar = wx_asprintf("%s/cookies", s->dir);
 	s->h = wx_http_new(jar);
 	free(jar);

@@ -127,25 +127,10 @@ wx_synccheck_exit(long long retcode)
 	}
 }
 
-/* The push host: the session's push_host, else derived from the web
- * host by protocol.md §2.2. */
-static char *
-push_host(const struct wx_sess *s)
-{
-	const char *v = wx_state_get(s->st, "push_host");
-	struct wx_hosts hs;
-
-	if (v && *v && wx_hosts_for(v, &hs) == 0)
-		return wx_strdup(v);
-	if (wx_hosts_for(s->host, &hs) < 0)
-		return wx_strdup(s->host);
-	return wx_strdup(hs.push);
-}
-
 int
 wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c)
 {
-	char dev[17], *host = push_host(s), *skey = wx_urlencode(s->skey);
+	char dev[17], *skey = wx_urlencode(s->skey);
 	char *sid = wx_urlencode(s->sid), *key = wx_urlencode(checkkey);
 	char *query, *url;
 	struct wx_resp r = {0};
@@ -155,7 +140,7 @@ wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c)
 	query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s&synckey=%s"
 	                    "&_=%lld", wx_now_ms(), skey, sid, s->uin, dev, key,
 	                    wx_now_ms());
-	url = wx_cgi_url(host, "synccheck", query);
+	url = wx_cgi_url(s->push_host, "synccheck", query);
 	wx_http_timeout(s->h, POLL_SECONDS);
 	rc = wx_http_get(s->h, url, &r);
 	wx_http_timeout(s->h, 0);
@@ -169,7 +154,6 @@ wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c)
 	free(key);
 	free(sid);
 	free(skey);
-	free(host);
 	return rc;
 }
 

@@ -234,18 +234,6 @@ up_form(struct up *u, size_t k, struct wx_part *p)
 	return n;
 }
 
-/* The file host: the session's file_host, else §2.2's for the web host. */
-static char *
-file_host(const struct wx_sess *s)
-{
-	const char *fh = wx_state_get(s->st, "file_host");
-	struct wx_hosts hs;
-
-	if (fh && wx_hosts_for(fh, &hs) == 0)
-		return wx_strdup(fh);
-	return wx_strdup(wx_hosts_for(s->host, &hs) == 0 ? hs.file : s->host);
-}
-
 /* The parts every chunk shares; ticket is the webwx_data_ticket. */
 static void
 up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
@@ -253,12 +241,11 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 {
 	const struct wx_file *f = w->file;
 	struct wx_buf b = {0};
-	char *host = file_host(s);
 	struct tm tm;
 
 	memset(u, 0, sizeof *u);
 	u->f = f;
-	u->url = wx_cgi_url(host, "webwxuploadmedia", "f=json");
+	u->url = wx_cgi_url(s->file_host, "webwxuploadmedia", "f=json");
 	u->chunks = (f->data.len + WX_CHUNK - 1) / WX_CHUNK;
 	snprintf(u->size, sizeof u->size, "%zu", f->data.len);
 	snprintf(u->nchunks, sizeof u->nchunks, "%zu", u->chunks);
@@ -286,7 +273,6 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 	/* RC 2022 sends the pass_ticket decoded here. */
 	if (!(u->pass_ticket = wx_urldecode(s->pass_ticket)))
 		u->pass_ticket = wx_strdup(s->pass_ticket);
-	free(host);
 }
 
 static void
@@ -407,13 +393,12 @@ check_upload(struct wx_sess *s, struct wx_upload *w)
 int
 wx_upload(struct wx_sess *s, struct wx_upload *w)
 {
-	char *host = file_host(s), *ticket;
+	char *ticket;
 	struct up u;
 	size_t k;
 	int rc = 0;
 
-	ticket = wx_http_cookie(s->h, host, "webwx_data_ticket");
-	free(host);
+	ticket = wx_http_cookie(s->h, s->file_host, "webwx_data_ticket");
 	if (!ticket) {
 		wx_warn("%s/cookies: no webwx_data_ticket; log in again", s->dir);
 		return WX_EXIT_USAGE;

@@ -103,6 +103,9 @@ struct wx_sess {
 	char *dir;
 	struct wx_state *st;
 	const char *host, *uin, *sid, *skey, *pass_ticket, *username;
+	/* The session's file_host and push_host when plausible, else the
+	 * hosts protocol.md §2.2 derives from host. */
+	char file_host[64], push_host[64];
 	struct wx_http *h;
 };
 void wx_sess_open(struct wx_sess *s, const char *dflag);
@@ -677,6 +680,9 @@ int wx_contacts_resolve(const struct wx_contacts *cs, const char *name,
  * status, verify or unknown. */
 const char *wx_msg_typename(long long type, long long apptype,
                             long long subtype);
+/* The TypeName of AddMsgList entry obj (its MsgType, AppMsgType,
+ * SubMsgType; 0 for any it lacks). */
+const char *wx_msg_type(const struct wx_json *j, int obj);
 /* Message obj (an AddMsgList entry) as one line ending LF: "Event":
  * "message", the server's fields in its order (ids as strings, strings
  * re-encoded), then the derived Text (the Content decoded, after a
@@ -761,6 +767,9 @@ void wx_msgline_find(const struct wx_sess *s, const char *op,
                      const struct wx_buf *in, const char *hint,
                      struct wx_msgline *m);
 void wx_msgline_free(struct wx_msgline *m);
+/* 1 when messages of TypeName type have media wx-get downloads (image,
+ * emoji, voice, video, file), else 0. */
+int wx_msg_has_media(const char *type);
 /* The URL m's media downloads from (§7; a file's on the file host,
  * exit 100 without its MediaId or the webwx_data_ticket cookie), and in
  * *range the Range header it wants (or NULL); NULL when a message of
