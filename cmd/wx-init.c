@@ -40,7 +40,7 @@ static const char extspam[] = "extspam: "
 
 struct login {
 	char *web;                    /* web host of redirect_uri */
-	int desktop;                  /* mode=desktop */
+	enum wx_mode mode;            /* the session's mode= */
 	char *skey, *wxsid, *wxuin;
 	char *pass_ticket;            /* percent-encoded, as the XML has it */
 };
@@ -86,10 +86,17 @@ newloginpage(struct wx_http *h, const char *uri, struct login *lg)
 
 	url = wx_asprintf("%s%cfun=new&version=v2%s", uri,
 	                  strchr(uri, '?') ? '&' : '?',
-	                  lg->desktop ? "&mod=desktop" : "");
-	if (lg->desktop) {
+	                  lg->mode == WX_MODE_DESKTOP ? "&mod=desktop" : "");
+	if (lg->mode == WX_MODE_DESKTOP) {
 		wx_http_header(h, CLIENT_VERSION);
 		wx_http_header(h, extspam);
+	}
+	/* An XHR of the File Helper page, though a GET (filehelper.md §8) */
+	if (lg->mode == WX_MODE_FILEHELPER) {
+		char *appid = wx_asprintf("mmweb_appid: %s", wx_fh.appid);
+
+		wx_http_header(h, appid);
+		free(appid);
 	}
 	/* UOS logins answer 301 without Location, XML in the body. */
 	wx_http_allow(h, 301);
@@ -122,7 +129,7 @@ commit_login(const char *dir, const char *uri, const struct login *lg,
 	    wx_state_set(ch, "host", lg->web) < 0 ||
 	    wx_state_set(ch, "file_host", hs.file) < 0 ||
 	    wx_state_set(ch, "push_host", hs.push) < 0 ||
-	    wx_state_set(ch, "mode", lg->desktop ? "desktop" : "web") < 0 ||
+	    wx_state_set(ch, "mode", wx_mode_name(lg->mode)) < 0 ||
 	    wx_state_set(ch, "login_uri", uri) < 0)
 		wx_die(WX_EXIT_USAGE, "redirect_uri: cannot be stored");
 	for (i = 0; i < sizeof stale / sizeof *stale; i++)
@@ -210,7 +217,7 @@ webwxinit(struct wx_http *h, struct login *lg, struct account *ac)
 	char dev[17], *query, *skey;
 	int rc;
 
-	wx_device_id(dev);
+	wx_device_id(dev, lg->mode);
 	wx_buf_adds(&body, "{\"BaseRequest\":{\"Uin\":");
 	wx_json_put_strz(&body, lg->wxuin);
 	wx_buf_adds(&body, ",\"Sid\":");
@@ -256,7 +263,7 @@ statusnotify(struct wx_http *h, const struct login *lg, const struct account *ac
 	int rc;
 
 	wx_buf_adds(&body, "{\"BaseRequest\":");
-	wx_base_request(&body, lg->wxuin, lg->wxsid, lg->skey);
+	wx_base_request(&body, lg->wxuin, lg->wxsid, lg->skey, lg->mode);
 	wx_buf_adds(&body, ",\"Code\":3,\"FromUserName\":");
 	wx_json_put_strz(&body, ac->username);
 	wx_buf_adds(&body, ",\"ToUserName\":");
@@ -301,7 +308,7 @@ usage(int help)
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL, *mode;
+	const char *dflag = NULL;
 	struct login lg = {0};
 	struct account ac = {0};
 	struct wx_state *st;
@@ -324,11 +331,10 @@ main(int argc, char *argv[])
 	dir = wx_session_dir(dflag);
 	uri = wx_input(dir, "redirect_uri", "wx-wait", &st);
 	lg.web = wx_url_host(uri);
-	if (!lg.web || !wx_web_host_known(lg.web))
-		wx_die(WX_EXIT_USAGE, "redirect_uri: unknown web host %s",
-		       lg.web ? lg.web : "(none)");
-	mode = wx_state_get(st, "mode");
-	lg.desktop = mode && strcmp(mode, "desktop") == 0;
+	lg.mode = wx_session_mode(st, dir);
+	if (!lg.web || !wx_mode_host(lg.mode, lg.web))
+		wx_die(WX_EXIT_USAGE, "redirect_uri: unknown web host %s for mode "
+		       "%s", lg.web ? lg.web : "(none)", wx_mode_name(lg.mode));
 	jar = wx_asprintf("%s/cookies", dir);
 
 	if (!earned_before(st, uri, &lg)) {
@@ -341,15 +347,18 @@ main(int argc, char *argv[])
 		wx_http_free(h);
 	}
 	h = wx_http_new(jar);
+	wx_mode_http(h, lg.mode);
 	webwxinit(h, &lg, &ac);
-	statusnotify(h, &lg, &ac);
+	/* No File Helper client sends it (filehelper.md §3.4). */
+	if (lg.mode != WX_MODE_FILEHELPER)
+		statusnotify(h, &lg, &ac);
 	commit(dir, &lg, &ac, h);
 	wx_http_free(h);
 	wx_json_free(ac.init);
 
 	printf("username=%s\nnickname=%s\nhost=%s\nmode=%s\ncontacts=%d\n"
 	       "chats=%d\n", ac.username, ac.nickname, lg.web,
-	       lg.desktop ? "desktop" : "web", ac.contacts, ac.chats);
+	       wx_mode_name(lg.mode), ac.contacts, ac.chats);
 
 	free(ac.username);
 	free(ac.nickname);

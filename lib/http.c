@@ -28,6 +28,7 @@ struct wx_http {
 	CURL *curl;
 	char *cookiefile;
 	struct curl_slist *headers;     /* wx_http_header lines */
+	struct curl_slist *post_headers;  /* wx_http_post_header lines */
 	struct curl_slist *connect_to;  /* from WX_CONNECT_TO */
 	struct curl_slist *jar0;        /* the jar as loaded, libcurl's lines */
 	long timeout;                   /* seconds, 0 = TOTAL_SECONDS */
@@ -272,6 +273,7 @@ wx_http_free(struct wx_http *h)
 		return;
 	curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
+	curl_slist_free_all(h->post_headers);
 	curl_slist_free_all(h->connect_to);
 	curl_slist_free_all(h->jar0);
 	free(h->cookiefile);
@@ -279,14 +281,26 @@ wx_http_free(struct wx_http *h)
 	free(h);
 }
 
-void
-wx_http_header(struct wx_http *h, const char *line)
+static void
+add_line(struct curl_slist **list, const char *line)
 {
-	struct curl_slist *l = curl_slist_append(h->headers, line);
+	struct curl_slist *l = curl_slist_append(*list, line);
 
 	if (!l)
 		wx_die(WX_EXIT_TEMP, "out of memory");
-	h->headers = l;
+	*list = l;
+}
+
+void
+wx_http_header(struct wx_http *h, const char *line)
+{
+	add_line(&h->headers, line);
+}
+
+void
+wx_http_post_header(struct wx_http *h, const char *line)
+{
+	add_line(&h->post_headers, line);
 }
 
 void
@@ -304,20 +318,22 @@ wx_resp_free(struct wx_resp *r)
 	r->status = 0;
 }
 
-/* The headers of one request: the caller's extra lines, then ours, then
- * the request's own line (a Content-Type, a Range) if it has one. */
+/* The headers of one request: the caller's extra lines (and those for a
+ * POST), then ours, then the request's own line (a Content-Type, a
+ * Range) if it has one. */
 static struct curl_slist *
-request_headers(const struct wx_http *h, const char *line)
+request_headers(const struct wx_http *h, const char *method, const char *line)
 {
 	struct curl_slist *l = NULL, *x;
 
 	for (x = h->headers; x; x = x->next)
-		if (!(l = curl_slist_append(l, x->data)))
-			wx_die(WX_EXIT_TEMP, "out of memory");
+		add_line(&l, x->data);
+	for (x = h->post_headers; x && strcmp(method, "POST") == 0; x = x->next)
+		add_line(&l, x->data);
 	/* No browser sends "Expect: 100-continue"; neither do we. */
-	if (!(l = curl_slist_append(l, "Expect:")) ||
-	    (line && !(l = curl_slist_append(l, line))))
-		wx_die(WX_EXIT_TEMP, "out of memory");
+	add_line(&l, "Expect:");
+	if (line)
+		add_line(&l, line);
 	return l;
 }
 
@@ -329,7 +345,7 @@ static int
 transfer(struct wx_http *h, const char *method, const char *url,
          const char *line, long *status)
 {
-	struct curl_slist *hdrs = request_headers(h, line);
+	struct curl_slist *hdrs = request_headers(h, method, line);
 	CURLcode cc;
 	char *masked;
 

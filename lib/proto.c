@@ -53,6 +53,8 @@ wx_hosts_for(const char *web, struct wx_hosts *out)
 
 	if (!web || !host_ok(web, strlen(web)))
 		return -1;
+	if (wx_fh_hosts(web, out) == 0)
+		return 0;
 	for (i = 0; !strcasestr(web, host_rows[i].contains); i++)
 		;  /* the last row's "" matches everything */
 	snprintf(out->login, sizeof out->login, "%s", host_rows[i].login);
@@ -209,20 +211,23 @@ random_bytes(unsigned char *p, size_t n)
 }
 
 void
-wx_device_id(char out[17])
+wx_device_id(char out[17], enum wx_mode m)
 {
 	unsigned char r[32];
-	size_t i, k = 0;
+	size_t i, k = 0, end = 15;
 
-	out[k++] = 'e';
-	while (k < 16) {
+	/* The File Helper page sends the digits without the "e"
+	 * (filehelper.md §5: CAP x2). */
+	if (m != WX_MODE_FILEHELPER)
+		out[k++] = 'e', end++;
+	while (k < end) {
 		random_bytes(r, sizeof r);
 		/* bytes >= 250 would favour the low digits */
-		for (i = 0; i < sizeof r && k < 16; i++)
+		for (i = 0; i < sizeof r && k < end; i++)
 			if (r[i] < 250)
 				out[k++] = (char)('0' + r[i] % 10);
 	}
-	out[16] = '\0';
+	out[end] = '\0';
 }
 
 long long
@@ -255,7 +260,7 @@ json_uint_text(const char *s)
 
 void
 wx_base_request(struct wx_buf *b, const char *uin, const char *sid,
-                const char *skey)
+                const char *skey, enum wx_mode m)
 {
 	char dev[17];
 
@@ -269,7 +274,7 @@ wx_base_request(struct wx_buf *b, const char *uin, const char *sid,
 	wx_json_put_strz(b, sid ? sid : "");
 	wx_buf_adds(b, ",\"Skey\":");
 	wx_json_put_strz(b, skey ? skey : "");
-	wx_device_id(dev);
+	wx_device_id(dev, m);
 	wx_buf_addf(b, ",\"DeviceID\":\"%s\"}", dev);
 }
 

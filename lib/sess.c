@@ -35,6 +35,18 @@ side_host(const struct wx_sess *s, const char *key, const char *derived,
 }
 
 void
+wx_mode_http(struct wx_http *h, enum wx_mode m)
+{
+	char *line;
+
+	if (m != WX_MODE_FILEHELPER)
+		return;
+	line = wx_asprintf("mmweb_appid: %s", wx_fh.appid);
+	wx_http_post_header(h, line);
+	free(line);
+}
+
+void
 wx_sess_open(struct wx_sess *s, const char *dflag)
 {
 	struct wx_hosts hs;
@@ -50,13 +62,15 @@ wx_sess_open(struct wx_sess *s, const char *dflag)
 	s->skey = wx_session_need(s->st, s->dir, "skey", "wx-init");
 	s->pass_ticket = wx_session_need(s->st, s->dir, "pass_ticket", "wx-init");
 	s->username = wx_session_need(s->st, s->dir, "username", "wx-init");
-	if (!wx_web_host_known(s->host) || wx_hosts_for(s->host, &hs) < 0)
-		wx_die(WX_EXIT_USAGE, "%s/session: unknown web host %s", s->dir,
-		       s->host);
+	s->mode = wx_session_mode(s->st, s->dir);
+	if (!wx_mode_host(s->mode, s->host) || wx_hosts_for(s->host, &hs) < 0)
+		wx_die(WX_EXIT_USAGE, "%s/session: unknown web host %s for "
+		       "mode %s", s->dir, s->host, wx_mode_name(s->mode));
 	side_host(s, "file_host", hs.file, s->file_host);
 	side_host(s, "push_host", hs.push, s->push_host);
 	jar = wx_asprintf("%s/cookies", s->dir);
 	s->h = wx_http_new(jar);
+	wx_mode_http(s->h, s->mode);
 	free(jar);
 }
 
@@ -73,5 +87,5 @@ void
 wx_sess_body(const struct wx_sess *s, struct wx_buf *b)
 {
 	wx_buf_adds(b, "{\"BaseRequest\":");
-	wx_base_request(b, s->uin, s->sid, s->skey);
+	wx_base_request(b, s->uin, s->sid, s->skey, s->mode);
 }

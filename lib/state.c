@@ -488,3 +488,24 @@ wx_session_need(const struct wx_state *st, const char *dir, const char *key,
 		       hint);
 	return v;
 }
+
+enum wx_mode
+wx_session_mode(const struct wx_state *st, const char *dir)
+{
+	const char *v = wx_state_get(st, "mode");
+	enum wx_mode m;
+
+	if (wx_mode_parse(v, &m) < 0)
+		wx_die(WX_EXIT_USAGE, "%s/session: unknown mode '%s'", dir, v);
+	return m;
+}
+
+const char *
+wx_mode_start(const struct wx_state *st, enum wx_mode m)
+{
+	const char *host = wx_state_get(st, "host");
+
+	if (host && wx_mode_host(m, host))
+		return host;
+	return m == WX_MODE_FILEHELPER ? wx_fh.entry : WX_DEFAULT_WEB;
+}

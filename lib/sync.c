@@ -136,10 +136,16 @@ wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c)
 	struct wx_resp r = {0};
 	int rc;
 
-	wx_device_id(dev);
-	query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s&synckey=%s"
-	                    "&_=%lld", wx_now_ms(), skey, sid, s->uin, dev, key,
-	                    wx_now_ms());
+	wx_device_id(dev, s->mode);
+	if (s->mode == WX_MODE_FILEHELPER)
+		/* The appid in the query, and no "_" (filehelper.md §4: CAP). */
+		query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s"
+		                    "&synckey=%s&mmweb_appid=%s", wx_now_ms(), skey,
+		                    sid, s->uin, dev, key, wx_fh.appid);
+	else
+		query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s"
+		                    "&synckey=%s&_=%lld", wx_now_ms(), skey, sid,
+		                    s->uin, dev, key, wx_now_ms());
 	url = wx_cgi_url(s->push_host, "synccheck", query);
 	wx_http_timeout(s->h, POLL_SECONDS);
 	rc = wx_http_get(s->h, url, &r);

@@ -253,7 +253,7 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 	localtime_r(&f->mtime, &tm);
 	strftime(u->date, sizeof u->date, "%a %b %d %Y %H:%M:%S GMT%z (%Z)", &tm);
 	wx_buf_adds(&b, "{\"UploadType\":2,\"BaseRequest\":");
-	wx_base_request(&b, s->uin, s->sid, s->skey);
+	wx_base_request(&b, s->uin, s->sid, s->skey, s->mode);
 	wx_buf_addf(&b, ",\"ClientMediaId\":%s,\"TotalLen\":%zu,\"StartPos\":0,"
 	            "\"DataLen\":%zu,\"MediaType\":4,\"FromUserName\":",
 	            w->clientid, f->data.len, f->data.len);

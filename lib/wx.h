@@ -93,15 +93,24 @@ struct wx_contacts *wx_contacts_get(struct wx_sess *s);
  * lacks it ("run HINT first").  malloc'd. */
 char *wx_input(const char *dir, const char *key, const char *hint,
                struct wx_state **st);
-/* proto.c: DeviceID, "e" + 15 random digits (buffer of 17); exit 111 when
- * /dev/urandom cannot be read. */
-void wx_device_id(char out[17]);
+/* proto.c: DeviceID, "e" + 15 random digits (buffer of 17), or the 15
+ * digits alone in file-helper mode; exit 111 when /dev/urandom cannot be
+ * read. */
+enum wx_mode { WX_MODE_WEB, WX_MODE_DESKTOP, WX_MODE_FILEHELPER };
+void wx_device_id(char out[17], enum wx_mode m);
+/* state.c: the mode of DIR/session's mode= (absent or empty: web), or
+ * exit 100 naming an unknown one. */
+enum wx_mode wx_session_mode(const struct wx_state *st, const char *dir);
+/* mode.c: for a command file-helper mode has no use for: in that mode
+ * exit 1 "file-helper mode has LACKS; log in without -F …". */
+void wx_fh_refuse(enum wx_mode m, const char *lacks);
 /* sess.c: DIR/session of a logged-in account (host and credentials, from
  * -d DIR as wx_session_dir finds it) and a handle with its cookie jar;
  * exit 100 "run wx-init first" when a key is missing.  Close releases. */
 struct wx_sess {
 	char *dir;
 	struct wx_state *st;
+	enum wx_mode mode;
 	const char *host, *uin, *sid, *skey, *pass_ticket, *username;
 	/* The session's file_host and push_host when plausible, else the
 	 * hosts protocol.md §2.2 derives from host. */
@@ -109,6 +118,9 @@ struct wx_sess {
 	struct wx_http *h;
 };
 void wx_sess_open(struct wx_sess *s, const char *dflag);
+/* sess.c: set h up for mode m: in file-helper mode every POST carries
+ * the "mmweb_appid: wx_webfilehelper" header. */
+void wx_mode_http(struct wx_http *h, enum wx_mode m);
 /* account.c: one slot of DIR's rate limit (WX_RATE, wx_rate_take below),
  * slept for: for a call that is no message but shares its bucket
  * (webwxoplog, webwxverifyuser).  Exit 100 for a bad WX_RATE, or with
@@ -336,6 +348,10 @@ void wx_http_free(struct wx_http *h);
 int wx_http_save_cookies(struct wx_http *h);
 /* Extra request header for every later request ("client-version: 2.0.0"). */
 void wx_http_header(struct wx_http *h, const char *line);
+/* The same for every later POST only: file-helper mode's mmweb_appid,
+ * which the page's XHR calls (its POSTs) carry as a header and what it
+ * loads as a script or an image (the GETs) as a query parameter. */
+void wx_http_post_header(struct wx_http *h, const char *line);
 /* Seconds for the whole of the next requests; 0 = the default (30 s).
  * Long polls set this above the server's hold time. */
 void wx_http_timeout(struct wx_http *h, long seconds);
@@ -443,9 +459,9 @@ long long wx_stamp_r(void);
 long long wx_stamp_r_at(long long ms);
 
 /* {"Uin":UIN,"Sid":"…","Skey":"…","DeviceID":"e…"} appended to b; uin
- * written as a number, strings JSON-escaped. */
+ * written as a number, strings JSON-escaped; the DeviceID of mode m. */
 void wx_base_request(struct wx_buf *b, const char *uin, const char *sid,
-                     const char *skey);
+                     const char *skey, enum wx_mode m);
 
 #define WX_SYNCKEY_MAX 64
 struct wx_synckey {
@@ -459,6 +475,36 @@ int wx_synckey_from_json(const struct wx_json *j, int tok,
 int wx_synckey_parse(const char *s, struct wx_synckey *sk);
 void wx_synckey_pipe(const struct wx_synckey *sk, struct wx_buf *b);
 void wx_synckey_json(const struct wx_synckey *sk, struct wx_buf *b);
+
+/* ---- mode.c: the modes, and file-helper mode's assumptions ---- */
+
+/* Every value of file-helper mode (filehelper.md) that rests on fewer
+ * than a capture and several clients, in one table with its evidence
+ * (mode.c), so that a correction is made in one place. */
+struct wx_fh {
+	const char *appid;        /* "wx_webfilehelper" */
+	const char *entry;        /* the entry host a login starts from */
+	int redirect_encodings;   /* times jslogin's redirect_uri is encoded */
+	const char *chat;         /* the one recipient: "filehelper" */
+	size_t upload_max;        /* largest file; sent in one part */
+	const char *logout_cgi;   /* "webwxlogout" */
+	int media_as_file;        /* video and GIF sent as files */
+	int echo_same_msgid;      /* a send's echo has the send's MsgID */
+};
+extern const struct wx_fh wx_fh;
+/* mode= names: "web", "desktop", "filehelper"; NULL or "" is web.  0,
+ * or -1 for any other name. */
+int wx_mode_parse(const char *name, enum wx_mode *m);
+const char *wx_mode_name(enum wx_mode m);
+/* The login and file hosts of a file-helper entry host, and as push
+ * host the entry host itself; -1 when entry is none. */
+int wx_fh_hosts(const char *entry, struct wx_hosts *out);
+/* 1 when host is a web host of mode m: a file-helper entry host in that
+ * mode, else one of wx_web_host_known's. */
+int wx_mode_host(enum wx_mode m, const char *host);
+/* state.c: the web host a login in mode m starts from: the session's host when it
+ * is one of m's, else WX_DEFAULT_WEB or wx_fh.entry. */
+const char *wx_mode_start(const struct wx_state *st, enum wx_mode m);
 
 /* ---- sync.c: synccheck and webwxsync (protocol.md §5.5, §5.6) ---- */
 

@@ -46,6 +46,11 @@ test_hosts(void)
 	          "file.web2.wechat.com", "webpush.web2.wechat.com");
 	hosts_row("WX8.QQ.COM", "login.wx8.qq.com", "file.wx8.qq.com",
 	          "webpush.wx8.qq.com");
+	/* file-helper entry hosts: their own push host (filehelper.md §2) */
+	hosts_row("filehelper.weixin.qq.com", "login.wx.qq.com",
+	          "file.wx.qq.com", "filehelper.weixin.qq.com");
+	hosts_row("szfilehelper.weixin.qq.com", "login.wx2.qq.com",
+	          "file.wx2.qq.com", "szfilehelper.weixin.qq.com");
 	is_int(wx_hosts_for("", &h), -1, "hosts: empty refused");
 	is_int(wx_hosts_for("wx.qq.com/x", &h), -1, "hosts: '/' refused");
 	is_int(wx_hosts_for("a b", &h), -1, "hosts: space refused");
@@ -57,6 +62,45 @@ test_hosts(void)
 	ok(!wx_web_host_known("login.wx.qq.com") && !wx_web_host_known("qq.com") &&
 	   !wx_web_host_known("wx2.qq.com.evil") && !wx_web_host_known(""),
 	   "known: nothing else");
+	ok(wx_mode_host(WX_MODE_FILEHELPER, "filehelper.weixin.qq.com") &&
+	   wx_mode_host(WX_MODE_FILEHELPER, "szfilehelper.weixin.qq.com") &&
+	   !wx_mode_host(WX_MODE_FILEHELPER, "wx.qq.com") &&
+	   !wx_mode_host(WX_MODE_WEB, "filehelper.weixin.qq.com") &&
+	   !wx_mode_host(WX_MODE_DESKTOP, "szfilehelper.weixin.qq.com") &&
+	   wx_mode_host(WX_MODE_DESKTOP, "wx2.qq.com") &&
+	   !wx_mode_host(WX_MODE_FILEHELPER, "xfilehelper.weixin.qq.com"),
+	   "mode hosts: each mode its own");
+}
+
+static void
+test_modes(void)
+{
+	struct wx_state *st = wx_state_new();
+	enum wx_mode m = WX_MODE_DESKTOP;
+
+	ok(wx_mode_parse(NULL, &m) == 0 && m == WX_MODE_WEB, "mode: none is web");
+	ok(wx_mode_parse("", &m) == 0 && m == WX_MODE_WEB, "mode: empty is web");
+	ok(wx_mode_parse("filehelper", &m) == 0 && m == WX_MODE_FILEHELPER,
+	   "mode: filehelper");
+	ok(wx_mode_parse("desktop", &m) == 0 && m == WX_MODE_DESKTOP,
+	   "mode: desktop");
+	ok(wx_mode_parse("Web", &m) < 0 && wx_mode_parse("fh", &m) < 0,
+	   "mode: others refused");
+	is_str(wx_mode_name(WX_MODE_FILEHELPER), "filehelper", "mode: name");
+	is_str(wx_mode_start(st, WX_MODE_FILEHELPER), "filehelper.weixin.qq.com",
+	       "mode start: file helper's entry");
+	is_str(wx_mode_start(st, WX_MODE_WEB), "wx.qq.com", "mode start: web");
+	wx_state_set(st, "host", "wx2.qq.com");
+	is_str(wx_mode_start(st, WX_MODE_FILEHELPER), "filehelper.weixin.qq.com",
+	       "mode start: a web host is not file helper's");
+	is_str(wx_mode_start(st, WX_MODE_WEB), "wx2.qq.com",
+	       "mode start: the session's web host");
+	wx_state_set(st, "host", "szfilehelper.weixin.qq.com");
+	is_str(wx_mode_start(st, WX_MODE_FILEHELPER), "szfilehelper.weixin.qq.com",
+	       "mode start: the session's entry host");
+	is_str(wx_mode_start(st, WX_MODE_DESKTOP), "wx.qq.com",
+	       "mode start: an entry host is not desktop's");
+	wx_state_free(st);
 }
 
 static void
@@ -153,15 +197,18 @@ test_ids(void)
 	long long r, before, after;
 	int i, shapes = 1;
 
-	wx_device_id(a);
-	wx_device_id(b);
+	wx_device_id(a, WX_MODE_WEB);
+	wx_device_id(b, WX_MODE_DESKTOP);
 	ok(device_id_ok(a) && device_id_ok(b), "device_id: e + 15 digits");
 	ok(strcmp(a, b) != 0, "device_id: random");
 	for (i = 0; i < 1000; i++) {
-		wx_device_id(a);
+		wx_device_id(a, WX_MODE_WEB);
 		shapes &= device_id_ok(a);
 	}
 	ok(shapes, "device_id: shape holds over 1000 draws");
+	wx_device_id(a, WX_MODE_FILEHELPER);
+	ok(strlen(a) == 15 && strspn(a, "0123456789") == 15,
+	   "device_id: file helper's 15 digits, no e");
 
 	is_int(wx_stamp_r_at(1546211300154LL), -23073595, "stamp: CAP r");
 	is_int(wx_stamp_r_at(1546211541416LL), -23314857, "stamp: CAP rr");
@@ -187,7 +234,7 @@ base_request(const char *uin, const char *sid, const char *skey,
 	char *dev;
 
 	wx_buf_adds(&b, "x");
-	wx_base_request(&b, uin, sid, skey);
+	wx_base_request(&b, uin, sid, skey, WX_MODE_WEB);
 	dev = strstr(b.p, ",\"DeviceID\":\"e");
 	ok(dev && strlen(dev) == 13 + 16 + 2 && dev[13] == 'e' &&
 	   strspn(dev + 14, "0123456789") == 15 && strcmp(dev + 29, "\"}") == 0,
@@ -366,6 +413,7 @@ main(void)
 {
 	wx_argv0 = "test-proto";
 	test_hosts();
+	test_modes();
 	test_url();
 	test_ids();
 	test_base_request();
