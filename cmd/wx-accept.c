@@ -204,6 +204,7 @@ main(int argc, char *argv[])
 		wx_die(WX_EXIT_USAGE, "-g: %s: UTF-8 without control characters, "
 		       "at most %d characters", why, GREETING_MAX);
 	wx_sess_open(&r.s, dflag);
+	wx_fh_refuse(r.s.mode, "no address book to add to");
 	rc = accept_lines(&r, &lines);
 	wx_sess_close(&r.s);
 	if (lines == 0 && !dash)

@@ -100,6 +100,7 @@ main(int argc, char *argv[])
 		wx_die(WX_EXIT_USAGE, "-r goes with neither -m nor NAME");
 
 	wx_sess_open(&s, dflag);
+	wx_fh_refuse(s.mode, "no address book");
 	how.emit = name ? NULL : print_line;
 	how.arg = (void *)kind;
 	if (how.raw) {

@@ -226,6 +226,7 @@ main(int argc, char *argv[])
 		       "message line" : "stdin:");
 	wx_sess_open(&s, dflag);
 	if (avatar) {
+		wx_fh_refuse(s.mode, "no address book, and so no avatars");
 		url = avatar_of(&s, avatar);
 	} else {
 		wx_msgline_find(&s, op, dash ? &in : NULL, "wx-get -", &m);

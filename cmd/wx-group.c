@@ -376,6 +376,7 @@ main(int argc, char *argv[])
 			check_topic(argv[2]);
 	}
 	wx_sess_open(&s, dflag);
+	wx_fh_refuse(s.mode, "no groups");
 	ch.dir = s.dir;
 	ch.self = s.username;
 	cs = wx_contacts_get(&s);

@@ -67,7 +67,7 @@ get(const struct wx_state *st, const char *key)
 /* POST webwxlogout?redirect=1&type=0&skey=… with the form sid=…&uin=…
  * (RC's type 0, a user's logout) through h, which holds the cookies. */
 static int
-logout(struct wx_http *h, const char *host, const char *skey,
+logout(struct wx_http *h, enum wx_mode m, const char *host, const char *skey,
        const char *sid, const char *uin)
 {
 	char *esk = wx_urlencode(skey), *esid = wx_urlencode(sid),
@@ -76,7 +76,8 @@ logout(struct wx_http *h, const char *host, const char *skey,
 	int rc;
 
 	query = wx_asprintf("redirect=1&type=0&skey=%s", esk);
-	url = wx_cgi_url(host, "webwxlogout", query);
+	url = wx_cgi_url(host, m == WX_MODE_FILEHELPER ? wx_fh.logout_cgi :
+	                 "webwxlogout", query);
 	form = wx_asprintf("sid=%s&uin=%s", esid, euin);
 	/* redirect=1 asks for a redirect to the login page: an answer
 	 * too, and like every answer not read. */
@@ -104,6 +105,7 @@ main(int argc, char *argv[])
 	const char *dflag = NULL, *host, *uin, *sid, *skey;
 	struct wx_state *st, *ch;
 	struct wx_http *h = NULL;
+	enum wx_mode mode;
 	char *dir, *jar;
 	size_t i;
 	int c, rc = 0, any = 0;
@@ -126,10 +128,12 @@ main(int argc, char *argv[])
 	uin = get(st, "wxuin");
 	sid = get(st, "wxsid");
 	skey = get(st, "skey");
+	mode = wx_session_mode(st, dir);
 	/* The jar read now: the request after the forgetting sends it. */
-	if (host && uin && sid && skey && wx_web_host_known(host)) {
+	if (host && uin && sid && skey && wx_mode_host(mode, host)) {
 		jar = wx_asprintf("%s/cookies", dir);
 		h = wx_http_new(jar);
+		wx_mode_http(h, mode);
 		free(jar);
 	}
 
@@ -145,7 +149,7 @@ main(int argc, char *argv[])
 		wx_session_commit_with(dir, ch, NULL, remove_files, dir);
 
 	if (h) {
-		rc = logout(h, host, skey, sid, uin);
+		rc = logout(h, mode, host, skey, sid, uin);
 		if (rc != 0)
 			wx_warn("the server may not know of the logout; the "
 			        "session's secrets are gone from %s all the same",

@@ -178,6 +178,7 @@ main(int argc, char *argv[])
 		       "characters, at most %d characters", why, REMARK_MAX);
 	ch.remark = argc == 2 ? argv[1] : NULL;
 	wx_sess_open(&s, dflag);
+	wx_fh_refuse(s.mode, "no address book");
 	ch.dir = s.dir;
 	ch.self = s.username;
 	resolve(&s, argv[0], &ch);

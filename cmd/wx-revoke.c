@@ -213,6 +213,7 @@ main(int argc, char *argv[])
 	}
 
 	wx_sess_open(&s, dflag);
+	wx_fh_refuse(s.mode, "no revoke (no File Helper client makes one)");
 	/* Each in turn; a refusal does not stop the rest, trouble that
 	 * would hit them all (network, 5xx, a bad DIR/sent) does. */
 	for (i = 0; i < n; i++) {

@@ -108,7 +108,7 @@ deliver(struct run *r, const struct wx_send *m)
 {
 	struct wx_buf body = {0};
 	char msgid[24], *url;
-	int rc;
+	int rc, hold;
 
 	if (r->dry) {
 		url = wx_send_request(&r->masked, m, &body);
@@ -117,8 +117,13 @@ deliver(struct run *r, const struct wx_send *m)
 		wx_buf_free(&body);
 		return 0;
 	}
+	/* wx-sync -f beside us must not see the echo before DIR/sent has
+	 * its MsgID, in file-helper mode where it drops echoes by it. */
+	hold = r->s.mode == WX_MODE_FILEHELPER ? wx_sent_hold(r->s.dir, 1) : -1;
 	if ((rc = wx_send(&r->s, m, msgid)) == 0)
 		sent(r, m, msgid);
+	if (hold >= 0)
+		close(hold);
 	return rc;
 }
 
@@ -132,15 +137,39 @@ send_text(struct run *r, const char *text, size_t n)
 	return deliver(r, &m);
 }
 
+/* File-helper mode takes what its page is known to send (wx_fh): a
+ * file up to upload_max in one part, a video or GIF as a file.  0, or
+ * 100 after saying why. */
+static int
+fh_fit(const struct run *r, struct wx_file *f)
+{
+	if (r->s.mode != WX_MODE_FILEHELPER)
+		return 0;
+	if (f->data.len > wx_fh.upload_max) {
+		wx_warn("%s: %zu bytes: too big for file-helper mode (at most %zu)",
+		        f->name, f->data.len, wx_fh.upload_max);
+		return WX_EXIT_USAGE;
+	}
+	if (wx_fh.media_as_file && (f->kind == WX_SEND_VIDEO ||
+	    f->kind == WX_SEND_EMOTICON)) {
+		f->kind = WX_SEND_FILE;
+		f->mediatype = "doc";
+	}
+	return 0;
+}
+
 /* Upload f, then send it as its kind of message. */
 static int
-send_file(struct run *r, const struct wx_file *f)
+send_file(struct run *r, struct wx_file *f)
 {
-	struct wx_send m = { .kind = f->kind, .to = r->to };
+	struct wx_send m = { .to = r->to };
 	struct wx_upload w = { .file = f, .to = r->to };
 	struct wx_buf xml = {0};
-	int rc = 0;
+	int rc;
 
+	if ((rc = fh_fit(r, f)) != 0)
+		return rc;
+	m.kind = f->kind;
 	take_slot(r, &m);
 	w.clientid = m.localid;  /* unique on DIR, as a ClientMediaId must be */
 	if (r->dry) {
@@ -150,7 +179,7 @@ send_file(struct run *r, const struct wx_file *f)
 		goto out;
 	}
 	if (f->kind == WX_SEND_FILE) {
-		wx_appmsg_file(&xml, f, w.mediaid, wx_desktop(&r->s));
+		wx_appmsg_file(&xml, f, w.mediaid, r->s.mode == WX_MODE_DESKTOP);
 		m.content = xml.p;
 		m.len = xml.len;
 		m.signature = w.signature;
@@ -342,6 +371,10 @@ fwd_plan(struct fwd *w)
 static int
 fwd_send(struct run *r, struct fwd *w)
 {
+	if (r->s.mode == WX_MODE_FILEHELPER && !w->again &&
+	    (w->s.kind == WX_SEND_VIDEO || w->s.kind == WX_SEND_EMOTICON))
+		wx_die(WX_EXIT_REFUSED, "%s: a %s message cannot be forwarded in "
+		       "file-helper mode", w->m.msgid, w->m.type);
 	if (w->again)
 		return send_again(r, &w->m, w->again);
 	w->s.to = r->to;
@@ -402,14 +435,23 @@ read_text(char **argv, int argc, struct wx_buf *b)
 		b->len--;
 }
 
-/* TO as a UserName, by the contacts cache. */
+/* TO as a UserName, by the contacts cache; in file-helper mode, which
+ * has none, TO must be its one chat. */
 static void
 resolve(struct run *r, const char *name)
 {
-	struct wx_contacts *cs = wx_contacts_get(&r->s);
+	struct wx_contacts *cs;
 	const char *user;
 	int rc;
 
+	if (r->s.mode == WX_MODE_FILEHELPER) {
+		if (strcmp(name, wx_fh.chat) != 0)
+			wx_die(WX_EXIT_REFUSED, "%s: file-helper mode sends to %s "
+			       "only", name, wx_fh.chat);
+		r->to = wx_strdup(name);
+		return;
+	}
+	cs = wx_contacts_get(&r->s);
 	if ((rc = wx_contacts_resolve(cs, name, &user)) != 0)
 		exit(rc);
 	if (strlen(user) >= sizeof ((struct wx_sent *)0)->to)
@@ -422,7 +464,7 @@ resolve(struct run *r, const char *name)
  * (when it has bytes), then with lines each line of stdin. */
 static int
 send_all(struct run *r, const char *to, struct fwd *w,
-         const struct wx_file *f, const struct wx_buf *text, int lines)
+         struct wx_file *f, const struct wx_buf *text, int lines)
 {
 	int rc = 0;
 

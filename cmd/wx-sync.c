@@ -12,6 +12,7 @@
  * moment repeats at most the batch in flight and loses nothing.  Holds
  * DIR/sync.lock while it runs: a second wx-sync exits 100 at once. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -191,8 +192,32 @@ raw_line(struct wx_buf *b, const struct wx_json *j, int obj)
 	wx_buf_adds(b, "}\n");
 }
 
-/* One AddMsgList entry: dropped when printed before (the ring) or when
- * -n drops status chatter; else printed, and kept for DIR/media. */
+/* In file-helper mode: is message e none of the one chat's, or the echo
+ * of what wx-send sent (by its MsgID in DIR/sent, which the echo
+ * carries: wx_fh.echo_same_msgid)?  Such a message is dropped. */
+static int
+fh_drop(const struct run *r, const struct wx_json *j, int e, uint64_t id)
+{
+	char *from = wx_json_getstr(j, e, "FromUserName"),
+	     *to = wx_json_getstr(j, e, "ToUserName"), msgid[24];
+	struct wx_sent m;
+	int drop;
+
+	drop = !(from && strcmp(from, wx_fh.chat) == 0) &&
+	       !(to && strcmp(to, wx_fh.chat) == 0);
+	if (!drop && wx_fh.echo_same_msgid && from &&
+	    strcmp(from, r->s.username) == 0) {
+		snprintf(msgid, sizeof msgid, "%" PRIu64, id);
+		drop = wx_sent_find(r->s.dir, msgid, &m) == 0;
+	}
+	free(from);
+	free(to);
+	return drop;
+}
+
+/* One AddMsgList entry: dropped when printed before (the ring), when -n
+ * drops status chatter, or in file-helper mode when it is not the chat's
+ * (fh_drop); else printed, and kept for DIR/media. */
 static void
 take_message(struct run *r, struct batch *b, const struct wx_json *j, int e)
 {
@@ -202,7 +227,8 @@ take_message(struct run *r, struct batch *b, const struct wx_json *j, int e)
 	const char *type = wx_msg_type(j, e);
 
 	if ((has_id && ring_has(r, id)) ||
-	    (r->nostatus && strcmp(type, "status") == 0))
+	    (r->nostatus && strcmp(type, "status") == 0) ||
+	    (r->s.mode == WX_MODE_FILEHELPER && fh_drop(r, j, e, has_id ? id : 0)))
 		return;
 	if (r->count && r->printed == r->count) {
 		b->cut = 1;
@@ -258,6 +284,10 @@ take_list(struct run *r, struct batch *b, const struct wx_json *j,
 
 	if (wx_json_type(j, t) != WX_JSON_ARRAY)
 		return;
+	/* The sends in flight recorded first: fh_drop looks them up. */
+	if (kind == 0 && r->s.mode == WX_MODE_FILEHELPER &&
+	    wx_json_count(j, t) > 0)
+		close(wx_sent_hold(r->s.dir, 0));
 	for (e = wx_json_first(j, t); e >= 0 && !b->cut; e = wx_json_next(j, e)) {
 		b->events++;
 		if (wx_json_type(j, e) != WX_JSON_OBJECT)

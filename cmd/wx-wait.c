@@ -34,6 +34,7 @@ struct poll {
 	struct wx_http *h;
 	char *uuid;           /* percent-encoded */
 	const char *login;    /* login host */
+	char *appid;          /* "&appid=…" of file-helper mode, or "" */
 	long long underscore; /* jQuery's cache buster: +1 per request */
 	int tip;              /* 1 on the first poll, then 0 */
 	long long deadline;   /* ms, 0 = none */
@@ -59,8 +60,8 @@ poll_once(struct poll *pl, struct wx_resp *r)
 	wx_http_timeout(pl->h, left >= POLL_TIMEOUT * 1000 ? POLL_TIMEOUT :
 	                (long)((left + 999) / 1000));
 	url = wx_asprintf("https://%s/cgi-bin/mmwebwx-bin/login?loginicon=true"
-	                  "&uuid=%s&tip=%d&r=%lld&_=%lld", pl->login, pl->uuid,
-	                  pl->tip, wx_stamp_r(), pl->underscore++);
+	                  "&uuid=%s&tip=%d&r=%lld&_=%lld%s", pl->login, pl->uuid,
+	                  pl->tip, wx_stamp_r(), pl->underscore++, pl->appid);
 	pl->tip = 0;
 	rc = wx_http_get(pl->h, url, r);
 	free(url);
@@ -142,12 +143,13 @@ usage(int help)
 int
 main(int argc, char *argv[])
 {
-	const char *dflag = NULL, *avatar = NULL, *web;
+	const char *dflag = NULL, *avatar = NULL;
 	long long timeout = 0;
 	struct wx_state *st, *ch;
 	struct wx_hosts hs;
 	struct poll pl = {0};
-	char *dir, *jar, *uuid, *uri;
+	char *dir, *jar, *uuid, *uri, *host;
+	enum wx_mode mode;
 	int c;
 
 	wx_argv0 = "wx-wait";
@@ -168,20 +170,27 @@ main(int argc, char *argv[])
 
 	dir = wx_session_dir(dflag);
 	uuid = wx_input(dir, "uuid", "wx-uuid", &st);
-	web = wx_state_get(st, "host");
+	mode = wx_session_mode(st, dir);
 	if (!wx_uuid_sane(uuid))
 		wx_die(WX_EXIT_USAGE, "bad uuid: want 8 to 32 of A-Z a-z 0-9 + / = _ -");
-	if (wx_hosts_for(web && wx_web_host_known(web) ? web : WX_DEFAULT_WEB,
-	                 &hs) < 0)
+	if (wx_hosts_for(wx_mode_start(st, mode), &hs) < 0)
 		wx_die(WX_EXIT_USAGE, "bad web host");
 	jar = wx_asprintf("%s/cookies", dir);
 	pl.h = wx_http_new(jar);
 	pl.uuid = wx_urlencode(uuid);
 	free(uuid);
 	pl.login = hs.login;
+	/* the File Helper page's poll names its app, last (§3.2) */
+	pl.appid = mode == WX_MODE_FILEHELPER ?
+	           wx_asprintf("&appid=%s", wx_fh.appid) : wx_strdup("");
 	pl.underscore = wx_now_ms();
 	pl.tip = 1;
 	uri = wait_login(&pl, avatar);
+	host = wx_url_host(uri);
+	if (!host || !wx_mode_host(mode, host))
+		wx_die(WX_EXIT_TEMP, "login: redirect to %s, not a web host of "
+		       "mode %s", host ? host : "(none)", wx_mode_name(mode));
+	free(host);
 
 	ch = wx_state_new();
 	if (wx_state_set(ch, "redirect_uri", uri) < 0)
@@ -194,6 +203,7 @@ main(int argc, char *argv[])
 	wx_state_free(st);
 	free(uri);
 	free(pl.uuid);
+	free(pl.appid);
 	free(jar);
 	free(dir);
 	return wx_fshut(stdout, "stdout", WX_EXIT_OK);

@@ -220,6 +220,12 @@ wx_lock(const char *path)
 }
 
 int
+wx_lock_shared(const char *path)
+{
+	return lock_file(path, LOCK_SH);
+}
+
+int
 wx_trylock(const char *path)
 {
 	return lock_file(path, LOCK_EX | LOCK_NB);

@@ -177,7 +177,8 @@ parse_redirect(const char *body, struct wx_login *l)
 		               wx_strdup("login: malformed redirect_uri"));
 	l->redirect_uri = wx_strndup(p, (size_t)(q - p));
 	host = wx_url_host(l->redirect_uri);
-	rc = host && wx_web_host_known(host) ? 0 : verdict(l, WX_EXIT_TEMP,
+	rc = host && (wx_web_host_known(host) || wx_mode_host(WX_MODE_FILEHELPER,
+	    host)) ? 0 : verdict(l, WX_EXIT_TEMP,
 	    wx_asprintf("redirect to unknown host %s", host ? host : "(none)"));
 	free(host);
 	return rc;

@@ -164,7 +164,7 @@ media_url(const struct wx_sess *s, const struct wx_msgline *m)
 {
 	const char *host = s->file_host;
 	char *ticket, *q, *url;
-	char *from, *id, *name, *uin, *t;
+	char *from, *id, *name, *uin, *t, *sid, *fh;
 
 	if (!m->from || !*m->from || !m->mediaid || !*m->mediaid)
 		wx_die(WX_EXIT_USAGE, "%s: a file message without FromUserName "
@@ -178,9 +178,13 @@ media_url(const struct wx_sess *s, const struct wx_msgline *m)
 	uin = wx_urlencode(s->uin);
 	t = wx_urlencode(ticket);
 	/* pass_ticket is kept percent-encoded, as the login gave it. */
+	sid = wx_urlencode(s->sid);
+	/* the File Helper's adds sid and its appid (filehelper.md §6.4) */
+	fh = s->mode == WX_MODE_FILEHELPER ? wx_asprintf("&sid=%s&mmweb_appid=%s",
+	     sid, wx_fh.appid) : wx_strdup("");
 	q = wx_asprintf("sender=%s&mediaid=%s&encryfilename=%s&fromuser=%s"
-	                "&pass_ticket=%s&webwx_data_ticket=%s", from, id, name,
-	                uin, s->pass_ticket, t);
+	                "&pass_ticket=%s&webwx_data_ticket=%s%s", from, id, name,
+	                uin, s->pass_ticket, t, fh);
 	url = wx_cgi_url(host, "webwxgetmedia", q);
 	free(ticket);
 	free(from);
@@ -188,6 +192,8 @@ media_url(const struct wx_sess *s, const struct wx_msgline *m)
 	free(name);
 	free(uin);
 	free(t);
+	free(sid);
+	free(fh);
 	free(q);
 	return url;
 }
@@ -205,7 +211,16 @@ wx_msgline_url(const struct wx_sess *s, const struct wx_msgline *m,
 	if (!k->query)
 		return media_url(s, m);
 	skey = wx_urlencode(s->skey);
-	q = wx_asprintf("%s%s&skey=%s%s", k->query, m->msgid, skey, k->extra);
+	if (s->mode == WX_MODE_FILEHELPER)
+		/* What the File Helper page loads as an <img> or a link: its
+		 * appid in the query, and for images the "??&" the page
+		 * really emits (filehelper.md §6.4: CAP). */
+		q = wx_asprintf("%s%s%s&skey=%s%s&mmweb_appid=%s",
+		                *k->query == '&' ? "?" : "", k->query, m->msgid,
+		                skey, k->extra, wx_fh.appid);
+	else
+		q = wx_asprintf("%s%s&skey=%s%s", k->query, m->msgid, skey,
+		                k->extra);
 	url = wx_cgi_url(s->host, k->cgi, q);
 	free(skey);
 	free(q);

@@ -50,24 +50,13 @@ wx_send_cgi(enum wx_send_kind kind)
 	return kinds[kind].cgi;
 }
 
-int
-wx_desktop(const struct wx_sess *s)
+/* The web page's Msg: Type, Content, FromUserName, ToUserName, LocalID,
+ * ClientMsgId, and by kind MediaId, EmojiFlag, EMoticonMd5, Signature. */
+static void
+web_msg(const struct wx_sess *s, const struct wx_send *m, int type,
+        struct wx_buf *body)
 {
-	const char *mode = wx_state_get(s->st, "mode");
-
-	return mode && strcmp(mode, "desktop") == 0;
-}
-
-char *
-wx_send_request(const struct wx_sess *s, const struct wx_send *m,
-                struct wx_buf *body)
-{
-	const struct kind *k = &kinds[m->kind];
-	char *query, *url;
-
-	wx_sess_body(s, body);
-	wx_buf_addf(body, ",\"Msg\":{\"Type\":%d",
-	            m->type ? m->type : k->type);
+	wx_buf_addf(body, ",\"Msg\":{\"Type\":%d", type);
 	if (m->kind == WX_SEND_EMOTICON)
 		wx_buf_adds(body, ",\"EmojiFlag\":2");
 	if (m->mediaid) {
@@ -93,10 +82,54 @@ wx_send_request(const struct wx_sess *s, const struct wx_send *m,
 		wx_buf_adds(body, ",\"Signature\":");
 		wx_json_put_strz(body, m->signature);
 	}
+}
+
+/* The File Helper page's Msg, in its order (filehelper.md §5, §6.3:
+ * CAP of a text and of an image): ClientMsgId, FromUserName, LocalID,
+ * ToUserName, then MediaId, Type, Content (an image) or Content, Type. */
+static void
+fh_msg(const struct wx_sess *s, const struct wx_send *m, int type,
+       struct wx_buf *body)
+{
+	wx_buf_addf(body, ",\"Msg\":{\"ClientMsgId\":\"%s\",\"FromUserName\":",
+	            m->localid);
+	wx_json_put_strz(body, s->username);
+	wx_buf_addf(body, ",\"LocalID\":\"%s\",\"ToUserName\":", m->localid);
+	wx_json_put_strz(body, m->to);
+	if (m->mediaid) {
+		wx_buf_adds(body, ",\"MediaId\":");
+		wx_json_put_strz(body, m->mediaid);
+		wx_buf_addf(body, ",\"Type\":%d", type);
+	}
+	wx_buf_adds(body, ",\"Content\":");
+	wx_json_put_str(body, m->content ? m->content : "",
+	                m->content ? m->len : 0);
+	if (!m->mediaid)
+		wx_buf_addf(body, ",\"Type\":%d", type);
+}
+
+char *
+wx_send_request(const struct wx_sess *s, const struct wx_send *m,
+                struct wx_buf *body)
+{
+	const struct kind *k = &kinds[m->kind];
+	int type = m->type ? m->type : k->type;
+	const char *lang = "lang=zh_CN&";
+	char *query, *url;
+
+	wx_sess_body(s, body);
+	if (s->mode == WX_MODE_FILEHELPER)
+		fh_msg(s, m, type, body);
+	else
+		web_msg(s, m, type, body);
 	wx_buf_adds(body, "},\"Scene\":0}");
-	query = wx_asprintf("%s%slang=zh_CN&pass_ticket=%s", k->query,
-	                    m->kind == WX_SEND_FILE && wx_desktop(s) ?
-	                    "mod=desktop&" : "", s->pass_ticket);
+	/* The page's image send has no lang (filehelper.md §6.3: CAP). */
+	if (s->mode == WX_MODE_FILEHELPER && m->kind == WX_SEND_IMAGE)
+		lang = "";
+	query = wx_asprintf("%s%s%spass_ticket=%s", k->query,
+	                    m->kind == WX_SEND_FILE &&
+	                    s->mode == WX_MODE_DESKTOP ? "mod=desktop&" : "",
+	                    lang, s->pass_ticket);
 	url = wx_cgi_url(s->host, k->cgi, query);
 	free(query);
 	return url;

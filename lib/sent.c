@@ -72,3 +72,15 @@ wx_sent_find(const char *dir, const char *msgid, struct wx_sent *out)
 		errno = EINVAL;  /* a line we did not write */
 	return rc;
 }
+
+int
+wx_sent_hold(const char *dir, int shared)
+{
+	char *path = wx_asprintf("%s/sent", dir);
+	int fd = shared ? wx_lock_shared(path) : wx_lock(path);
+
+	if (fd < 0)
+		wx_die(wx_exit_errno(errno), "%s.lock:", path);
+	free(path);
+	return fd;
+}

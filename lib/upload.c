@@ -202,8 +202,30 @@ struct up {
 	const struct wx_file *f;
 	char *url, *umr, *ticket, *pass_ticket;
 	size_t chunks;
+	int fh;                 /* file-helper mode's form */
 	char size[24], nchunks[24], chunk[24], date[80];
 };
+
+/* The File Helper page's form (filehelper.md §6.1: CAP): one part, no id
+ * and no chunk fields, in this order. */
+static size_t
+fh_form(const struct up *u, struct wx_part *p)
+{
+	size_t n = 0;
+
+#define FIELD(nm, v) p[n++] = (struct wx_part){ nm, v, strlen(v), NULL, NULL }
+	FIELD("name", u->f->name);
+	FIELD("lastModifiedDate", u->date);
+	FIELD("size", u->size);
+	FIELD("type", u->f->mime);
+	FIELD("mediatype", u->f->mediatype);
+	FIELD("uploadmediarequest", u->umr);
+	FIELD("webwx_data_ticket", u->ticket);
+	FIELD("pass_ticket", u->pass_ticket);
+	p[n++] = (struct wx_part){ "filename", u->f->data.p, u->f->data.len,
+	                           u->f->name, u->f->mime };
+	return n;
+}
 
 /* The form of chunk k in the order of §6.3; the number of parts. */
 static size_t
@@ -211,7 +233,8 @@ up_form(struct up *u, size_t k, struct wx_part *p)
 {
 	size_t n = 0, off = k * WX_CHUNK, len = u->f->data.len - off;
 
-#define FIELD(nm, v) p[n++] = (struct wx_part){ nm, v, strlen(v), NULL, NULL }
+	if (u->fh)
+		return fh_form(u, p);
 	FIELD("id", "WU_FILE_0");
 	FIELD("name", u->f->name);
 	FIELD("type", u->f->mime);
@@ -234,6 +257,22 @@ up_form(struct up *u, size_t k, struct wx_part *p)
 	return n;
 }
 
+/* webwxuploadmedia?f=json, and in file-helper mode &random= with 4
+ * random characters, as the page sends it (filehelper.md §6.1: CAP). */
+static char *
+up_url(const struct wx_sess *s)
+{
+	char dev[17], *q, *url;
+
+	if (s->mode != WX_MODE_FILEHELPER)
+		return wx_cgi_url(s->file_host, "webwxuploadmedia", "f=json");
+	wx_device_id(dev, s->mode);
+	q = wx_asprintf("f=json&random=%.4s", dev);
+	url = wx_cgi_url(s->file_host, "webwxuploadmedia", q);
+	free(q);
+	return url;
+}
+
 /* The parts every chunk shares; ticket is the webwx_data_ticket. */
 static void
 up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
@@ -245,8 +284,9 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 
 	memset(u, 0, sizeof *u);
 	u->f = f;
-	u->url = wx_cgi_url(s->file_host, "webwxuploadmedia", "f=json");
-	u->chunks = (f->data.len + WX_CHUNK - 1) / WX_CHUNK;
+	u->fh = s->mode == WX_MODE_FILEHELPER;
+	u->url = up_url(s);
+	u->chunks = u->fh ? 1 : (f->data.len + WX_CHUNK - 1) / WX_CHUNK;
 	snprintf(u->size, sizeof u->size, "%zu", f->data.len);
 	snprintf(u->nchunks, sizeof u->nchunks, "%zu", u->chunks);
 	/* A JS Date string: Sat Jun 23 2018 16:45:07 GMT+0800 (CST) */
@@ -254,9 +294,12 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 	strftime(u->date, sizeof u->date, "%a %b %d %Y %H:%M:%S GMT%z (%Z)", &tm);
 	wx_buf_adds(&b, "{\"UploadType\":2,\"BaseRequest\":");
 	wx_base_request(&b, s->uin, s->sid, s->skey, s->mode);
-	wx_buf_addf(&b, ",\"ClientMediaId\":%s,\"TotalLen\":%zu,\"StartPos\":0,"
-	            "\"DataLen\":%zu,\"MediaType\":4,\"FromUserName\":",
-	            w->clientid, f->data.len, f->data.len);
+	/* the page's ClientMediaId is a string (filehelper.md §6.1: CAP) */
+	wx_buf_addf(&b, u->fh ? ",\"ClientMediaId\":\"%s\"" :
+	            ",\"ClientMediaId\":%s", w->clientid);
+	wx_buf_addf(&b, ",\"TotalLen\":%zu,\"StartPos\":0,\"DataLen\":%zu,"
+	            "\"MediaType\":4,\"FromUserName\":", f->data.len,
+	            f->data.len);
 	wx_json_put_strz(&b, s->username);
 	wx_buf_adds(&b, ",\"ToUserName\":");
 	wx_json_put_strz(&b, w->to);
@@ -270,9 +313,10 @@ up_start(struct up *u, const struct wx_sess *s, const struct wx_upload *w,
 	wx_buf_addc(&b, '}');
 	u->umr = b.p;
 	u->ticket = wx_strdup(ticket);
-	/* RC 2022 sends the pass_ticket decoded here. */
-	if (!(u->pass_ticket = wx_urldecode(s->pass_ticket)))
-		u->pass_ticket = wx_strdup(s->pass_ticket);
+	/* RC 2022 sends the pass_ticket decoded here, the File Helper page
+	 * encoded, as the XML has it (filehelper.md §6.1: CAP). */
+	u->pass_ticket = u->fh ? wx_strdup(s->pass_ticket) :
+	                 wx_urldecode(s->pass_ticket);
 }
 
 static void

@@ -218,6 +218,9 @@ int wx_lock(const char *path);
 /* The same without waiting: -1 with errno EWOULDBLOCK when another
  * process holds it. */
 int wx_trylock(const char *path);
+/* A shared flock on "path.lock": many hold it at once, wx_lock waits
+ * for all of them. */
+int wx_lock_shared(const char *path);
 
 /* ---- state.c: key=value session files (wx-session(5)) ---- */
 
@@ -845,6 +848,12 @@ int wx_sent_add(const char *dir, const struct wx_sent *m);
 /* The send whose MsgID is msgid into *out: 0, or -1 (errno ENOENT when
  * DIR/sent has no such line; other errno when it cannot be read). */
 int wx_sent_find(const char *dir, const char *msgid, struct wx_sent *out);
+/* A send holds DIR/sent.lock shared from before its request until its
+ * MsgID is in DIR/sent (shared 1), so that wx-sync, which takes it
+ * exclusively (shared 0) before it looks up the echo of a send, never
+ * looks too early.  The fd to close to release it; exit with
+ * wx_exit_errno's code when it cannot be taken. */
+int wx_sent_hold(const char *dir, int shared);
 
 /* ---- account.c: what wx-remark and wx-accept share ---- */
 
@@ -916,12 +925,11 @@ struct wx_send {
 };
 /* The CGI that sends kind ("webwxsendmsg" …). */
 const char *wx_send_cgi(enum wx_send_kind kind);
-/* 1 when the session's mode is desktop (UOS). */
-int wx_desktop(const struct wx_sess *s);
 /* The request m makes: its URL (malloc'd; …?lang=zh_CN&pass_ticket=…)
  * and its JSON body appended to body: BaseRequest, Msg {Type, Content,
  * FromUserName, ToUserName, LocalID, ClientMsgId} (MediaId, EmojiFlag,
- * EMoticonMd5, Signature by kind), Scene 0. */
+ * EMoticonMd5, Signature by kind), Scene 0; in file-helper mode Msg in
+ * the File Helper page's order and, for an image, no lang. */
 char *wx_send_request(const struct wx_sess *s, const struct wx_send *m,
                       struct wx_buf *body);
 /* Send m: 0 with the answer's MsgID (digits, a nonzero uint64) in
