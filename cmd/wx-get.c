@@ -7,7 +7,8 @@
  * field checked.  Reads DIR/session and DIR/cookies; writes the bytes to
  * stdout, or with -o FILE to a temp file beside FILE renamed over it
  * only when the download is whole, so a failure leaves FILE as it was;
- * merges the cookies the server sets into DIR/cookies. */
+ * merges the cookies the server sets into DIR/cookies.  File-helper
+ * mode has its own URL forms (wx_msgline_url) and no avatars. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -7,7 +7,8 @@
  * redirect_uri, so that a retry after a failed webwxinit skips the
  * exchange).  After webwxinit and webwxstatusnotify succeed: synckey,
  * synccheckkey, username, nickname.  stdout gets a summary without
- * secrets. */
+ * secrets.  In file-helper mode (filehelper.md §3.3, §3.4) both requests
+ * carry the mmweb_appid header and webwxstatusnotify is not sent. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

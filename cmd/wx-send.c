@@ -12,7 +12,8 @@
  * XML, a sticker by its md5, an image or video by its MediaId or else
  * downloaded and uploaded again; what cannot be forwarded is refused
  * before any request.  -n prints the requests with their secrets masked
- * and sends nothing. */
+ * and sends nothing.  In file-helper mode TO must be filehelper, and
+ * files go as the File Helper page sends them (fh_fit, wx_fh). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

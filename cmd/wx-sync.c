@@ -10,7 +10,9 @@
  * them again), a new skey, the cookies, the contact changes into
  * DIR/contacts and the media messages into DIR/media.  So a kill at any
  * moment repeats at most the batch in flight and loses nothing.  Holds
- * DIR/sync.lock while it runs: a second wx-sync exits 100 at once. */
+ * DIR/sync.lock while it runs: a second wx-sync exits 100 at once.  In
+ * file-helper mode only the filehelper chat's messages are printed, and
+ * not the echoes of wx-send's, known by their MsgID in DIR/sent. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>

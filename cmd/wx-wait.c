@@ -2,8 +2,9 @@
  * (protocol.md §4.3).  Reads the uuid from stdin (`wx-uuid | wx-wait`) or
  * DIR/session; prints and commits `redirect_uri=…` once confirmed.
  * 408 polls again, 201 (scanned) is reported once on stderr, 400/202 end
- * with 1, -t ends with 99; the redirect must point at a known web host,
- * and nothing is committed unless it does. */
+ * with 1, -t ends with 99; the redirect must point at a web host of the
+ * session's mode, and nothing is committed unless it does.  In
+ * file-helper mode each poll ends with &appid=wx_webfilehelper. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,7 +181,8 @@ main(int argc, char *argv[])
 	pl.uuid = wx_urlencode(uuid);
 	free(uuid);
 	pl.login = hs.login;
-	/* the File Helper page's poll names its app, last (§3.2) */
+	/* the File Helper page's poll names its app, last
+	 * (filehelper.md §3.2) */
 	pl.appid = mode == WX_MODE_FILEHELPER ?
 	           wx_asprintf("&appid=%s", wx_fh.appid) : wx_strdup("");
 	pl.underscore = wx_now_ms();

@@ -53,6 +53,7 @@ fake_sess(struct wx_sess *s, const char *mode)
 	s->st = wx_state_new();
 	if (mode)
 		wx_state_set(s->st, "mode", mode);
+	wx_mode_parse(mode, &s->mode);
 	s->dir = wx_strdup("/nonexistent");
 	s->host = "wx2.qq.com";
 	s->uin = "2000000001";
@@ -164,11 +165,21 @@ test_media(void)
 		{ WX_SEND_FILE, "desktop",
 		  "webwxsendappmsg?fun=async&f=json&mod=desktop&lang=zh_CN&pass_ticket=",
 		  "Type,Content,FromUserName,ToUserName,LocalID,ClientMsgId,Signature", 6 },
+		/* the File Helper page's: CAP (filehelper.md §5, §6.3) */
+		{ WX_SEND_TEXT, "filehelper",
+		  "webwxsendmsg?lang=zh_CN&pass_ticket=",
+		  "ClientMsgId,FromUserName,LocalID,ToUserName,Content,Type", 1 },
+		{ WX_SEND_IMAGE, "filehelper",
+		  "webwxsendmsgimg?fun=async&f=json&pass_ticket=",
+		  "ClientMsgId,FromUserName,LocalID,ToUserName,MediaId,Type,Content", 3 },
+		{ WX_SEND_FILE, "filehelper",
+		  "webwxsendappmsg?fun=async&f=json&lang=zh_CN&pass_ticket=",
+		  "ClientMsgId,FromUserName,LocalID,ToUserName,Content,Type", 6 },
 	};
 	struct wx_buf k = {0};
 	struct wx_sess s;
 	struct wx_json *j;
-	char *url, *want;
+	char *url, *want, *dev;
 	long long n;
 	size_t i;
 
@@ -176,10 +187,14 @@ test_media(void)
 		struct wx_send m = { .kind = t[i].kind, .to = "@peer",
 		                     .localid = "15462147414160521" };
 
-		if (t[i].kind == WX_SEND_FILE) {
+		if (t[i].kind == WX_SEND_TEXT) {
+			m.content = "hi";
+			m.len = 2;
+		} else if (t[i].kind == WX_SEND_FILE) {
 			m.content = "<appmsg/>";
 			m.len = 9;
-			m.signature = "sig";
+			m.signature = t[i].mode && strcmp(t[i].mode, "filehelper")
+			              == 0 ? NULL : "sig";
 		} else {
 			m.mediaid = "@crypt_1_2";
 		}
@@ -192,6 +207,10 @@ test_media(void)
 		is_str(k.p, t[i].keys, wx_send_cgi(t[i].kind));
 		ok(wx_json_int(j, wx_json_get(j, 0, "Msg.Type"), &n) == 0 &&
 		   n == t[i].type, "Msg.Type");
+		dev = wx_json_getstr(j, 0, "BaseRequest.DeviceID");
+		ok(dev && strlen(dev) == (s.mode == WX_MODE_FILEHELPER ? 15u : 16u),
+		   "DeviceID of the mode");
+		free(dev);
 		free(want);
 		free(url);
 		wx_json_free(j);
