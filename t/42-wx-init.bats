@@ -115,7 +115,7 @@ confirmed() {
 	before=$(session_sum)
 	run -100 --separate-stderr wx-init <<<"redirect_uri=https://evil.example.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=x"
 	assert_output ''
-	[ "$stderr" = "wx-init: redirect_uri: unknown web host evil.example.com" ]
+	[ "$stderr" = "wx-init: redirect_uri: unknown web host evil.example.com for mode web" ]
 	[ "$(session_sum)" = "$before" ]
 }
 
