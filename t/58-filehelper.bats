@@ -43,6 +43,17 @@ fh_inject() {
 	emu_ctl message '' --data-binary "$1"
 }
 
+# inject_file TYPENAME NAME FILE: a message of that type from the phone
+# with FILE's bytes as its media; the new MsgId.
+inject_file() {
+	{
+		printf '{"TypeName":"%s","FileName":"%s","Media":"' "$1" "$2"
+		base64 -w0 "$3"
+		printf '"}'
+	} >"$T/inject.json"
+	emu_ctl message '' --data-binary "@$T/inject.json"
+}
+
 @test "wx-uuid -F: the home page, then jslogin with the file helper's appid and a redirect_uri encoded twice" {
 	mark
 	run -0 --separate-stderr wx-uuid -F </dev/null
@@ -119,7 +130,8 @@ fh_inject() {
 	mark
 	run -1 --separate-stderr wx-send someone hello
 	[ "$stderr" = "wx-send: someone: file-helper mode sends to filehelper only" ]
-	run -1 --separate-stderr wx-send -f /dev/null @abc
+	mkfile txt "$T/a.txt"
+	run -1 --separate-stderr wx-send -f "$T/a.txt" @abc
 	[ -z "$(since)" ]
 }
 
@@ -225,8 +237,8 @@ fh_inject() {
 	wx-sync </dev/null >/dev/null
 	head -c 5000 /dev/urandom >"$T/img"
 	head -c 300000 /dev/urandom >"$T/doc"
-	img=$(fh_inject "{\"TypeName\":\"image\",\"Media\":\"$(base64 -w0 "$T/img")\"}")
-	doc=$(fh_inject "{\"TypeName\":\"file\",\"FileName\":\"report.pdf\",\"Media\":\"$(base64 -w0 "$T/doc")\"}")
+	img=$(inject_file image a.jpg "$T/img")
+	doc=$(inject_file file report.pdf "$T/doc")
 	wx-sync </dev/null >/dev/null
 	mark
 	run -0 --separate-stderr wx-get -o "$T/got.img" "$img"
@@ -247,7 +259,7 @@ fh_inject() {
 	[ "$stderr" = "wx-contacts: file-helper mode has no address book; log in without -F (wx-login) for it" ]
 	run -1 --separate-stderr wx-remark filehelper x
 	[[ "$stderr" == "wx-remark: file-helper mode has no address book; "* ]]
-	run -1 --separate-stderr wx-group somegroup leave
+	run -1 --separate-stderr wx-group somegroup quit
 	[[ "$stderr" == "wx-group: file-helper mode has no groups; "* ]]
 	run -1 --separate-stderr wx-accept </dev/null
 	[[ "$stderr" == "wx-accept: file-helper mode has no address book to add to; "* ]]
@@ -285,8 +297,8 @@ fh_inject() {
 	run -0 wx-send -f "$T/build.log" filehelper
 	head -c 1500000 /dev/urandom >"$T/fix.patch"
 	fh_inject '{"Content":"looking"}' >/dev/null
-	id=$(fh_inject "{\"TypeName\":\"file\",\"FileName\":\"fix.patch\",\"Media\":\"$(base64 -w0 "$T/fix.patch")\"}")
-	run -0 --separate-stderr wx-sync -c 2 </dev/null
+	id=$(inject_file file fix.patch "$T/fix.patch")
+	run -0 --separate-stderr wx-sync -f -c 2 </dev/null
 	[ "$(jq -r '.TypeName + " " + .Text' <<<"${lines[0]}")" = "text looking" ]
 	[ "$(jq -r '.TypeName + " " + .FileName + " " + .MsgId' <<<"${lines[1]}")" = "file fix.patch $id" ]
 	run -0 wx-get -o "$T/got.patch" "$id"
