@@ -307,3 +307,22 @@ inject_file() {
 	run -1 --separate-stderr wx-send filehelper again
 	[[ "$stderr" == *"logged out; log in again (wx-login)" ]]
 }
+
+@test "README's recipe: wx-login -F, then share/ci-alert sends the failure and its log to the file helper" {
+	run -0 --separate-stderr wx-login -F -t 20 -d "$T/wx-ci"
+	export WX_DIR="$T/wx-ci"
+	run -2 "$TOP/share/ci-alert" -j "nightly build" sh -c 'seq 1 3; echo "make: *** [check] Error 2" >&2; exit 2'
+	[ "${lines[3]}" = "make: *** [check] Error 2" ]
+	run -0 jq -r '.endpoint + " " + .To' < <(emu_sends | tail -n 2)
+	[ "${lines[0]}" = "webwxsendmsg filehelper" ]
+	[ "${lines[1]}" = "webwxsendappmsg filehelper" ]
+	run -0 jq -r 'select(.endpoint == "webwxsendmsg") | .Content' < <(emu_sends | tail -n 2)
+	[[ "$output" == "nightly build failed (exit 2) on "*$'\n\n1\n2\n3\nmake: *** [check] Error 2' ]]
+	run -0 jq -r 'select(.endpoint == "webwxsendappmsg") | .Content' < <(emu_sends | tail -n 2)
+	[[ "$output" == *"<title>nightly_build.log</title>"* ]]
+	# replies typed on the phone, without the two echoes
+	fh_inject '{"Content":"on it"}' >/dev/null
+	run -0 --separate-stderr wx-sync -f -n -c 1 -t 20 </dev/null
+	[ "$(jq -r 'select(.TypeName == "text") | .Text' <<<"$output")" = "on it" ]
+	run -0 wx-synccheck </dev/null
+}
