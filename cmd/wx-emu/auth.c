@@ -82,6 +82,12 @@ emu_auth(const struct emu_req *r, int *ret)
 		*ret = f;
 		return NULL;
 	}
+	/* -F: an XHR without the app's header is refused Ret 1, the Ret of
+	 * a bad request; no capture shows the real answer (wx-emu(1)). */
+	if (strcmp(r->method, "POST") == 0 && emu_fh_lacks(r, EMU_FH_HEADER)) {
+		*ret = 1;
+		return NULL;
+	}
 	uin = credential(r, "Uin", "uin", "wxuin");
 	sid = credential(r, "Sid", "sid", "wxsid");
 	skey = credential(r, "Skey", "skey", NULL);

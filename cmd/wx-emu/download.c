@@ -288,6 +288,12 @@ emu_download(struct emu_req *r, struct emu_resp *w)
 	struct wx_buf made = {0};
 	const char *type = emu_arg(r, "type");
 
+	/* -F: the page's downloads name the app in the query (filehelper.md
+	 * §6.4); without it an empty 404 (no capture of the real answer). */
+	if (emu_fh_lacks(r, EMU_FH_QUERY)) {
+		w->status = 404;
+		return;
+	}
 	if (s && strcmp(r->endpoint, "webwxgetmedia") == 0) {
 		get_media(r, s, w);
 		return;

@@ -21,6 +21,7 @@ struct emu_opts {
 	const char *logfile;    /* -l: NDJSON request log */
 	const char *web;        /* -w: web host for redirect_uri (wx2.qq.com) */
 	int autoconfirm;        /* -a */
+	int filehelper;         /* -F: the file-helper profile (fh.c) */
 	int contacts;           /* -n */
 	int groups, members;    /* -g, -m */
 	const char *world;      /* -W: world file (NDJSON) instead of -n/-g/-m */
@@ -37,6 +38,7 @@ enum emu_role { EMU_LOGIN, EMU_WEB, EMU_PUSH, EMU_FILE, EMU_CONTROL };
 struct emu_req {
 	const char *method;     /* "GET", "POST", … */
 	const char *path;       /* without query: "/cgi-bin/mmwebwx-bin/webwxinit" */
+	const char *uri;        /* the request target as sent, undecoded */
 	const char *endpoint;   /* last path part: "webwxinit", "jslogin", "qrcode" */
 	char host[128];         /* Host header, lower-case, port removed */
 	char family[64];        /* web host of the Host's family ("wx2.qq.com") */
@@ -68,6 +70,8 @@ void emu_set_cookie(struct emu_resp *w, const char *name, const char *value,
 /* Parent domain of the cookies shared by every host of host's family:
  * ".qq.com" (§3.6), ".wechat.com" for the overseas hosts. */
 const char *emu_shared_domain(const char *host);
+/* A plain-text answer with this status: the refusal of a bad request. */
+void emu_resp_text(struct emu_resp *w, int status, const char *text);
 /* The captured heads: text/plain JSON + STS (§3.1), text/javascript. */
 void emu_resp_json(struct emu_resp *w);
 void emu_resp_js(struct emu_resp *w);
@@ -345,6 +349,20 @@ void emu_load_world(const char *path);
  * (replaced/kicked), 1102 (no credentials at all) or an armed retNNNN
  * fault. */
 struct emu_session *emu_auth(const struct emu_req *r, int *ret);
+
+/* ---- fh.c: the file-helper profile (-F) ---- */
+
+/* Where a request names the app (filehelper.md §8): the mmweb_appid
+ * header (XHR: the POSTs, webwxnewloginpage), the mmweb_appid query
+ * parameter (synccheck, downloads), the appid query parameter (jslogin,
+ * the login poll). */
+enum emu_fh_where { EMU_FH_HEADER, EMU_FH_QUERY, EMU_FH_APPID };
+/* 1 under -F when r does not name wx_webfilehelper there; 0 without -F. */
+int emu_fh_lacks(const struct emu_req *r, enum emu_fh_where where);
+/* The file-helper entry host jslogin's redirect_uri names, once or twice
+ * encoded (libmicrohttpd decoded it once already), malloc'd; NULL when
+ * it names none. */
+char *emu_fh_entry(const char *redirect_uri);
 
 /* ---- handlers: each returns after filling w; lock held ---- */
 

@@ -825,16 +825,28 @@ static const struct emu_contact FMESSAGE = {
 	.kind = EMU_SPECIAL, .username = "fmessage",
 };
 
+/* -F: what the owner types on the phone into the file helper, from self
+ * to filehelper (filehelper.md §4), unless the body names the parties. */
 static const struct emu_contact *
 default_from(const struct type *ty)
 {
 	const struct emu_contact *c;
 
-	if (ty && ty->from == FROM_SELF)
+	if (emu_opt.filehelper || (ty && ty->from == FROM_SELF))
 		return &world.contacts[0];
 	if (ty && ty->from == FROM_FMESSAGE)
 		return (c = emu_contact_by_name("fmessage")) ? c : &FMESSAGE;
 	return random_of(EMU_PERSON);
+}
+
+static const struct emu_contact *
+default_to(void)
+{
+	const struct emu_contact *c;
+
+	if (emu_opt.filehelper && (c = emu_contact_by_name(wx_fh.chat)))
+		return c;
+	return &world.contacts[0];
 }
 
 static int
@@ -845,7 +857,7 @@ parties(const struct type *ty, struct typed *t, const char **err)
 	int rc = -1;
 
 	t->from = from ? who(from) : default_from(ty);
-	t->to = to ? who(to) : &world.contacts[0];
+	t->to = to ? who(to) : default_to();
 	if (!t->from) {
 		*err = "unknown From\n";
 	} else if (!t->to) {
@@ -1009,14 +1021,16 @@ uint64_t
 emu_inject_generated(int i)
 {
 	struct emu_msg m = { .type = 1, .status = 3, .imgstatus = 1 };
-	const struct emu_contact *room = i % 5 == 4 ? random_of(EMU_ROOM) : NULL;
-	const struct emu_contact *c = room ? room : random_of(EMU_PERSON);
+	int fh = emu_opt.filehelper;
+	const struct emu_contact *room = !fh && i % 5 == 4 ? random_of(EMU_ROOM)
+	                                                   : NULL;
+	const struct emu_contact *c = room ? room : default_from(NULL);
 	char *text = wx_asprintf("%s %d", SAMPLES[i % 6], i + 1);
 
 	if (!c)
 		c = &world.contacts[0];
 	m.from = (char *)c->username;
-	m.to = world.contacts[0].username;
+	m.to = (char *)default_to()->username;
 	put_content(&m, room ? random_sender(room) : NULL, text, 0);
 	m.msgid = emu_new_msgid();
 	emu_event_msg(&m, NULL);

@@ -35,6 +35,11 @@ lang_of(const struct emu_req *r)
 void
 emu_home(struct emu_req *r, struct emu_resp *w)
 {
+	struct wx_hosts hosts;
+
+	/* login.<host> for the web hosts; an entry host's own (lib/mode.c) */
+	if (wx_hosts_for(r->host, &hosts) < 0)
+		hosts.login[0] = '\0';         /* a served host always has one */
 	emu_resp_header(w, "Content-Type", "text/html; charset=utf-8");
 	emu_set_cookie(w, "mm_lang", lang_of(r), r->host, COOKIE_LIFE);
 	w->sts = 1;
@@ -44,9 +49,9 @@ emu_home(struct emu_req *r, struct emu_resp *w)
 	            "<title>微信网页版</title></head>\n<body>\n<p>wx-emu: a "
 	            "local Web WeChat server for tests. This page stands in for "
 	            "the web client of https://%s/; clients log in through "
-	            "https://login.%s/jslogin and the QR code of "
+	            "https://%s/jslogin and the QR code of "
 	            "https://login.weixin.qq.com/qrcode/&lt;uuid&gt;.</p>\n"
-	            "</body></html>\n", r->host, r->host);
+	            "</body></html>\n", r->host, hosts.login);
 }
 
 void
@@ -55,11 +60,24 @@ emu_jslogin(struct emu_req *r, struct emu_resp *w)
 	const char *uri = emu_arg(r, "redirect_uri"), *mod = emu_arg(r, "mod");
 	int desktop = (uri && strstr(uri, "mod=desktop")) ||
 	              (mod && strcmp(mod, "desktop") == 0);
+	char *entry = NULL;
 	struct emu_login *l;
 
+	/* -F: the app's appid and an entry host in redirect_uri, which then
+	 * is the session's host (filehelper.md §3.1); else the 400 of a bad
+	 * request, as the control API gives (no capture of the real one). */
+	if (emu_fh_lacks(r, EMU_FH_APPID)) {
+		emu_resp_text(w, 400, "bad appid\n");
+		return;
+	}
+	if (emu_opt.filehelper && !(entry = emu_fh_entry(uri))) {
+		emu_resp_text(w, 400, "bad redirect_uri\n");
+		return;
+	}
 	/* The account lives on -w's host whatever the page asked for, as
 	 * the real server sends wx2 accounts to wx2 (protocol.md §4.1). */
-	l = emu_login_new(emu_opt.web, lang_of(r), desktop);
+	l = emu_login_new(entry ? entry : emu_opt.web, lang_of(r), desktop);
+	free(entry);
 	emu_resp_js(w);
 	emu_resp_header(w, "Content-Type", "text/html; charset=gbk");
 	emu_resp_header(w, "Cache-Control", "no-cache, must-revalidate");
@@ -238,6 +256,12 @@ emu_loginpoll(struct emu_req *r, struct emu_resp *w)
 	struct emu_login *l = emu_login_find(uuid);
 
 	emu_resp_js(w);
+	/* -F: a poll without &appid= is answered as an unknown uuid's, and
+	 * the login goes on (no capture of the real refusal). */
+	if (emu_fh_lacks(r, EMU_FH_APPID)) {
+		wx_buf_adds(&w->body, "window.code=400;");
+		return;
+	}
 	if (l) {
 		l->polls++;
 		autoconfirm(l);
@@ -289,7 +313,12 @@ static void
 session_cookies(struct emu_resp *w, const struct emu_session *s,
                 const char *lang, int desktop301)
 {
-	const char *d = s->web, *shared = emu_shared_domain(s->web);
+	const char *shared = emu_shared_domain(s->web);
+	/* -F: every cookie for .qq.com, as the entry host's cookies must
+	 * reach its file host (file.wx.qq.com is not under
+	 * filehelper.weixin.qq.com) and MT's init on the other entry host
+	 * needs (filehelper.md §3.3; no capture of the attributes). */
+	const char *d = emu_opt.filehelper ? shared : s->web;
 	long skew = (long)(s->loadtime - time(NULL));  /* count from wxloadtime */
 	char uin[16], load[24];
 
@@ -314,9 +343,14 @@ emu_newloginpage(struct emu_req *r, struct emu_resp *w)
 	const char *mod = emu_arg(r, "mod"), *version = emu_arg(r, "version");
 	int desktop = mod && strcmp(mod, "desktop") == 0;
 	int fault = emu_fault_ret(r);
-	struct emu_login *l = fault ? NULL : ticket_login(r);
+	struct emu_login *l;
 	struct emu_session *s;
 
+	/* -F: an XHR of the page, refused without the app's header, Ret 1
+	 * as the other XHRs; the ticket stays usable (wx-emu(1)). */
+	if (!fault && emu_fh_lacks(r, EMU_FH_HEADER))
+		fault = 1;
+	l = fault ? NULL : ticket_login(r);
 	/* A UOS client may send redirect_uri back unchanged, without
 	 * mod=desktop: the uuid remembers the mode its jslogin asked for, and
 	 * wechat4u reads the credentials only from the 301 (§4.4). */

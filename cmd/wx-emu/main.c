@@ -8,7 +8,7 @@
 
 #include "emu.h"
 
-#define SYNOPSIS "wx-emu [-a] [-c cert.pem -k key.pem] [-g groups] " \
+#define SYNOPSIS "wx-emu [-a] [-c cert.pem -k key.pem] [-F] [-g groups] " \
 	"[-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] " \
 	"[-p port] [-s seed] [-W worldfile] [-w webhost]"
 
@@ -58,17 +58,18 @@ static void
 parse_options(int argc, char **argv)
 {
 	struct wx_hosts hosts;
-	int c, generated = 0;
+	int c, generated = 0, web_given = 0;
 
-	while ((c = getopt(argc, argv, ":ac:g:hH:k:l:m:n:P:p:s:W:w:")) != -1) {
+	while ((c = getopt(argc, argv, ":ac:Fg:hH:k:l:m:n:P:p:s:W:w:")) != -1) {
 		generated |= c == 'n' || c == 'g' || c == 'm';
 		switch (c) {
 		case 'a': emu_opt.autoconfirm = 1; break;
+		case 'F': emu_opt.filehelper = 1; break;
 		case 'c': emu_opt.cert = optarg; break;
 		case 'k': emu_opt.key = optarg; break;
 		case 'l': emu_opt.logfile = optarg; break;
 		case 'P': emu_opt.portfile = optarg; break;
-		case 'w': emu_opt.web = optarg; break;
+		case 'w': emu_opt.web = optarg; web_given = 1; break;
 		case 'W': emu_opt.world = optarg; break;
 		case 'p': emu_opt.port = (int)wx_strtonum(optarg, 0, 65535, "-p"); break;
 		case 'n': emu_opt.contacts = (int)wx_strtonum(optarg, 0, 100000, "-n"); break;
@@ -91,6 +92,13 @@ parse_options(int argc, char **argv)
 	 * mistake better reported than half-honoured. */
 	if (emu_opt.world && generated)
 		usage("-W excludes -n, -g and -m", 0);
+	if (emu_opt.filehelper && !web_given)
+		emu_opt.web = wx_fh.entry;
+	/* -F serves the entry hosts only: another -w would be a host that
+	 * no request of the profile can reach. */
+	if (emu_opt.filehelper && wx_fh_hosts(emu_opt.web, &hosts) < 0)
+		wx_die(WX_EXIT_USAGE, "-w: '%s' is no file-helper entry host",
+		       emu_opt.web);
 	/* An unknown but plausible host is allowed: redirect_uri then names
 	 * a host wx-emu does not serve, which tests a client's refusal. */
 	if (wx_hosts_for(emu_opt.web, &hosts) < 0)

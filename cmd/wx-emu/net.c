@@ -115,8 +115,8 @@ emu_resp_js(struct emu_resp *w)
 	emu_resp_header(w, "Content-Type", "text/javascript");
 }
 
-static void
-resp_text(struct emu_resp *w, int status, const char *text)
+void
+emu_resp_text(struct emu_resp *w, int status, const char *text)
 {
 	w->status = status;
 	emu_resp_header(w, "Content-Type", "text/plain");
@@ -308,6 +308,8 @@ log_request(const struct emu_req *r)
 	wx_json_put_strz(&b, r->host);
 	wx_buf_adds(&b, ",\"path\":");
 	wx_json_put_strz(&b, r->path);
+	wx_buf_adds(&b, ",\"uri\":");
+	wx_json_put_strz(&b, r->uri ? r->uri : "");
 	wx_buf_adds(&b, ",\"query\":");
 	log_values(&b, r, MHD_GET_ARGUMENT_KIND);
 	wx_buf_adds(&b, ",\"headers\":");
@@ -355,6 +357,36 @@ after_prefix(const char *host, const char *prefix)
 	return *host == '.' ? host + 1 : NULL;
 }
 
+/* The file helper's entry hosts (filehelper.md §2); lib/mode.c pairs
+ * each with its login and file hosts. */
+static const char *const FH_HOSTS[] = {
+	"filehelper.weixin.qq.com", "szfilehelper.weixin.qq.com",
+};
+
+/* -F: role and family (the entry host) of the file helper's hosts.  An
+ * entry host is web and push host at once (§2, CAP); login.weixin.qq.com
+ * still serves the QR code. */
+static int
+fh_host_role(const char *host, char *family, size_t fsize)
+{
+	struct wx_hosts hs;
+	size_t i;
+
+	for (i = 0; i < sizeof FH_HOSTS / sizeof *FH_HOSTS; i++) {
+		if (wx_fh_hosts(FH_HOSTS[i], &hs) < 0)
+			continue;
+		snprintf(family, fsize, "%s", FH_HOSTS[i]);
+		if (strcmp(host, FH_HOSTS[i]) == 0)
+			return EMU_WEB;
+		if (strcmp(host, hs.login) == 0)
+			return EMU_LOGIN;
+		if (strcmp(host, hs.file) == 0)
+			return EMU_FILE;
+	}
+	family[0] = '\0';
+	return strcmp(host, "login.weixin.qq.com") == 0 ? EMU_LOGIN : -1;
+}
+
 /* Role and web-host family of a Host (protocol.md §2.1, §2.2 inverted);
  * -1 for a host wx-emu does not serve. */
 static int
@@ -369,6 +401,8 @@ host_role(const char *host, char *family, size_t fsize)
 	const char *rest, *web;
 	size_t i;
 
+	if (emu_opt.filehelper)
+		return fh_host_role(host, family, fsize);
 	family[0] = '\0';
 	if ((web = web_host(host))) {
 		snprintf(family, fsize, "%s", web);
@@ -397,6 +431,9 @@ typedef void handler(struct emu_req *, struct emu_resp *);
 #define CAP_UPLOAD (576u << 10) /* a 512 KiB chunk (§6.3) and its form */
 #define CAP_SMALL (64u << 10)   /* GETs, the login host, control calls */
 #define CAP_MESSAGE (16u << 20) /* /_emu/message: a message and its Media */
+/* -F: a file of up to 25 MB in one part (filehelper.md §6.1) and its
+ * form; the only body this large, of one endpoint, under -F alone. */
+#define CAP_FH_UPLOAD (wx_fh.upload_max + (64u << 10))
 
 /* An endpoint: its handler, whether its body is JSON (only those bodies
  * are parsed), and its body cap. */
@@ -451,6 +488,23 @@ static const struct route MESSAGE = { EMU_CONTROL, "message", emu_control, 1,
 /* What an unknown path gets: a 404, and no reason to read a big body. */
 static const struct route NOT_FOUND = { EMU_WEB, "", NULL, 0, CAP_SMALL };
 
+/* The body cap of rt, which -F raises for the one-part upload. */
+static size_t
+route_cap(const struct route *rt)
+{
+	return emu_opt.filehelper && rt->fn == emu_uploadmedia ? CAP_FH_UPLOAD
+	                                                       : rt->cap;
+}
+
+/* Whether rt serves a request of role: under -F the entry host, a web
+ * host, answers the push role's synccheck too. */
+static int
+role_serves(const struct route *rt, enum emu_role role)
+{
+	return (int)role == rt->role ||
+	       (emu_opt.filehelper && role == EMU_WEB && rt->role == EMU_PUSH);
+}
+
 static const struct route *
 route(const struct emu_req *r)
 {
@@ -469,7 +523,7 @@ route(const struct emu_req *r)
 	    strchr(r->path + sizeof CGI - 1, '/'))
 		return &NOT_FOUND;
 	for (i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++)
-		if ((int)r->role == ROUTES[i].role &&
+		if (role_serves(&ROUTES[i], r->role) &&
 		    strcmp(r->endpoint, ROUTES[i].endpoint) == 0)
 			return &ROUTES[i];
 	return &NOT_FOUND;
@@ -479,7 +533,7 @@ route(const struct emu_req *r)
  * 404 one when the Host is not served. */
 static const struct route *
 req_init(struct emu_req *r, struct MHD_Connection *c,
-         const char *url, const char *method)
+         const char *url, const char *method, const char *uri)
 {
 	const char *h, *slash;
 	int role;
@@ -487,6 +541,7 @@ req_init(struct emu_req *r, struct MHD_Connection *c,
 
 	memset(r, 0, sizeof *r);
 	r->conn = c;
+	r->uri = uri;
 	r->method = method;
 	r->path = url;
 	slash = strrchr(url, '/');
@@ -550,7 +605,7 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 	char kind[16], cookie[16];
 
 	if (!fn) {
-		resp_text(w, 404, "not found\n");
+		emu_resp_text(w, 404, "not found\n");
 		return;
 	}
 	if (r->role != EMU_CONTROL)
@@ -701,6 +756,7 @@ send_reset(struct MHD_Connection *c)
  * thread that ever did a handshake until exit: ~220 bytes a connection.) */
 
 struct exchange {               /* one request, its body and its answer */
+	char *uri;              /* the request target as sent (on_uri) */
 	struct emu_req r;
 	const struct route *rt;
 	struct wx_buf body;
@@ -722,7 +778,7 @@ too_big(struct MHD_Connection *c)
 	struct emu_req r = { .conn = c };
 	enum MHD_Result ok;
 
-	resp_text(&w, 413, "request body too large\n");
+	emu_resp_text(&w, 413, "request body too large\n");
 	ok = send_resp(&r, &w);
 	wx_buf_free(&w.headers);
 	wx_buf_free(&w.body);
@@ -771,18 +827,29 @@ start_answer(struct exchange *x, struct MHD_Connection *c)
 	MHD_suspend_connection(c);
 	if (pthread_create(&t, &attr, answer, x) != 0) {
 		flight_add(-1);
-		resp_text(&x->w, 503, "no thread for this request\n");
+		emu_resp_text(&x->w, 503, "no thread for this request\n");
 		x->answered = 1;
 		MHD_resume_connection(c);
 	}
 	pthread_attr_destroy(&attr);
 }
 
+/* Room for the body Content-Length announces (n within the cap), so
+ * that a 25 MB upload of -F holds 25 MB, not the 32 MiB that growing by
+ * doubling would reach. */
+static void
+body_reserve(struct wx_buf *b, size_t n)
+{
+	wx_buf_add(b, "", 0);
+	b->p = wx_realloc(b->p, n + 1);
+	b->cap = n + 1;
+}
+
 /* More body: kept up to the endpoint's cap, counted (not kept) beyond. */
 static void
 take_body(struct exchange *x, const char *data, size_t n)
 {
-	if (x->toobig || x->body.len + n > x->rt->cap)
+	if (x->toobig || x->body.len + n > route_cap(x->rt))
 		x->toobig = 1;
 	else
 		wx_buf_add(&x->body, data, n);
@@ -795,18 +862,21 @@ on_request(void *cls, struct MHD_Connection *c,
            size_t *size, void **state)
 {
 	struct exchange *x = *state;
+	unsigned long long len;
 	const char *cl;
 
 	(void)cls;
 	(void)version;
-	if (!x) {
-		*state = x = wx_calloc(1, sizeof *x);
+	if (!x->rt) {
 		x->w.status = 200;
-		x->rt = req_init(&x->r, c, url, method);
+		x->rt = req_init(&x->r, c, url, method, x->uri);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                 "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > x->rt->cap)
+		len = cl ? strtoull(cl, NULL, 10) : 0;
+		if (len > route_cap(x->rt))
 			return too_big(c);
+		if (len > CAP_SMALL)
+			body_reserve(&x->body, (size_t)len);
 		return MHD_YES;
 	}
 	if (*size) {
@@ -823,6 +893,20 @@ on_request(void *cls, struct MHD_Connection *c,
 	return MHD_YES;
 }
 
+/* A request begins: its exchange, with the target as sent, before
+ * libmicrohttpd decodes it — the log must show what a client sent (a
+ * "??&", a twice-encoded redirect_uri), which the decoded query loses. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct exchange *x = wx_calloc(1, sizeof *x);
+
+	(void)cls;
+	(void)c;
+	x->uri = wx_strdup(uri);
+	return x;
+}
+
 static void
 on_done(void *cls, struct MHD_Connection *c, void **state,
         enum MHD_RequestTerminationCode why)
@@ -837,6 +921,7 @@ on_done(void *cls, struct MHD_Connection *c, void **state,
 		wx_buf_free(&x->body);
 		wx_buf_free(&x->w.headers);
 		wx_buf_free(&x->w.body);
+		free(x->uri);
 		free(x);
 		*state = NULL;
 	}
@@ -865,6 +950,7 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
 	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)emu_opt.maxconn,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	                     MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	                     cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	                     cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	                     MHD_OPTION_END);

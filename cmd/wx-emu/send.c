@@ -7,6 +7,7 @@
  *    not a contact: Ret 1204; a MediaId (or file attachid) that names no
  *    finished upload and no message the session received (a forward, as
  *    RC and W4U make it): Ret 1; no Msg object at all: Ret 1200.
+ *  - -F: a recipient other than filehelper: Ret 1.
  *  - revoke of an unknown SvrMsgId: Ret 1; of a message older than the
  *    window (120 s, or $WX_EMU_REVOKE_WINDOW seconds): Ret -2.
  * Every error answer keeps the full success shape with empty values. */
@@ -145,6 +146,10 @@ send_check(const struct emu_session *s, const struct send_req *q)
 	const struct emu_contact *c = emu_contact_by_name(q->to);
 	int has_media = q->mediaid && *q->mediaid;
 
+	/* -F: the page writes to the file helper alone; another recipient
+	 * is assumed refused as a bad request (filehelper.md §5). */
+	if (emu_opt.filehelper && (!q->to || strcmp(q->to, wx_fh.chat) != 0))
+		return 1;
 	if (!c)
 		return 1201;
 	if (c >= world.strangers && c < world.strangers + world.nstrangers)

@@ -203,7 +203,9 @@ emu_put_contact(struct emu_jw *w, const struct emu_contact *c,
 /* ---- the recent chats: init's ContactList and ChatSet, the 51 list ---- */
 
 /* filehelper and weixin, a few friends, the first rooms (the third one,
- * unsaved, reaches clients only this way), one official account. */
+ * unsaved, reaches clients only this way), one official account.  -F:
+ * filehelper alone, the one chat the page shows (no capture of a
+ * successful init there, filehelper.md §3.4). */
 static int
 recent_chats(const struct emu_contact **out)
 {
@@ -213,6 +215,8 @@ recent_chats(const struct emu_contact **out)
 
 	if ((c = emu_contact_by_name("filehelper")))
 		out[n++] = c;
+	if (emu_opt.filehelper)
+		return n;
 	if ((c = emu_contact_by_name("weixin")))
 		out[n++] = c;
 	for (i = 1; i < world.ncontacts && n < EMU_RECENT; i++) {
@@ -372,7 +376,8 @@ put_subscriptions(struct emu_jw *w, const struct emu_session *s)
 	int n = 0;
 	int i;
 
-	for (i = 1; s && i < world.ncontacts && n < 2; i++)
+	/* -F: none, as the page shows no other chat (an assumption) */
+	for (i = 1; s && !emu_opt.filehelper && i < world.ncontacts && n < 2; i++)
 		if (world.contacts[i].kind == EMU_MP)
 			mp[n++] = &world.contacts[i];
 	emu_jw_kint(w, "MPSubscribeMsgCount", n);

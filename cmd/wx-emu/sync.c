@@ -132,8 +132,11 @@ hold(const struct emu_session *s, uint64_t pos, int *ret)
 void
 emu_synccheck(struct emu_req *r, struct emu_resp *w)
 {
-	int ret, sel = 0;
-	struct emu_session *s = emu_auth(r, &ret);
+	/* -F: synccheck names the app in its query (filehelper.md §4);
+	 * without it 1102, as without credentials (no capture). */
+	int ret = 1102, sel = 0;
+	struct emu_session *s = emu_fh_lacks(r, EMU_FH_QUERY) ? NULL
+	                      : emu_auth(r, &ret);
 	int tls = emu_opt.cert && emu_opt.key;
 
 	if (s && tls && !emu_cookie(r, "wxsid") && !emu_cookie(r, "wxuin")) {
