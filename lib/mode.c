@@ -80,6 +80,12 @@ wx_mode_name(enum wx_mode m)
 	return mode_names[m];
 }
 
+const char *
+wx_fh_entry(size_t i)
+{
+	return i < sizeof fh_hosts / sizeof *fh_hosts ? fh_hosts[i].entry : NULL;
+}
+
 int
 wx_fh_hosts(const char *entry, struct wx_hosts *out)
 {

@@ -502,6 +502,8 @@ const char *wx_mode_name(enum wx_mode m);
 /* The login and file hosts of a file-helper entry host, and as push
  * host the entry host itself; -1 when entry is none. */
 int wx_fh_hosts(const char *entry, struct wx_hosts *out);
+/* The i-th file-helper entry host, from 0; NULL past the last. */
+const char *wx_fh_entry(size_t i);
 /* 1 when host is a web host of mode m: a file-helper entry host in that
  * mode, else one of wx_web_host_known's. */
 int wx_mode_host(enum wx_mode m, const char *host);

@@ -357,12 +357,6 @@ after_prefix(const char *host, const char *prefix)
 	return *host == '.' ? host + 1 : NULL;
 }
 
-/* The file helper's entry hosts (filehelper.md §2); lib/mode.c pairs
- * each with its login and file hosts. */
-static const char *const FH_HOSTS[] = {
-	"filehelper.weixin.qq.com", "szfilehelper.weixin.qq.com",
-};
-
 /* -F: role and family (the entry host) of the file helper's hosts.  An
  * entry host is web and push host at once (§2, CAP); login.weixin.qq.com
  * still serves the QR code. */
@@ -370,13 +364,14 @@ static int
 fh_host_role(const char *host, char *family, size_t fsize)
 {
 	struct wx_hosts hs;
+	const char *entry;
 	size_t i;
 
-	for (i = 0; i < sizeof FH_HOSTS / sizeof *FH_HOSTS; i++) {
-		if (wx_fh_hosts(FH_HOSTS[i], &hs) < 0)
+	for (i = 0; (entry = wx_fh_entry(i)); i++) {
+		if (wx_fh_hosts(entry, &hs) < 0)
 			continue;
-		snprintf(family, fsize, "%s", FH_HOSTS[i]);
-		if (strcmp(host, FH_HOSTS[i]) == 0)
+		snprintf(family, fsize, "%s", entry);
+		if (strcmp(host, entry) == 0)
 			return EMU_WEB;
 		if (strcmp(host, hs.login) == 0)
 			return EMU_LOGIN;
