@@ -59,6 +59,18 @@ send() {
 	post "$1" "{\"BaseRequest\":$(base_request),\"Msg\":{$2},\"Scene\":0}"
 }
 
+# msg ID TO CONTENT TYPE: the page's Msg members, in its order
+# (filehelper.md §5).
+msg() {
+	printf '"ClientMsgId":"%s","FromUserName":"%s","LocalID":"%s","ToUserName":"%s","Content":"%s","Type":%s' \
+		"$1" "$SELF" "$1" "$2" "$3" "$4"
+}
+
+# webwxsync from init's SyncKey: everything since the login.
+sync_all() {
+	post webwxsync "{\"BaseRequest\":$(base_request),\"SyncKey\":$(jq -c .SyncKey <<<"$INIT"),\"rr\":-1}"
+}
+
 local_id() {
 	printf '%s%04d' "$(date +%s%3N)" $((RANDOM % 10000))
 }
@@ -67,16 +79,23 @@ uri() {
 	jq -rn --arg v "$1" '$v | @uri'
 }
 
-# The whole page login: jslogin (redirect_uri twice encoded), confirm,
-# poll, webwxnewloginpage with the header, webwxinit.  Sets JAR, UIN,
-# SID, SKEY, PT, DT, SELF and INIT (init's answer).
-fh_login() {
-	local uuid redirect xml
-	JAR=$BATS_TEST_TMPDIR/jar
+# confirmed: jslogin (redirect_uri twice encoded), confirm, poll; the
+# redirect_uri of webwxnewloginpage.
+confirmed() {
+	local uuid
 	uuid=$(jslogin "$ENC2" | uuid_of)
 	[ -n "$uuid" ] || return 1
 	emu_ctl confirm "uuid=$uuid" >/dev/null || return 1
-	redirect=$(poll "$uuid" | redirect_of)
+	poll "$uuid" | redirect_of
+}
+
+# The whole page login: confirmed, webwxnewloginpage with the header,
+# webwxinit.  Sets JAR, UIN, SID, SKEY, PT, DT, SELF and INIT (init's
+# answer).
+fh_login() {
+	local redirect xml
+	JAR=$BATS_TEST_TMPDIR/jar
+	redirect=$(confirmed)
 	[ -n "$redirect" ] || return 1
 	xml=$(emu_curl --compressed -c "$JAR" -H "$HDR" "$redirect&fun=new&version=v2")
 	UIN=$(xml_get wxuin <<<"$xml")
@@ -188,10 +207,8 @@ logged() {
 }
 
 @test "fh: webwxnewloginpage needs the header; cookies for .qq.com" {
-	local u redirect
-	u=$(jslogin "$ENC2" | uuid_of)
-	emu_ctl confirm "uuid=$u" >/dev/null
-	redirect=$(poll "$u" | redirect_of)
+	local redirect
+	redirect=$(confirmed)
 	run -0 emu_curl "$redirect&fun=new&version=v2"
 	assert_output '<error><ret>1</ret><message></message></error>'
 	run -0 emu_curl -D "$BATS_TEST_TMPDIR/head" -H "$HDR" "$redirect&fun=new&version=v2"
@@ -203,10 +220,8 @@ logged() {
 }
 
 @test "fh: a ret1203 fault on webwxnewloginpage works as on web" {
-	local u redirect
-	u=$(jslogin "$ENC2" | uuid_of)
-	emu_ctl confirm "uuid=$u" >/dev/null
-	redirect=$(poll "$u" | redirect_of)
+	local redirect
+	redirect=$(confirmed)
 	emu_ctl fault "endpoint=webwxnewloginpage&kind=ret1203" >/dev/null
 	run -0 emu_curl -H "$HDR" "$redirect&fun=new&version=v2"
 	assert_output --partial '<error><ret>1203</ret><message>当前登录环境异常。'
@@ -266,13 +281,13 @@ logged() {
 	local id msgid
 	fh_login
 	id=$(local_id)
-	msgid=$(send webwxsendmsg "\"ClientMsgId\":\"$id\",\"FromUserName\":\"$SELF\",\"LocalID\":\"$id\",\"ToUserName\":\"filehelper\",\"Content\":\"hi fh\",\"Type\":1" | jq -r .MsgID)
+	msgid=$(send webwxsendmsg "$(msg "$id" "filehelper" "hi fh" 1)" | jq -r .MsgID)
 	[[ $msgid =~ ^[0-9]{19}$ ]]
-	run -0 post "webwxsync" "{\"BaseRequest\":$(base_request),\"SyncKey\":$(jq -c .SyncKey <<<"$INIT"),\"rr\":-1}"
+	run -0 sync_all
 	run -0 jq -c "[.AddMsgList[] | select(.Content == \"hi fh\") | [.MsgId, .FromUserName == \"$SELF\", .ToUserName]]" <<<"$output"
 	assert_output "[[\"$msgid\",true,\"filehelper\"]]"
 	id=$(local_id)
-	run -0 send webwxsendmsg "\"ClientMsgId\":\"$id\",\"FromUserName\":\"$SELF\",\"LocalID\":\"$id\",\"ToUserName\":\"$SELF\",\"Content\":\"no\",\"Type\":1"
+	run -0 send webwxsendmsg "$(msg "$id" "$SELF" "no" 1)"
 	run -0 jq -c '[.BaseResponse.Ret, .MsgID, .LocalID]' <<<"$output"
 	assert_output '[1,"",""]'
 }
@@ -319,9 +334,9 @@ logged() {
 	mid=$(fh_upload "$f" | jq -r .MediaId)
 	[[ $mid =~ ^@crypt_ ]]
 	id=$(local_id)
-	msgid=$(send webwxsendappmsg "\"ClientMsgId\":\"$id\",\"FromUserName\":\"$SELF\",\"LocalID\":\"$id\",\"ToUserName\":\"filehelper\",\"Content\":\"<appmsg appid='wxeb7ec651dd0aefa9' sdkver=''><title>report.pdf</title><des></des><action></action><type>6</type><content></content><url></url><lowurl></lowurl><appattach><totallen>$size</totallen><attachid>$mid</attachid><fileext>pdf</fileext></appattach><extinfo></extinfo></appmsg>\",\"Type\":6" | jq -r .MsgID)
+	msgid=$(send webwxsendappmsg "$(msg "$id" "filehelper" "<appmsg appid='wxeb7ec651dd0aefa9' sdkver=''><title>report.pdf</title><des></des><action></action><type>6</type><content></content><url></url><lowurl></lowurl><appattach><totallen>$size</totallen><attachid>$mid</attachid><fileext>pdf</fileext></appattach><extinfo></extinfo></appmsg>" 6)" | jq -r .MsgID)
 	[[ $msgid =~ ^[0-9]{19}$ ]]
-	run -0 post "webwxsync" "{\"BaseRequest\":$(base_request),\"SyncKey\":$(jq -c .SyncKey <<<"$INIT"),\"rr\":-1}"
+	run -0 sync_all
 	run -0 jq -r "[.AddMsgList[] | select(.MsgId == \"$msgid\")][0].MediaId" <<<"$output"
 	assert_output "$mid"
 	q="sender=$SELF&mediaid=$mid&encryfilename=report%252Epdf&fromuser=$UIN&pass_ticket=$(uri "$PT")&webwx_data_ticket=$(uri "$DT")&sid=$(uri "$SID")"
@@ -354,7 +369,7 @@ logged() {
 	emu_ctl message "count=3" >/dev/null
 	friend=$(post webwxgetcontact "{\"BaseRequest\":$(base_request)}" | jq -r '[.MemberList[] | select(.UserName | test("^@[0-9a-f]+$"))][0].UserName')
 	emu_ctl message "" -d "{\"From\":\"$friend\",\"To\":\"self\",\"Content\":\"other chat\"}" >/dev/null
-	run -0 post "webwxsync" "{\"BaseRequest\":$(base_request),\"SyncKey\":$(jq -c .SyncKey <<<"$INIT"),\"rr\":-1}"
+	run -0 sync_all
 	run -0 jq -c "[.AddMsgList[] | select(.MsgType == 1) | [(.FromUserName | if . == \"$SELF\" then \"self\" elif . == \"$friend\" then \"friend\" else . end), .ToUserName == \"$SELF\", .ToUserName]]" <<<"$output"
 	assert_output "[[\"self\",false,\"filehelper\"],[\"self\",false,\"filehelper\"],[\"self\",false,\"filehelper\"],[\"self\",false,\"filehelper\"],[\"friend\",true,\"$SELF\"]]"
 }
