@@ -23,6 +23,7 @@ wx_exit_errno(int e)
 	case EACCES: case EPERM: case ENOENT: case ENOTDIR: case EISDIR:
 	case EROFS: case ELOOP: case ENAMETOOLONG: case EINVAL: case EFBIG:
 	case WX_ENOTREG:
+	case ENXIO:  /* a FIFO opened for writing, with no reader */
 		return WX_EXIT_USAGE;  /* the place is wrong: a retry won't help */
 	default:
 		return WX_EXIT_TEMP;   /* full disk, I/O error: may pass */

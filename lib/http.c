@@ -29,6 +29,7 @@ struct wx_http {
 	char *cookiefile;
 	struct curl_slist *headers;     /* wx_http_header lines */
 	struct curl_slist *post_headers;  /* wx_http_post_header lines */
+	struct wx_buf tr_head_out, tr_body_out, tr_head_in;  /* WX_TRACE */
 	struct curl_slist *connect_to;  /* from WX_CONNECT_TO */
 	struct curl_slist *jar0;        /* the jar as loaded, libcurl's lines */
 	long timeout;                   /* seconds, 0 = TOTAL_SECONDS */
@@ -45,23 +46,6 @@ struct wx_http {
 	char err[CURL_ERROR_SIZE];
 };
 
-/* Query keys whose values are secrets or identify the account. */
-static const char *const secret_keys[] = {
-	"skey", "sid", "wxsid", "pass_ticket", "ticket", "webwx_data_ticket",
-	"uin", "wxuin", "fromuser",
-};
-
-static int
-is_secret_key(const char *k, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof secret_keys / sizeof *secret_keys; i++)
-		if (strlen(secret_keys[i]) == n && memcmp(secret_keys[i], k, n) == 0)
-			return 1;
-	return 0;
-}
-
 char *
 wx_mask_url(const char *url)
 {
@@ -75,7 +59,7 @@ wx_mask_url(const char *url)
 	for (p = q + 1; *p; p = *end ? end + 1 : end) {
 		end = p + strcspn(p, "&#");
 		eq = memchr(p, '=', (size_t)(end - p));
-		if (eq && is_secret_key(p, (size_t)(eq - p))) {
+		if (eq && wx_secret_key(p, (size_t)(eq - p))) {
 			wx_buf_add(&b, p, (size_t)(eq - p) + 1);
 			wx_buf_adds(&b, "***");
 		} else {
@@ -174,6 +158,25 @@ global_init_once(void)
 	done = 1;
 }
 
+/* WX_TRACE: libcurl's account of what went out and came in: the heads
+ * whole, the first bytes of a request's body (the answer's is taken
+ * decoded, from where on_body put it). */
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *arg)
+{
+	struct wx_http *h = arg;
+	size_t room = WX_TRACE_BODY + 1 - h->tr_body_out.len;
+
+	(void)c;
+	if (type == CURLINFO_HEADER_OUT)
+		wx_buf_add(&h->tr_head_out, data, n);
+	else if (type == CURLINFO_HEADER_IN)
+		wx_buf_add(&h->tr_head_in, data, n);
+	else if (type == CURLINFO_DATA_OUT && h->tr_body_out.len <= WX_TRACE_BODY)
+		wx_buf_add(&h->tr_body_out, data, n < room ? n : room);
+	return 0;
+}
+
 /* Options that hold for every request of the handle. */
 static int
 set_policy(struct wx_http *h)
@@ -195,6 +198,11 @@ set_policy(struct wx_http *h)
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+	if (wx_trace_on()) {
+		bad |= curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+		bad |= curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
+		bad |= curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	}
 	if (ca && *ca)
 		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	h->connect_to = connect_to_list(getenv("WX_CONNECT_TO"));
@@ -274,6 +282,9 @@ wx_http_free(struct wx_http *h)
 	curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
 	curl_slist_free_all(h->post_headers);
+	wx_buf_free(&h->tr_head_out);
+	wx_buf_free(&h->tr_body_out);
+	wx_buf_free(&h->tr_head_in);
 	curl_slist_free_all(h->connect_to);
 	curl_slist_free_all(h->jar0);
 	free(h->cookiefile);
@@ -337,6 +348,26 @@ request_headers(const struct wx_http *h, const char *method, const char *line)
 	return l;
 }
 
+/* WX_TRACE: the exchange just made. */
+static void
+trace(const struct wx_http *h, const char *method, const char *url,
+      CURLcode cc)
+{
+	struct wx_exchange x = {
+		.method = method, .url = url, .head_out = &h->tr_head_out,
+		.body_out = &h->tr_body_out, .head_in = &h->tr_head_in,
+		.streamed = h->out ? h->got : 0,
+	};
+
+	if (h->sink) {
+		x.body = h->sink->p;
+		x.body_len = h->sink->len;
+	}
+	if (cc != CURLE_OK)
+		x.error = h->err[0] ? h->err : curl_easy_strerror(cc);
+	wx_trace_write(&x);
+}
+
 /* Run the request set up by the caller, the body going where h says:
  * the common end of every request.  0 when the answer's status is taken
  * like 200 (status_ok), else warn "METHOD URL: reason" (secrets masked)
@@ -355,11 +386,16 @@ transfer(struct wx_http *h, const char *method, const char *url,
 	h->err[0] = '\0';
 	curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	wx_buf_reset(&h->tr_head_out);
+	wx_buf_reset(&h->tr_body_out);
+	wx_buf_reset(&h->tr_head_in);
 	cc = curl_easy_perform(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
 	*status = 0;
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+	if (wx_trace_on())
+		trace(h, method, url, cc);
 	if (cc == CURLE_OK && status_ok(h, *status))
 		return 0;
 	masked = wx_mask_url(url);

@@ -130,9 +130,13 @@ void wx_rate_turn(const char *dir);
  * or exit 100 naming a bad value. */
 double wx_rate_env(void);
 /* http.c: a handle whose cookies come from cookiefile (NULL: none).  Exit
- * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, 111
- * when libcurl cannot start. */
+ * 100 when CURL_CA_BUNDLE or the jar is not a readable regular file, or
+ * WX_TRACE's file cannot be opened (wx_trace_on), 111 when libcurl cannot
+ * start. */
 struct wx_http *wx_http_new(const char *cookiefile);
+/* trace.c: 1 when WX_TRACE names a file, opened (0600, appending) on the
+ * first call; exit with wx_exit_errno's code when it cannot be. */
+int wx_trace_on(void);
 
 /* ---- util.c: diagnostics, errors, buffers ---- */
 
@@ -406,6 +410,31 @@ char *wx_http_cookie(struct wx_http *h, const char *host, const char *name);
 /* Copy of url with the values of skey, sid, wxsid, pass_ticket, ticket,
  * webwx_data_ticket, uin, wxuin, fromuser (a uin) replaced by "***". */
 char *wx_mask_url(const char *url);
+
+/* ---- trace.c: WX_TRACE, the redacted record of every exchange ---- */
+
+/* Bytes of each body a trace shows. */
+#define WX_TRACE_BODY 1024
+/* 1 when key (n bytes, any case) names a secret or the account: skey,
+ * sid, wxsid, pass_ticket, ticket, webwx_data_ticket, uin, wxuin, … */
+int wx_secret_key(const char *k, size_t n);
+/* s (n bytes) into out with every secret replaced by its placeholder
+ * "<kind-N>": the values of secret keys in queries, forms, JSON, XML and
+ * multipart fields, and of cookies, learnt from s and remembered for the
+ * rest of the process, replaced wherever they stand alone. */
+void wx_trace_redact(struct wx_buf *out, const char *s, size_t n);
+/* One exchange, as http.c saw it. */
+struct wx_exchange {
+	const char *method, *url;
+	const struct wx_buf *head_out, *body_out, *head_in;  /* libcurl's */
+	const char *body;       /* the answer kept in memory, or NULL */
+	size_t body_len;
+	uint64_t streamed;      /* bytes a download wrote instead */
+	const char *error;      /* why no answer came, or NULL */
+};
+/* Append x to WX_TRACE's file, redacted, in one write (wx_trace_on must
+ * have said 1). */
+void wx_trace_write(const struct wx_exchange *x);
 
 /* ---- cgi.c: one round trip to a CGI of the web host ---- */
 
