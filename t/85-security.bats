@@ -10,7 +10,7 @@ load sync
 # One login for the file with every private file there (session,
 # cookies, contacts, media, sent, rate); each test works on a copy.
 setup_file() {
-	emu_start -H 1 -a
+	emu_start -H 2 -a
 	export WX_DIR="$BATS_FILE_TMPDIR/wx"
 	logged_in
 	emu_ctl message '' --data-binary '{"TypeName":"image"}' >/dev/null
@@ -132,4 +132,183 @@ refused() {
 	assert_output ''
 	run find "$WX_DIR" -mindepth 1 ! -type f
 	assert_output ''
+}
+
+# ---- 2. no secret in argv, outputs, messages, files left behind, or
+# the environment of children ----
+
+# The whole flow runs in $F: out/ every stdout and stderr, proc/ the argv
+# and environment of the long-running commands, snap/N/ the session and
+# cookie jar after each step (their secrets all count), tmp/ the TMPDIR
+# of every command, wx/ the session directory; t/secrets-scan then takes
+# the secrets from every session and cookies under $F and searches
+# every other file for them.
+
+# step NAME CMD [ARG…]: run CMD with stdout and stderr to out/NAME.*,
+# status in RC; then a snapshot of the secrets.
+step() {
+	local name=$1
+	shift
+	RC=0
+	"$@" >"$F/out/$name.out" 2>"$F/out/$name.err" </dev/null || RC=$?
+	snap
+}
+
+snap() {
+	local d
+	d=$F/snap/$(( $(ls "$F/snap" | wc -l) + 1 ))
+	mkdir "$d"
+	cp "$WX_DIR/session" "$WX_DIR/cookies" "$d/" 2>/dev/null || true
+}
+
+# descendant ROOT NAME: the pid of a process NAME below ROOT, waiting up
+# to 10 s for it.
+descendant() {
+	local i pids p
+	for i in $(seq 200); do
+		pids=$1
+		for p in $(ps -e -o pid=,ppid=,comm= |
+			awk -v r="$1" -v n="$2" '
+				{ par[$1] = $2; name[$1] = $3 }
+				END { for (p in par) { q = p
+					while (q in par && q != r) q = par[q]
+					if (q == r && p != r && name[p] == n) print p } }'); do
+			echo "$p"
+			return 0
+		done
+		sleep 0.05
+	done
+	return 1
+}
+
+# proc_save PID NAME: its argv and environment into proc/NAME.*.
+proc_save() {
+	tr '\0' '\n' <"/proc/$1/cmdline" >"$F/proc/$2.argv"
+	tr '\0' '\n' <"/proc/$1/environ" >"$F/proc/$2.env"
+	[ -s "$F/proc/$2.argv" ] && [ -s "$F/proc/$2.env" ]
+}
+
+# wait_requests ENDPOINT N: until wx-emu has logged N requests to it.
+wait_requests() {
+	local i
+	for i in $(seq 200); do
+		[ "$(grep -c "/$1[?\"]" "$EMU_LOG")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "security: the whole flow, failures too, shows no secret anywhere: argv, outputs, files, children's environments" {
+	local pid n img file sent peer
+	F=$T/flow
+	mkdir -p "$F/out" "$F/proc" "$F/snap" "$F/tmp" "$F/in" "$F/got"
+	export WX_DIR=$F/wx TMPDIR=$F/tmp WX_RATE=0
+	step 01-login setsid -w wx-login -t 20
+	assert_equal "$RC" 0
+
+	# push login: wx-wait held by a slow login poll while we look
+	emu_ctl fault 'endpoint=login&kind=slow' >/dev/null
+	setsid -w wx-login -t 20 >"$F/out/02-login.out" 2>"$F/out/02-login.err" </dev/null &
+	pid=$!
+	proc_save "$pid" wx-login
+	proc_save "$(descendant "$pid" wx-wait)" wx-wait
+	wait "$pid"
+	snap
+	grep -qx 'wx-wait' "$F/proc/wx-wait.argv"
+
+	step 03-contacts-m wx-contacts -m
+	step 04-contacts wx-contacts
+	peer=$(first_of person)
+	emu_ctl message '' --data-binary "{\"From\":\"$peer\",\"Content\":\"hi\"}" >/dev/null
+	img=$(emu_ctl message '' --data-binary "{\"From\":\"$peer\",\"TypeName\":\"image\"}")
+	file=$(emu_ctl message '' --data-binary "{\"From\":\"$peer\",\"TypeName\":\"file\",\"FileName\":\"a.txt\",\"Media\":\"aGk=\"}")
+	step 05-sync wx-sync
+	assert_equal "$RC" 0
+
+	# wx-sync -f while its synccheck is held
+	n=$(grep -c '/synccheck[?"]' "$EMU_LOG" || true)
+	wx-sync -f >"$F/out/06-sync-f.out" 2>"$F/out/06-sync-f.err" </dev/null &
+	pid=$!
+	wait_requests synccheck $((n + 1))
+	proc_save "$pid" wx-sync-f
+	kill "$pid"
+	wait "$pid" || true
+	snap
+
+	printf 'a file\n' >"$F/in/a.txt"
+	step 07-send wx-send filehelper hello
+	assert_equal "$RC" 0
+	sent=$(sed -n 's/^msgid=//p' "$F/out/07-send.out")
+	step 08-send-n wx-send -n filehelper hello
+	step 09-send-f wx-send -f "$F/in/a.txt" filehelper
+	assert_equal "$RC" 0
+	step 10-send-fn wx-send -n -f "$F/in/a.txt" filehelper
+	step 11-get-img wx-get -o "$F/got/img" "$img"
+	assert_equal "$RC" 0
+	step 12-get-file wx-get -o "$F/got/file" "$file"
+	assert_equal "$RC" 0
+	step 13-forward wx-send -m "$img" filehelper
+	step 14-revoke wx-revoke "$sent"
+	assert_equal "$RC" 0
+	step 15-remark wx-remark "$peer" friend
+	step 16-synccheck wx-synccheck
+
+	# failures: each prints its one line, which must hold no secret
+	emu_ctl fault 'endpoint=webwxsync&kind=http500' >/dev/null
+	step 17-sync-500 wx-sync
+	[ "$RC" -ne 0 ]
+	emu_ctl fault 'endpoint=synccheck&kind=reset' >/dev/null
+	step 18-synccheck-reset wx-synccheck
+	emu_ctl fault 'endpoint=webwxsendmsg&kind=malformed&count=3' >/dev/null
+	step 19-send-malformed wx-send filehelper again
+	[ "$RC" -ne 0 ]
+	step 20-send-nobody wx-send 'no such friend' hi
+	[ "$RC" -ne 0 ]
+	emu_ctl fault 'endpoint=webwxgetcontact&kind=truncate' >/dev/null
+	step 21-contacts-truncate wx-contacts -m
+	emu_ctl fault 'endpoint=webwxgetmsgimg&kind=http500&count=3' >/dev/null
+	step 22-get-500 wx-get -o "$F/got/img2" "$img"
+	step 23-get-unknown wx-get -o "$F/got/x" 12345
+	step 24-revoke-unknown wx-revoke 12345
+	emu_ctl fault 'endpoint=webwxuploadmedia&kind=http500&count=3' >/dev/null
+	step 25-send-f-500 wx-send -f "$F/in/a.txt" filehelper
+	emu_ctl fault 'endpoint=webwxsync&kind=ret1101' >/dev/null
+	step 26-sync-1101 wx-sync
+	[ "$RC" -ne 0 ]
+	step 27-logout wx-logout
+	step 28-sync-after wx-sync
+	[ "$RC" -ne 0 ]
+
+	# no temp file left behind, in the session directory or TMPDIR
+	run find "$WX_DIR" "$TMPDIR" -name '*.tmp*' -o -path "$TMPDIR/*"
+	assert_output ''
+	TMPDIR=$T run "$TOP/t/secrets-scan" "$F"
+	[ "$status" -eq 0 ] || fail "$output"
+	assert_output --regexp '^secrets-scan: [0-9]+ files, [0-9]+ secrets, none found$'
+	n=$(sed 's/.* files, \([0-9]*\) secrets.*/\1/' <<<"$output")
+	[ "$n" -ge 8 ] || fail "only $n secrets collected: $output"
+}
+
+@test "security: t/secrets-scan finds a planted secret and names the file and the key" {
+	local k v
+	mkdir "$T/scan"
+	cp -a "$WX_DIR" "$T/scan/wx"
+	TMPDIR=$T run -0 "$TOP/t/secrets-scan" "$T/scan"
+	assert_output --regexp '^secrets-scan: [0-9]+ files, [0-9]+ secrets, none found$'
+	for k in skey wxsid pass_ticket; do
+		v=$(session_get "$k")
+		printf 'x%sy\n' "$v" >"$T/scan/leak"
+		TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
+		assert_output "not ok - secrets-scan: $T/scan/leak holds $k of $T/scan/wx/session"
+	done
+	# pass_ticket decoded, the login ticket, a cookie
+	session_get pass_ticket | sed 's/%2B/+/g; s/%2F/\//g; s/%3D/=/g' >"$T/scan/leak"
+	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
+	assert_output --partial 'holds pass_ticket'
+	session_get redirect_uri | sed 's/.*ticket=\([^&]*\).*/\1/' >"$T/scan/leak"
+	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
+	assert_output --partial 'holds ticket'
+	awk '$6 == "webwx_data_ticket" { print $7 }' "$WX_DIR/cookies" >"$T/scan/leak"
+	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
+	assert_output --partial 'holds cookie webwx_data_ticket'
 }
