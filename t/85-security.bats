@@ -312,3 +312,91 @@ wait_requests() {
 	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
 	assert_output --partial 'holds cookie webwx_data_ticket'
 }
+
+# The planted leak must not outlive its test: t/run scans the whole run.
+teardown() {
+	rm -f "$BATS_TEST_TMPDIR/scan/leak"
+	server_stop "${OWN_PID:-}"
+}
+
+# ---- 3. TLS: verified always, no way to turn it off ----
+
+# cert NAME SIGNER SAN: key and certificate $T/tls/NAME.{key,pem} for
+# SAN, signed by the CA files SIGNER.{pem,key} (NAME itself: a new CA).
+cert() {
+	local d=$T/tls
+	mkdir -p "$d"
+	if [ "$2" = "$d/$1" ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$d/$1.key" -out "$d/$1.pem" -days 2 \
+			-subj "/CN=$1" >/dev/null 2>&1
+		return
+	fi
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/$1.key" -out "$d/$1.req" -subj "/CN=wx.qq.com" \
+		>/dev/null 2>&1 &&
+	printf 'subjectAltName=%s\n' "$3" >"$d/$1.ext" &&
+	openssl x509 -req -in "$d/$1.req" -CA "$2.pem" -CAkey "$2.key" \
+		-CAcreateserial -out "$d/$1.pem" -days 2 -extfile "$d/$1.ext" \
+		>/dev/null 2>&1
+}
+
+# bad_server [wx-emu options]: a wx-emu of this test's own (in $T/emu),
+# which WX_CONNECT_TO now leads to; CURL_CA_BUNDLE stays the test CA.
+bad_server() {
+	BATS_FILE_TMPDIR=$T _emu_run "$@"
+	OWN_PID=$EMU_PID
+}
+
+# refused_tls WHAT: wx-uuid and wx-sync (which sends the secrets) are
+# 111 with one line naming WHAT; the server logged no request with a
+# secret (none got through), and the session is as it was.
+refused_tls() {
+	local before c
+	before=$(snapshot)
+	for c in wx-uuid wx-sync; do
+		run --separate-stderr timeout 20 "$c" </dev/null
+		[ "$status" -eq 111 ] || fail "$c: exit $status: $stderr"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$c: $stderr"
+		[[ "$stderr" == "$c: "*"$1"* ]] || fail "$c: no '$1': $stderr"
+		assert_output ''
+	done
+	assert_equal "$(snapshot)" "$before"
+	! grep -qF -e "$(session_get skey)" -e "$(session_get wxsid)" "$EMU_LOG"
+}
+
+@test "security: a certificate from a CA not in CURL_CA_BUNDLE is refused (111)" {
+	cert evilca "$T/tls/evilca"
+	cert evil "$T/tls/evilca" 'DNS:*.qq.com,DNS:*.wx2.qq.com,DNS:*.wx.qq.com,IP:127.0.0.1'
+	bad_server -c "$T/tls/evil.pem" -k "$T/tls/evil.key"
+	refused_tls 'SSL certificate problem'
+}
+
+@test "security: a certificate of the trusted CA for another host name is refused (111)" {
+	cert other "$BATS_FILE_TMPDIR/ca/ca" 'DNS:example.org,DNS:*.example.org'
+	bad_server -c "$T/tls/other.pem" -k "$T/tls/other.key"
+	refused_tls 'subject name matches'
+}
+
+@test "security: plain HTTP where https is asked for is refused (111)" {
+	BATS_FILE_TMPDIR=$T emu_start_plain
+	OWN_PID=$EMU_PID
+	refused_tls 'SSL'
+}
+
+@test "security: nothing in the sources turns TLS verification off" {
+	local src=("$TOP"/lib/*.c "$TOP"/lib/*.h "$TOP"/cmd/*.c "$TOP/cmd/wx-login" "$TOP"/share/*)
+	# verification set once, on, in lib/http.c
+	run -0 grep -h 'CURLOPT_SSL_VERIFY\|CURLOPT_PROXY_SSL_VERIFY' "${src[@]}"
+	assert_equal "$(printf '%s\n' "$output" | sed 's/^[[:space:]]*//')" \
+'bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);'
+	# no switch: no option, variable or curl flag that would skip it
+	run grep -n -i -E 'insecure|no_?verify|skip_?verify|verify_?(peer|host)?[[:space:]]*=[[:space:]]*0|SSL_VERIFY[A-Z]*, *0|curl[^|]* (-k|--insecure)\b|CURLSSLOPT_(NO_REVOKE|ALLOW_BEAST)|CURLOPT_(SSL_OPTIONS|PINNEDPUBLICKEY|CAPATH)' "${src[@]}"
+	assert_output ''
+	[ "$status" -eq 1 ]
+	# the environment variables wx reads: none is about TLS but the CA file
+	run -0 grep -ho 'getenv("[A-Z_]*")' "${src[@]}"
+	run grep -v -E '"(WX_DIR|XDG_STATE_HOME|HOME|CURL_CA_BUNDLE|WX_CONNECT_TO|WX_RATE|WX_TRACE|TERM|NO_COLOR|LANG|LC_ALL|LC_CTYPE|TZ|TMPDIR)"' <<<"$output"
+	assert_output ''
+}
