@@ -341,9 +341,9 @@ cert() {
 		>/dev/null 2>&1
 }
 
-# bad_server [wx-emu options]: a wx-emu of this test's own (in $T/emu),
+# own_server [wx-emu options]: a wx-emu of this test's own (in $T/emu),
 # which WX_CONNECT_TO now leads to; CURL_CA_BUNDLE stays the test CA.
-bad_server() {
+own_server() {
 	BATS_FILE_TMPDIR=$T _emu_run "$@"
 	OWN_PID=$EMU_PID
 }
@@ -368,13 +368,13 @@ refused_tls() {
 @test "security: a certificate from a CA not in CURL_CA_BUNDLE is refused (111)" {
 	cert evilca "$T/tls/evilca"
 	cert evil "$T/tls/evilca" 'DNS:*.qq.com,DNS:*.wx2.qq.com,DNS:*.wx.qq.com,IP:127.0.0.1'
-	bad_server -c "$T/tls/evil.pem" -k "$T/tls/evil.key"
+	own_server -c "$T/tls/evil.pem" -k "$T/tls/evil.key"
 	refused_tls 'SSL certificate problem'
 }
 
 @test "security: a certificate of the trusted CA for another host name is refused (111)" {
 	cert other "$BATS_FILE_TMPDIR/ca/ca" 'DNS:example.org,DNS:*.example.org'
-	bad_server -c "$T/tls/other.pem" -k "$T/tls/other.key"
+	own_server -c "$T/tls/other.pem" -k "$T/tls/other.key"
 	refused_tls 'subject name matches'
 }
 
@@ -398,5 +398,100 @@ bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);'
 	# the environment variables wx reads: none is about TLS but the CA file
 	run -0 grep -ho 'getenv("[A-Z_]*")' "${src[@]}"
 	run grep -v -E '"(WX_DIR|XDG_STATE_HOME|HOME|CURL_CA_BUNDLE|WX_CONNECT_TO|WX_RATE|WX_TRACE|TERM|NO_COLOR|LANG|LC_ALL|LC_CTYPE|TZ|TMPDIR)"' <<<"$output"
+	assert_output ''
+}
+
+# ---- 4. names and text from the server are only text ----
+
+# Contacts whose names are a path, a command substitution, a format
+# string and a terminal title sequence (and a room and an account as
+# bad); the UserNames stay plain.
+hostile_world() {
+	cat <<'EOF_WORLD'
+{"UserName":"@h1","NickName":"../../x","Kind":"friend"}
+{"UserName":"@h2","NickName":"$(rm -rf ~)","Kind":"friend"}
+{"UserName":"@h3","NickName":"%s%n%s","Kind":"friend"}
+{"UserName":"@h4","NickName":"\u001b]0;pwned\u0007","Kind":"friend"}
+{"UserName":"@h5","NickName":"`touch pwned`;x","RemarkName":"'; touch pwned; '","Kind":"friend"}
+{"UserName":"@@hr","NickName":"$(touch pwned)\u001b[2J%n","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@me"},{"UserName":"@h1","DisplayName":"\u001b]0;x\u0007../y"},{"UserName":"@s9","NickName":"%n%n"}]}
+{"UserName":"@me","NickName":"\u001b]2;me\u0007$(touch pwned)","Uin":2000000001,"Kind":"self"}
+EOF_WORLD
+}
+
+# No raw ESC or BEL byte in any file of out/.
+no_raw_controls() {
+	run grep -r -a -b -o $'[\033\007].\{0,20\}' "$F/out"
+	assert_output ''
+}
+
+@test "security: hostile names and texts from the server are just text: no shell, format, terminal or path" {
+	local id name img file u
+	F=$T/names
+	mkdir -p "$F/out" "$F/got" "$F/home" "$F/a/b/cwd"
+	hostile_world >"$T/world"
+	own_server -c "$BATS_FILE_TMPDIR/ca/cert.pem" -k "$BATS_FILE_TMPDIR/ca/key.pem" \
+		-a -H 1 -W "$T/world"
+	export WX_DIR=$F/wx HOME=$F/home WX_RATE=0
+	echo canary >"$HOME/canary"
+	touch "$T/start"
+	cd "$F/a/b/cwd"
+	setsid -w wx-login -t 20 >"$F/out/login.out" 2>"$F/out/login.err" </dev/null
+	grep -q '^nickname=.*me.*(touch pwned)' "$F/out/login.out"
+	wx-contacts >"$F/out/contacts.out" 2>"$F/out/contacts.err"
+	[ "$(jq -r 'select(.UserName == "@h4") | .Name' "$F/out/contacts.out")" = $'\e]0;pwned\a' ]
+	wx-contacts -m >"$F/out/contacts-m.out" 2>"$F/out/contacts-m.err"
+
+	# each name resolves to its contact, and a message sent by that name
+	# goes there; the name is never a path, command or format
+	for u in @h1 @h2 @h3 @h4; do
+		name=$(jq -r --arg u "$u" 'select(.UserName == $u) | .Name' "$F/out/contacts.out")
+		wx-contacts "$name" >"$F/out/lookup$u.out" 2>"$F/out/lookup$u.err"
+		[ "$(jq -r .UserName "$F/out/lookup$u.out")" = "$u" ]
+		wx-send "$name" "to $name" >"$F/out/send$u.out" 2>"$F/out/send$u.err"
+		emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent" |
+			jq -e --arg u "$u" --arg t "to $name" 'select(.To == $u and .Content == $t)' >/dev/null ||
+			fail "no send to $u"
+	done
+	wx-send "'; touch pwned; '" hi >"$F/out/send-h5.out" 2>"$F/out/send-h5.err"
+
+	# messages from them: such texts, and a file named ../../etc/x
+	for u in @h1 @h2 @h3 @h4 @@hr; do
+		emu_ctl message '' --data-binary "$(jq -cn --arg u "$u" \
+			'{From: $u, Content: "\u001b]0;pwned\u0007 $(touch pwned) %s%n%s ../../x `touch pwned`"}')" >/dev/null
+	done
+	file=$(emu_ctl message '' --data-binary '{"From":"@h1","TypeName":"file","FileName":"../../etc/x","Media":"aGk="}')
+	img=$(emu_ctl message '' --data-binary '{"From":"@h4","TypeName":"image"}')
+	wx-sync >"$F/out/sync.out" 2>"$F/out/sync.err"
+	grep -qF '$(touch pwned) %s%n%s ../../x' "$F/out/sync.out"
+	grep -qF '"FileName":"../../etc/x"' "$F/out/sync.out"
+
+	# media: to stdout or to -o only, never a name from the server
+	wx-get "$file" >"$F/out/get.out" 2>"$F/out/get.err"
+	[ "$(cat "$F/out/get.out")" = hi ]
+	wx-get -o "$F/got/f" "$file" >"$F/out/get-o.out" 2>"$F/out/get-o.err"
+	[ "$(cat "$F/got/f")" = hi ]
+	wx-send -m "$file" @h2 >"$F/out/fwd.out" 2>"$F/out/fwd.err"
+	wx-send -m "$img" "%s%n%s" >"$F/out/fwd-img.out" 2>"$F/out/fwd-img.err"
+	wx-remark @h3 "%n%n" >"$F/out/remark.out" 2>"$F/out/remark.err"
+	wx-contacts >"$F/out/contacts2.out" 2>"$F/out/contacts2.err"
+
+	no_raw_controls
+	# every stderr empty but wx-login's (its QR code): all went well
+	run find "$F/out" -name '*.err' ! -name login.err -size +0
+	assert_output ''
+	# nothing was run, nothing written outside the places named
+	[ -f "$HOME/canary" ]
+	run find "$T" "$HOME" /tmp -maxdepth 4 -name pwned -newer "$T/start"
+	assert_output ''
+	[ ! -e "$F/a/x" ] && [ ! -e "$F/a/etc" ] && [ ! -e /etc/x ]
+	run find "$F/a" "$HOME" -newer "$T/start" ! -type d
+	assert_output ''
+	run find "$F" -newer "$T/start" ! -type d ! -path "$F/out/*" ! -path "$F/wx/*" ! -path "$F/got/f"
+	assert_output ''
+}
+
+@test "security: the sh scripts (wx-login, ci-alert) never eval, source or sh -c anything" {
+	run grep -n -E '(^|[;&|[:space:]])(eval|\.|source|sh -c|bash -c)[[:space:]]' \
+		"$TOP/cmd/wx-login" "$TOP/share/ci-alert"
 	assert_output ''
 }
