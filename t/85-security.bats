@@ -164,18 +164,15 @@ snap() {
 # descendant ROOT NAME: the pid of a process NAME below ROOT, waiting up
 # to 10 s for it.
 descendant() {
-	local i pids p
-	for i in $(seq 200); do
-		pids=$1
-		for p in $(ps -e -o pid=,ppid=,comm= |
-			awk -v r="$1" -v n="$2" '
-				{ par[$1] = $2; name[$1] = $3 }
-				END { for (p in par) { q = p
-					while (q in par && q != r) q = par[q]
-					if (q == r && p != r && name[p] == n) print p } }'); do
-			echo "$p"
-			return 0
-		done
+	local p _
+	for _ in $(seq 200); do
+		p=$(ps -e -o pid=,ppid=,comm= | awk -v r="$1" -v n="$2" '
+			{ par[$1] = $2; name[$1] = $3 }
+			END { for (p in par) { q = p
+				while (q in par && q != r) q = par[q]
+				if (q == r && p != r && name[p] == n) print p } }' |
+			head -n 1)
+		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.05
 	done
 	return 1
@@ -190,8 +187,8 @@ proc_save() {
 
 # wait_requests ENDPOINT N: until wx-emu has logged N requests to it.
 wait_requests() {
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		[ "$(grep -c "/$1[?\"]" "$EMU_LOG")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
