@@ -286,7 +286,7 @@ wait_requests() {
 	[ "$n" -ge 8 ] || fail "only $n secrets collected: $output"
 }
 
-@test "security: t/secrets-scan finds a planted secret and names the file and the key" {
+@test "security: secrets-scan finds a planted secret and names the file and the key" {
 	local k v
 	mkdir "$T/scan"
 	cp -a "$WX_DIR" "$T/scan/wx"
@@ -305,6 +305,9 @@ wait_requests() {
 	session_get redirect_uri | sed 's/.*ticket=\([^&]*\).*/\1/' >"$T/scan/leak"
 	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
 	assert_output --partial 'holds ticket'
+	# but for wx-wait's line, which wx-init reads (design.md §3)
+	echo "redirect_uri=$(session_get redirect_uri)" >"$T/scan/leak"
+	TMPDIR=$T run -0 "$TOP/t/secrets-scan" "$T/scan"
 	awk '$6 == "webwx_data_ticket" { print $7 }' "$WX_DIR/cookies" >"$T/scan/leak"
 	TMPDIR=$T run -1 "$TOP/t/secrets-scan" "$T/scan"
 	assert_output --partial 'holds cookie webwx_data_ticket'
