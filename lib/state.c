@@ -227,6 +227,22 @@ fail(char *err, size_t errlen, const char *path, const char *what)
 	errno = saved;
 }
 
+/* As ssh with a key: what holds secrets is refused when its mode lets
+ * the group or others read or change it.  0, or -1 with errno EPERM and
+ * in err the mode and the chmod (to fix, 0600 or 0700) that mends it. */
+static int
+private_mode(const char *path, mode_t mode, unsigned fix, char *err,
+             size_t errlen)
+{
+	if (!(mode & 077))
+		return 0;
+	snprintf(err, errlen, "%s: mode %04o lets group or others in; "
+	         "it holds secrets (chmod %o it)", path,
+	         (unsigned)(mode & 07777), fix);
+	errno = EPERM;
+	return -1;
+}
+
 /* The file holds secrets: refuse it when others could read or change it. */
 static int
 check_file(int fd, const char *path, char *err, size_t errlen)
@@ -237,13 +253,8 @@ check_file(int fd, const char *path, char *err, size_t errlen)
 		fail(err, errlen, path, "stat");
 		return -1;
 	}
-	if (sb.st_mode & 077) {
-		snprintf(err, errlen, "%s: mode %04o lets group or others in; "
-		         "it holds secrets (chmod 600 it)", path,
-		         (unsigned)(sb.st_mode & 07777));
-		errno = EPERM;
+	if (private_mode(path, sb.st_mode, 0600, err, errlen) < 0)
 		return -1;
-	}
 	if (sb.st_size > STATE_MAX) {
 		snprintf(err, errlen, "%s: larger than 1 MiB", path);
 		errno = EFBIG;
@@ -381,6 +392,41 @@ make_dirs(char *path)
 	return 0;
 }
 
+/* What DIR holds that others must not see or change: the secrets
+ * (session, cookies) and what was said and to whom (contacts, media,
+ * sent, rate).  Checked by every command at its start, before it reads
+ * or writes any of them; a missing one is fine. */
+static const char *const private_files[] = {
+	"session", "cookies", "contacts", "media", "sent", "rate",
+};
+
+/* Exit 100 when dir or one of its private files lets group or others
+ * in (a copy or a restore with the wrong mode), so that nothing is read
+ * from or written to it until the user has fixed the mode. */
+static void
+check_private(const char *dir)
+{
+	struct stat sb;
+	char err[512], *path;
+	size_t i;
+
+	if (stat(dir, &sb) < 0)
+		wx_die(wx_exit_errno(errno), "%s:", dir);
+	if (private_mode(dir, sb.st_mode, 0700, err, sizeof err) < 0)
+		wx_die(WX_EXIT_USAGE, "%s", err);
+	for (i = 0; i < sizeof private_files / sizeof *private_files; i++) {
+		path = wx_asprintf("%s/%s", dir, private_files[i]);
+		if (stat(path, &sb) < 0) {
+			if (errno != ENOENT)
+				wx_die(wx_exit_errno(errno), "%s:", path);
+		} else if (private_mode(path, sb.st_mode, 0600, err,
+		                        sizeof err) < 0) {
+			wx_die(WX_EXIT_USAGE, "%s", err);
+		}
+		free(path);
+	}
+}
+
 char *
 wx_session_dir(const char *opt)
 {
@@ -404,6 +450,7 @@ wx_session_dir(const char *opt)
 		dir[--n] = '\0';
 	if (make_dirs(dir) < 0)
 		wx_die(WX_EXIT_USAGE, "%s:", dir);
+	check_private(dir);
 	return dir;
 }
 

@@ -53,7 +53,9 @@ char *wx_strndup(const char *s, size_t n);
 char *wx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* state.c: session directory: opt (-d), else $WX_DIR, else
  * ${XDG_STATE_HOME:-$HOME/.local/state}/wx; created 0700 if missing; exit
- * 100 when it cannot be made.  malloc'd. */
+ * 100 when it cannot be made, or when it or one of the files that hold
+ * secrets in it (session, cookies, contacts, media, sent, rate) lets the
+ * group or others in (as ssh with a key).  malloc'd. */
 char *wx_session_dir(const char *opt);
 /* state.c: load DIR/session (never NULL), or exit 100 with the reason
  * (not a regular file, mode, size, syntax). */

@@ -17,6 +17,10 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export PATH="$TOP/bin:$PATH"
 export LC_ALL=C
 export SAMPLES="$TOP/t/samples"
+# The session files tests write by hand get the modes wx demands of them
+# (wx-session(5): 0700 and 0600), as wx's own do; t/85 checks, under
+# umask 022, that wx makes them so itself.
+umask 077
 
 # Per-test session directory; tests never touch $HOME.
 setup() {

@@ -463,6 +463,62 @@ load_session(const char *dir)
 }
 
 static void
+session_dir(const char *dir)
+{
+	free(wx_session_dir(dir));
+}
+
+/* wx_session_dir refuses dir, or its file name, at mode (exit 100, the
+ * one line naming it, its mode and the fix); then the mode is mended. */
+static void
+refused_mode(const char *dir, const char *name, mode_t mode)
+{
+	char *path = name ? wx_asprintf("%s/%s", dir, name) : wx_strdup(dir);
+	char msg[1024], *want, *what;
+
+	chmod(path, mode);
+	what = wx_asprintf("session_dir: %s at %04o", name ? name : "dir",
+	                   (unsigned)mode);
+	is_int(run_dying(session_dir, dir, msg, sizeof msg), 100, what);
+	want = wx_asprintf("test-state: %s: mode %04o lets group or others in; "
+	                   "it holds secrets (chmod %s it)\n", path,
+	                   (unsigned)mode, name ? "600" : "700");
+	is_str(msg, want, what);
+	chmod(path, name ? 0600 : 0700);
+	free(want);
+	free(what);
+	free(path);
+}
+
+static void
+test_private(void)
+{
+	char *d = tpath("private"), *got, *p;
+	const char *names[] = {"session", "cookies", "contacts", "media",
+	                       "sent", "rate"};
+	size_t i;
+
+	got = wx_session_dir(d);
+	free(got);
+	refused_mode(d, NULL, 0755);
+	refused_mode(d, NULL, 0701);
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		p = wx_asprintf("%s/%s", d, names[i]);
+		put_file(p, "", 0, 0600);
+		refused_mode(d, names[i], 0644);
+		refused_mode(d, names[i], 0620);
+		free(p);
+	}
+	p = wx_asprintf("%s/other", d);
+	put_file(p, "", 0, 0644);  /* not wx's: left alone */
+	got = wx_session_dir(d);
+	is_str(got, d, "session_dir: private modes and a file of the user's pass");
+	free(got);
+	free(p);
+	free(d);
+}
+
+static void
 test_session(void)
 {
 	char *d = tpath("a/b/wx"), *x = tpath("xdg"), *h = tpath("home");
@@ -544,6 +600,7 @@ main(void)
 	test_crash();
 	test_concurrent();
 	test_session();
+	test_private();
 	cmd = wx_asprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		wx_warn("could not remove %s", tmpdir);
