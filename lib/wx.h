@@ -810,6 +810,10 @@ int wx_all_digits(const char *s, size_t max);
  * when it is not a message line or a field is not what it should be. */
 void wx_msgline_parse(const char *text, size_t len, const char *where,
                       struct wx_msgline *m);
+/* The same without exiting: 0, or -1 with the reason in why (n bytes)
+ * and m freed. */
+int wx_msgline_read(const char *text, size_t len, struct wx_msgline *m,
+                    char *why, size_t n);
 /* The line from in (stdin's bytes, when not NULL), else MSGID op's line
  * in DIR/media; exit 1 when DIR/media has none ("pipe its line to
  * HINT"), with wx_exit_errno's code when it cannot be read, 100 as
