@@ -96,7 +96,12 @@ wx_contact_line(struct wx_buf *b, const struct wx_json *j, int obj,
 
 	wx_json_put_members(b, j, obj, derived_keys, 1);
 	drop_skeys(b, from);
-	wx_buf_addf(b, ",\"Kind\":\"%s\"", wx_contact_kind(j, obj, self));
+	/* No comma after the brace of an object with no member left ({},
+	 * or only derived keys): "{,\"Kind\"…" is not JSON, and one such
+	 * line made the whole cache unreadable (found by fuzz-contact). */
+	if (b->p[b->len - 1] != '{')
+		wx_buf_addc(b, ',');
+	wx_buf_addf(b, "\"Kind\":\"%s\"", wx_contact_kind(j, obj, self));
 	put_decoded(b, j, obj, "Name", "NickName");
 	put_decoded(b, j, obj, "Remark", "RemarkName");
 	wx_buf_adds(b, "}\n");
@@ -589,14 +594,18 @@ wx_contacts_apply(const char *dir, const char *user,
 	struct wx_contacts *cs = NULL;
 	struct wx_afile a;
 	const char *nl;
+	size_t hlen;
 	int rc = 0;
 
 	if (n > 0 && wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
 		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
-	if (cs && strcmp(wx_contacts_user(cs), user) == 0 &&
-	    (nl = memchr(text.p, '\n', text.len)) != NULL) {
+	if (cs && strcmp(wx_contacts_user(cs), user) == 0) {
+		/* A cache of the header alone may lack the final LF; its
+		 * changes were dropped (found by fuzz-cache). */
+		nl = memchr(text.p, '\n', text.len);
+		hlen = nl ? (size_t)(nl - text.p) : text.len;
 		if ((rc = wx_afile_open(&a, path, 0600)) == 0) {
-			write_changed(a.f, cs, text.p, (size_t)(nl - text.p), ch, n);
+			write_changed(a.f, cs, text.p, hlen, ch, n);
 			wx_remove_stale_temps(path);
 			rc = wx_afile_commit(&a);
 		}

@@ -2,6 +2,7 @@
  * wx-get and wx-send -m read from its line (every one checked), and the
  * URL its media downloads from (protocol.md §7). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,70 +40,111 @@ wx_all_digits(const char *s, size_t max)
 	return n > 0 && n <= max && s[n] == '\0';
 }
 
-/* Member key of the message as a string (a number as its digits),
- * NULL when absent or null; exit 100 when it is an object or an array
- * or longer than max.  malloc'd. */
-static char *
-field(const struct wx_json *j, const char *key, size_t max, const char *where)
+/* Member key of the message as a string (a number as its digits) into
+ * *out, malloc'd, NULL when absent or null: 0, or -1 with why set when
+ * it is an object or an array or longer than max. */
+static int
+field(const struct wx_json *j, const char *key, size_t max, char **out,
+      char *why, size_t n)
 {
 	int tok = wx_json_get(j, 0, key);
-	enum wx_json_type t = wx_json_type(j, tok);
-	char *s;
 
-	if (tok < 0 || t == WX_JSON_NULL)
-		return NULL;
-	if (!(s = wx_json_str(j, tok)))
-		wx_die(WX_EXIT_USAGE, "%s: %s: not a string", where, key);
-	if (strlen(s) > max)
-		wx_die(WX_EXIT_USAGE, "%s: %s: longer than %zu bytes", where, key,
-		       max);
-	return s;
+	*out = NULL;
+	if (tok < 0 || wx_json_type(j, tok) == WX_JSON_NULL)
+		return 0;
+	if (!(*out = wx_json_str(j, tok)))
+		snprintf(why, n, "%s: not a string", key);
+	else if (strlen(*out) > max)
+		snprintf(why, n, "%s: longer than %zu bytes", key, max);
+	else
+		return 0;
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 /* TypeName when the line has it, else wx_msg_typename of MsgType,
- * AppMsgType and SubMsgType. */
-static char *
-type_of(const struct wx_json *j, const char *where)
+ * AppMsgType and SubMsgType.  An empty TypeName counts as none: taken,
+ * it made wx-get say "a  message" (found by fuzz-msgline). */
+static int
+type_of(const struct wx_json *j, char **out, char *why, size_t n)
 {
-	char *t = field(j, "TypeName", TYPE_MAX, where);
 	long long type, app = 0, sub = 0;
 
-	if (t)
-		return t;
-	if (wx_json_int(j, wx_json_get(j, 0, "MsgType"), &type) < 0)
-		wx_die(WX_EXIT_USAGE, "%s: neither TypeName nor MsgType", where);
+	if (field(j, "TypeName", TYPE_MAX, out, why, n) < 0)
+		return -1;
+	if (*out && **out)
+		return 0;
+	free(*out);
+	*out = NULL;
+	if (wx_json_int(j, wx_json_get(j, 0, "MsgType"), &type) < 0) {
+		snprintf(why, n, "neither TypeName nor MsgType");
+		return -1;
+	}
 	wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &app);
 	wx_json_int(j, wx_json_get(j, 0, "SubMsgType"), &sub);
-	return wx_strdup(wx_msg_typename(type, app, sub));
+	*out = wx_strdup(wx_msg_typename(type, app, sub));
+	return 0;
+}
+
+/* The fields of message object j into m: 0, or -1 with why set. */
+static int
+read_fields(const struct wx_json *j, struct wx_msgline *m, char *why,
+            size_t n)
+{
+	if (wx_json_type(j, 0) != WX_JSON_OBJECT) {
+		snprintf(why, n, "not a message line: not a JSON object");
+		return -1;
+	}
+	if (field(j, "MsgId", ID_MAX, &m->msgid, why, n) < 0)
+		return -1;
+	if (!m->msgid || !wx_all_digits(m->msgid, ID_MAX)) {
+		snprintf(why, n, "MsgId: not a message id");
+		return -1;
+	}
+	if (type_of(j, &m->type, why, n) < 0 ||
+	    field(j, "FromUserName", USER_MAX, &m->from, why, n) < 0 ||
+	    field(j, "MediaId", MEDIAID_MAX, &m->mediaid, why, n) < 0 ||
+	    field(j, "EncryFileName", FILENAME_MAX_, &m->encname, why, n) < 0 ||
+	    field(j, "FileSize", ID_MAX, &m->filesize, why, n) < 0 ||
+	    field(j, "Text", TEXT_MAX, &m->text, why, n) < 0)
+		return -1;
+	if (wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &m->apptype) < 0)
+		m->apptype = 0;
+	if (wx_json_int(j, wx_json_get(j, 0, "HasProductId"), &m->store) < 0)
+		m->store = 0;
+	return 0;
+}
+
+int
+wx_msgline_read(const char *text, size_t len, struct wx_msgline *m,
+                char *why, size_t n)
+{
+	struct wx_json *j;
+	char err[128];
+	int rc = -1;
+
+	memset(m, 0, sizeof *m);
+	if (!(j = wx_json_parse(text, len, err, sizeof err)))
+		snprintf(why, n, "not a message line: %s", err);
+	else
+		rc = read_fields(j, m, why, n);
+	wx_json_free(j);
+	if (rc < 0) {
+		wx_msgline_free(m);
+		memset(m, 0, sizeof *m);
+	}
+	return rc;
 }
 
 void
 wx_msgline_parse(const char *text, size_t len, const char *where,
                  struct wx_msgline *m)
 {
-	struct wx_json *j;
-	char err[128];
+	char why[256];
 
-	memset(m, 0, sizeof *m);
-	if (!(j = wx_json_parse(text, len, err, sizeof err)))
-		wx_die(WX_EXIT_USAGE, "%s: not a message line: %s", where, err);
-	if (wx_json_type(j, 0) != WX_JSON_OBJECT)
-		wx_die(WX_EXIT_USAGE, "%s: not a message line: not a JSON object",
-		       where);
-	m->msgid = field(j, "MsgId", ID_MAX, where);
-	if (!m->msgid || !wx_all_digits(m->msgid, ID_MAX))
-		wx_die(WX_EXIT_USAGE, "%s: MsgId: not a message id", where);
-	m->type = type_of(j, where);
-	m->from = field(j, "FromUserName", USER_MAX, where);
-	m->mediaid = field(j, "MediaId", MEDIAID_MAX, where);
-	m->encname = field(j, "EncryFileName", FILENAME_MAX_, where);
-	m->filesize = field(j, "FileSize", ID_MAX, where);
-	m->text = field(j, "Text", TEXT_MAX, where);
-	if (wx_json_int(j, wx_json_get(j, 0, "AppMsgType"), &m->apptype) < 0)
-		m->apptype = 0;
-	if (wx_json_int(j, wx_json_get(j, 0, "HasProductId"), &m->store) < 0)
-		m->store = 0;
-	wx_json_free(j);
+	if (wx_msgline_read(text, len, m, why, sizeof why) < 0)
+		wx_die(WX_EXIT_USAGE, "%s: %s", where, why);
 }
 
 void

@@ -135,13 +135,15 @@ wx_send_request(const struct wx_sess *s, const struct wx_send *m,
 	return url;
 }
 
-/* The answer's MsgID into msgid: digits only, a nonzero uint64. */
-static int
-take_msgid(const struct wx_json *j, const char *cgi, char msgid[24])
+int
+wx_send_msgid(const struct wx_json *j, const char *cgi, char msgid[24])
 {
 	char *v = wx_json_getstr(j, 0, "MsgID");
 	uint64_t id;
-	int ok = v && wx_parse_u64(v, strlen(v), UINT64_MAX, &id) == 0 && id;
+	/* Leading zeros keep the value small but not the string: without
+	 * the length check "000…1" overran msgid (found by fuzz-answer). */
+	int ok = v && strlen(v) < 24 &&
+	         wx_parse_u64(v, strlen(v), UINT64_MAX, &id) == 0 && id;
 
 	if (ok)
 		memcpy(msgid, v, strlen(v) + 1);
@@ -167,7 +169,7 @@ wx_send(struct wx_sess *s, const struct wx_send *m, char msgid[24])
 	for (;;) {
 		rc = wx_cgi_post_ret(s->h, s->host, cgi, query, &body, &j, &ret);
 		if (rc == 0) {
-			rc = take_msgid(j, cgi, msgid);
+			rc = wx_send_msgid(j, cgi, msgid);
 			wx_json_free(j);
 			break;
 		}

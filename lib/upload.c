@@ -346,13 +346,11 @@ up_answer(const struct wx_resp *r, struct wx_upload *w, int last)
 		return WX_EXIT_TEMP;
 	}
 	if ((rc = wx_cgi_ret(j, "webwxuploadmedia")) == 0 && last) {
-		id = wx_json_getstr(j, 0, "MediaId");
-		if (token_ok(id, WX_TOKEN_MAX)) {
+		if ((id = wx_upload_token(j, "MediaId"))) {
 			free(w->mediaid);
 			w->mediaid = id;
 		} else {
 			wx_warn("webwxuploadmedia: no MediaId in the last answer");
-			free(id);
 			rc = WX_EXIT_TEMP;
 		}
 	}
@@ -399,9 +397,8 @@ check_body(const struct wx_sess *s, const struct wx_upload *w,
 	wx_buf_adds(b, ",\"FileType\":7}");
 }
 
-/* Member key of j when it is a sane token, else NULL. */
-static char *
-token(const struct wx_json *j, const char *key)
+char *
+wx_upload_token(const struct wx_json *j, const char *key)
 {
 	char *v = wx_json_getstr(j, 0, key);
 
@@ -424,9 +421,9 @@ check_upload(struct wx_sess *s, struct wx_upload *w)
 	check_body(s, w, &b);
 	rc = wx_cgi_post(s->h, s->host, "webwxcheckupload", q, &b, &j);
 	if (rc == 0) {
-		w->mediaid = token(j, "MediaId");
-		w->aeskey = token(j, "AESKey");
-		w->signature = token(j, "Signature");
+		w->mediaid = wx_upload_token(j, "MediaId");
+		w->aeskey = wx_upload_token(j, "AESKey");
+		w->signature = wx_upload_token(j, "Signature");
 		wx_json_free(j);
 	}
 	free(q);

@@ -841,6 +841,10 @@ int wx_all_digits(const char *s, size_t max);
  * when it is not a message line or a field is not what it should be. */
 void wx_msgline_parse(const char *text, size_t len, const char *where,
                       struct wx_msgline *m);
+/* The same without exiting: 0, or -1 with the reason in why (n bytes)
+ * and m freed. */
+int wx_msgline_read(const char *text, size_t len, struct wx_msgline *m,
+                    char *why, size_t n);
 /* The line from in (stdin's bytes, when not NULL), else MSGID op's line
  * in DIR/media; exit 1 when DIR/media has none ("pipe its line to
  * HINT"), with wx_exit_errno's code when it cannot be read, 100 as
@@ -971,6 +975,10 @@ char *wx_send_request(const struct wx_sess *s, const struct wx_send *m,
  * 5xx, a truncated or malformed answer) after 1 and 2 s, with the same
  * LocalID, which the server takes as a resend of the same message. */
 int wx_send(struct wx_sess *s, const struct wx_send *m, char msgid[24]);
+/* A send's answer j (Ret 0): its MsgID, digits only and a nonzero
+ * uint64, into msgid: 0, or WX_EXIT_TEMP after "CGI: no MsgID in the
+ * answer". */
+int wx_send_msgid(const struct wx_json *j, const char *cgi, char msgid[24]);
 /* Print the request a dry run (-n) would send: "POST URL" (wx_mask_url)
  * on a line, then body (when not NULL) and an empty line. */
 void wx_print_request(FILE *out, const char *url, const char *body,
@@ -1032,5 +1040,9 @@ int wx_upload(struct wx_sess *s, struct wx_upload *w);
 void wx_upload_print(const struct wx_sess *s, const struct wx_upload *w,
                      FILE *out);
 void wx_upload_free(struct wx_upload *w);
+/* Member key (MediaId, AESKey, Signature) of an upload answer j when it
+ * is a token fit to send back and to print (1 to WX_TOKEN_MAX of
+ * A-Z a-z 0-9 @ _ = + / -), malloc'd; else NULL. */
+char *wx_upload_token(const struct wx_json *j, const char *key);
 
 #endif

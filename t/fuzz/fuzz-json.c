@@ -1,6 +1,8 @@
 /* libFuzzer target for lib/json.c: any bytes must parse or fail cleanly;
- * on success every token is walked and read; and the writer's output
- * must always parse back to the same decoded string. */
+ * on success every token is walked and read; the writer's output must
+ * always parse back to the same decoded string; and an object re-written
+ * by wx_json_put_members (as every NDJSON line is) parses again, with
+ * as many members, and re-writes to the same bytes. */
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -57,6 +59,34 @@ writer(const char *s, size_t n)
 	wx_buf_free(&again);
 }
 
+static void
+put_object(struct wx_buf *b, const struct wx_json *j, int ids)
+{
+	wx_buf_reset(b);
+	wx_json_put_members(b, j, 0, NULL, ids);
+	wx_buf_addc(b, '}');
+}
+
+static void
+members(const struct wx_json *j, int ids)
+{
+	struct wx_buf b = {0}, again = {0};
+	struct wx_json *k;
+
+	put_object(&b, j, ids);
+	k = wx_json_parse(b.p, b.len, NULL, 0);
+	if (!k || wx_json_type(k, 0) != WX_JSON_OBJECT ||
+	    wx_json_count(k, 0) != wx_json_count(j, 0) ||
+	    memchr(b.p, '\n', b.len) || !fuzz_clean_utf8(b.p, b.len))
+		abort();  /* one line of valid JSON, nothing lost */
+	put_object(&again, k, ids);
+	if (again.len != b.len || memcmp(again.p, b.p, b.len) != 0)
+		abort();  /* re-writing its own output changes nothing */
+	wx_json_free(k);
+	wx_buf_free(&b);
+	wx_buf_free(&again);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -68,6 +98,10 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		walk(j);
 	else if (!err[0])
 		abort();  /* a failure always carries a reason */
+	if (j && wx_json_type(j, 0) == WX_JSON_OBJECT) {
+		members(j, 0);
+		members(j, 1);
+	}
 	wx_json_free(j);
 	writer((const char *)data, size);
 	return 0;

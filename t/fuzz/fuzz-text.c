@@ -1,6 +1,10 @@
 /* libFuzzer target for lib/text.c: decoding never crashes, keeps valid
  * UTF-8 valid, and utf8_get agrees with utf8_put on what it accepts;
- * wx_safe's output is valid UTF-8 with no control character at all. */
+ * wx_safe's output is valid UTF-8 with no control character at all;
+ * wx_text_encode is undone by wx_text_decode for valid UTF-8 without
+ * C0 controls but LF (what wx-send sends), and its output is valid
+ * UTF-8 (NUL and controls kept: the JSON writer escapes them) without
+ * LF for any input. */
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -45,6 +49,39 @@ safe_is_clean(const char *s, size_t n)
 	free(out);
 }
 
+/* Valid UTF-8 without NUL and without a C0 control other than LF. */
+static int
+sendable(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!fuzz_clean_utf8(s, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+static void
+encode_round_trip(const char *s, size_t n)
+{
+	struct wx_buf b = {0};
+	char *back;
+	size_t bad;
+
+	wx_text_encode(&b, s, n);
+	if (wx_utf8_check(b.p, b.len, &bad) < 0 || memchr(b.p, '\n', b.len))
+		abort();  /* the server form: one line of valid UTF-8 */
+	if (sendable(s, n)) {
+		back = wx_text_decode(b.p, b.len);
+		if (strlen(back) != n || memcmp(back, s, n) != 0)
+			abort();  /* decode(encode(x)) == x */
+		free(back);
+	}
+	wx_buf_free(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -58,5 +95,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	free(out);
 	utf8_agree(s, size);
 	safe_is_clean(s, size);
+	encode_round_trip(s, size);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* fuzz.h — helpers shared by the t/fuzz/fuzz-*.c targets. */
 #ifndef FUZZ_H
 #define FUZZ_H
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,5 +43,18 @@ fuzz_object_line(const struct wx_buf *b)
 	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
 		abort();  /* what it writes is JSON, and an object */
 	return j;
+}
+
+/* Send what lib/ warns (wx_warn writes to the variable stderr) nowhere:
+ * thousands of lines a second would slow the run.  fd 2 stays, so the
+ * sanitizers' and libFuzzer's own reports still arrive. */
+static inline void
+fuzz_quiet(void)
+{
+	static FILE *null;
+
+	if (!null && !(null = fopen("/dev/null", "w")))
+		abort();
+	stderr = null;
 }
 #endif

@@ -294,14 +294,59 @@ test_print(void)
 	wx_buf_free(&out);
 }
 
+/* The answer's MsgID: what wx_send takes, and what it must not.  The
+ * last one was a fuzz-answer finding: leading zeros kept the value in
+ * range and the string overflowed msgid[24]; 23 digits still fit. */
+static void
+test_msgid(void)
+{
+	static const struct { const char *body; int rc; const char *id; } t[] = {
+		{ "{\"MsgID\":\"6082286476153563045\"}", 0, "6082286476153563045" },
+		{ "{\"MsgID\":18446744073709551615}", 0, "18446744073709551615" },
+		{ "{\"MsgID\":\"0\"}", WX_EXIT_TEMP, NULL },
+		{ "{\"MsgID\":\"12a\"}", WX_EXIT_TEMP, NULL },
+		{ "{\"MsgID\":\"18446744073709551616\"}", WX_EXIT_TEMP, NULL },
+		{ "{}", WX_EXIT_TEMP, NULL },
+		{ "{\"MsgID\":\"00000000000000000000001\"}", 0,
+		  "00000000000000000000001" },
+		{ "{\"MsgID\":\"0000000000000000000000000000000000001\"}",
+		  WX_EXIT_TEMP, NULL },
+	};
+	struct tap_stderr c;
+	struct wx_buf msg = {0};
+	struct wx_json *j;
+	char id[24 + 8];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		j = wx_json_parse(t[i].body, strlen(t[i].body), NULL, 0);
+		memset(id, 'G', sizeof id);
+		tap_stderr_begin(&c);
+		rc = wx_send_msgid(j, "webwxsendmsg", id);
+		tap_stderr_end(&c, &msg);
+		is_int(rc, t[i].rc, t[i].body);
+		if (t[i].id)
+			is_str(id, t[i].id, "  its MsgID");
+		else
+			is_str(msg.p, "test-send: webwxsendmsg: no MsgID in the answer\n",
+			       "  says so");
+		ok(memcmp(id + 24, "GGGGGGGG", 8) == 0, "  nothing past msgid[24]");
+		wx_json_free(j);
+	}
+	wx_buf_free(&msg);
+}
+
 int
 main(void)
 {
+	wx_argv0 = "test-send";
 	test_utf8();
 	test_text();
 	test_media();
 	test_kind();
 	test_appmsg();
 	test_print();
+	test_msgid();
 	return tap_done();
 }
