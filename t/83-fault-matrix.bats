@@ -332,6 +332,36 @@ setup() { matrix_setup; }
 		'wx-synccheck </dev/null'
 }
 
+@test 'matrix: wx-qr -s × QR × http500 → 111' {
+	cell 'wx-qr -s' wx-qr '$QR' 'http500' 9 111 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
+@test 'matrix: wx-qr -s × QR × reset → 111' {
+	cell 'wx-qr -s' wx-qr '$QR' 'reset' 9 111 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
+@test 'matrix: wx-qr -s × QR × truncate → 0' {
+	cell 'wx-qr -s' wx-qr '$QR' 'truncate' 9 0 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
+@test 'matrix: wx-qr -s × QR × malformed → 111' {
+	cell 'wx-qr -s' wx-qr '$QR' 'malformed' 9 111 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
+@test 'matrix: wx-qr -s × QR × slow → 0' {
+	cell 'wx-qr -s' wx-qr '$QR' 'slow' 9 0 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
+@test 'matrix: wx-qr -s × QR × cookie → 0' {
+	cell 'wx-qr -s' wx-qr '$QR' 'cookie' 9 0 20 session,cookies,contacts 'prep_qr' \
+		'wx-qr -s -o "$T/qr.jpg" </dev/null'
+}
+
 @test 'matrix: wx-sync × webwxsync × http500 → 111' {
 	cell 'wx-sync' wx-sync 'webwxsync' 'http500' 9 111 20 session,cookies,contacts,media '-' \
 		'wx-sync </dev/null'

@@ -56,6 +56,16 @@ prep_wait() { prep_uuid && wx-wait -t 20 </dev/null >/dev/null 2>&1; }
 # A session of its own (wx-logout ends the one it has).
 prep_login() { rm -rf "$WX_DIR" && logged_in; }
 
+# A new uuid; QR the path of its image (/qrcode/UUID, the fault's
+# endpoint: the last path part is the uuid).
+prep_qr() {
+	prep_uuid || return 1
+	QR=/qrcode/$(session_get uuid)
+}
+
+# A message for wx-sync -f -c 1 to wait for.
+prep_msg() { inject '{"Content":"for the matrix"}' >/dev/null; }
+
 # A message to revoke.
 prep_sent() { wx-send "$PEER" "to revoke" </dev/null >"$T/sent.out"; }
 
@@ -84,8 +94,10 @@ state_sums() {
 # Lines beside the one naming the cause: progress of a command that
 # tries again, wx-wait's progress, and two documented second lines that
 # t/75 and t/76 hold: wx-revoke's hint at the 2-minute window after a
-# refusal, wx-logout's word that the secrets are gone all the same.
-PROGRESS='again in [0-9]+ s$|: scanned; confirm on the phone$|: a message can be revoked for 2 minutes after it was sent$|: the server may not know of the logout; '
+# refusal, wx-logout's word that the secrets are gone all the same; and
+# the end of wx-sync -f -t, which names each failed try as it comes (the
+# one cause) and then that its time is up.
+PROGRESS='again in [0-9]+ s$|: scanned; confirm on the phone$|^wx-sync: -t: time is up$|: a message can be revoked for 2 minutes after it was sent$|: the server may not know of the logout; '
 
 # cell ROW NAME ENDPOINT KIND COUNT WANT BOUND KEEP PREP RUN: arm KIND for
 # COUNT requests of ENDPOINT, run RUN (a shell line; NAME is the command)
@@ -103,9 +115,13 @@ cell() {
 	files=()
 	[ "$keep" = - ] || IFS=, read -ra files <<<"$keep"
 	before=$(state_sums "${files[@]}")
-	fault "$ep" "$kind" "$count"
+	local arm=$ep
+	if [[ "$ep" == '$'* ]]; then       # a path with a uuid (+ / =)
+		ep=${ep:1}; ep=${!ep}; arm=$(uri "$ep")
+	fi
+	fault "$arm" "$kind" "$count"
 	run --separate-stderr timeout "$bound" bash -c "$cmd"
-	fault "$ep" "$kind" 0
+	fault "$arm" "$kind" 0
 	cell_check "$row" "$name" "$ep" "$kind" "$want" "$bound" "$before" "${files[@]}"
 }
 
