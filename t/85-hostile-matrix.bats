@@ -56,6 +56,11 @@ setup() { hmatrix_setup; }
 		'wx-uuid </dev/null'
 }
 
+@test 'hostile: wx-uuid (uuid) × jslogin × rawescape → 111' {
+	hcell uuid wx-uuid jslogin rawescape 111 40 session,cookies \
+		'wx-uuid </dev/null'
+}
+
 @test 'hostile: wx-uuid (uuid) × jslogin × bignum → 111' {
 	hcell uuid wx-uuid jslogin bignum 111 40 session,cookies \
 		'wx-uuid </dev/null'
@@ -97,6 +102,11 @@ setup() { hmatrix_setup; }
 
 @test 'hostile: wx-wait (wait) × login × escape → 0' {
 	hcell wait wx-wait login escape 0 40 session,cookies \
+		'wx-wait -t 20 </dev/null'
+}
+
+@test 'hostile: wx-wait (wait) × login × rawescape → 111' {
+	hcell wait wx-wait login rawescape 111 40 session,cookies \
 		'wx-wait -t 20 </dev/null'
 }
 
@@ -144,6 +154,11 @@ setup() { hmatrix_setup; }
 		'wx-init </dev/null'
 }
 
+@test 'hostile: wx-init (init) × webwxinit × rawescape → 0' {
+	hcell init wx-init webwxinit rawescape 0 40 contacts \
+		'wx-init </dev/null'
+}
+
 @test 'hostile: wx-init (init) × webwxinit × bignum → 111' {
 	hcell init wx-init webwxinit bignum 111 40 contacts \
 		'wx-init </dev/null'
@@ -185,6 +200,11 @@ setup() { hmatrix_setup; }
 
 @test 'hostile: wx-contacts (contacts) × webwxgetcontact × escape → 0' {
 	hcell contacts wx-contacts webwxgetcontact escape 0 40 session,cookies,contacts \
+		'wx-contacts </dev/null'
+}
+
+@test 'hostile: wx-contacts (contacts) × webwxgetcontact × rawescape → 0' {
+	hcell contacts wx-contacts webwxgetcontact rawescape 0 40 session,cookies,contacts \
 		'wx-contacts </dev/null'
 }
 
@@ -237,6 +257,11 @@ setup() { hmatrix_setup; }
 		'wx-synccheck </dev/null'
 }
 
+@test 'hostile: wx-synccheck (synccheck) × synccheck × rawescape → 111' {
+	hcell synccheck wx-synccheck synccheck rawescape 111 50 session,cookies,contacts \
+		'wx-synccheck </dev/null'
+}
+
 @test 'hostile: wx-synccheck (synccheck) × synccheck × bignum → 111' {
 	hcell synccheck wx-synccheck synccheck bignum 111 50 session,cookies,contacts \
 		'wx-synccheck </dev/null'
@@ -278,6 +303,11 @@ setup() { hmatrix_setup; }
 
 @test 'hostile: wx-sync (sync) × webwxsync × escape → 0' {
 	hcell sync wx-sync webwxsync escape 0 40 session,cookies,contacts,media \
+		'wx-sync </dev/null'
+}
+
+@test 'hostile: wx-sync (sync) × webwxsync × rawescape → 0' {
+	hcell sync wx-sync webwxsync rawescape 0 40 session,cookies,contacts,media \
 		'wx-sync </dev/null'
 }
 
@@ -327,6 +357,11 @@ setup() { hmatrix_setup; }
 
 @test 'hostile: wx-send (send) × webwxsendmsg × escape → 0' {
 	hcell send wx-send webwxsendmsg escape 0 110 session,cookies,contacts,sent \
+		'wx-send user:filehelper "hostile" </dev/null'
+}
+
+@test 'hostile: wx-send (send) × webwxsendmsg × rawescape → 0' {
+	hcell send wx-send webwxsendmsg rawescape 0 110 session,cookies,contacts,sent \
 		'wx-send user:filehelper "hostile" </dev/null'
 }
 

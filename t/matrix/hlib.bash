@@ -2,7 +2,8 @@
 # (t/85-hostile-matrix.bats, written by t/matrix/hgen) runs: t/hostile
 # serving, for one endpoint, an answer no server should give (50 MB, one
 # byte a second, a million \u escapes, 100000 "[", NUL bytes, invalid
-# UTF-8, terminal escapes in every string field, numbers past 2^64, a
+# UTF-8, terminal escapes in every string field (as \u001b, and raw),
+# numbers past 2^64, a
 # 1 MB field, a Seq or ContinueFlag that never ends), the other endpoints
 # valid answers; the checks are those of the fault matrix (lib.bash).
 # The drip cells take the command's own 30 s timeout: they all start in
@@ -128,6 +129,7 @@ body_deep() { fill 100000 '['; }
 body_nul() { "tpl_$1" 'a@NUL@b' "$(num "$1")" | perl -pe 's/\@NUL\@/\0/g'; }
 body_badutf8() { "tpl_$1" $'bad \xff\xfe \xc0\x80 \xed\xa0\x80 end' "$(num "$1")"; }
 body_escape() { "tpl_$1" '\u001b]0;pwned\u0007\u001b[2J\u001b[31mred\u009b' "$(num "$1")"; }
+body_rawescape() { "tpl_$1" $'\e]0;pwned\a\e[2J' "$(num "$1")"; }   # raw: no JSON string holds them
 body_bignum() { "tpl_$1" "$(ok "$1")" 18446744073709551616; }
 body_field1m() { "tpl_$1" "$(fill $((1 << 20)) A)" "$(num "$1")"; }
 body_loop() { "tpl_$1" "$(ok "$1")" "$(num "$1")" 1; }   # Seq, ContinueFlag 1
