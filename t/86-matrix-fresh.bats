@@ -4,9 +4,9 @@
 # without regenerating fails here, so the matrix never goes stale.
 load helper
 
-@test "matrix: t/83, t/84 and t/87 are t/matrix/gen's output" {
+@test "matrix: t/83, t/84, t/87 and t/88 are t/matrix/gen's output" {
 	local nn f
-	for nn in 83 84 87; do
+	for nn in 83 84 87 88; do
 		f=$(ls "$TOP"/t/"$nn"-fault-matrix*.bats)
 		run -0 "$TOP/t/matrix/gen" "$nn"
 		diff <(printf '%s\n' "$output") "$f" ||
