@@ -663,62 +663,62 @@ setup() { matrix_setup; }
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × http500 → 111' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'http500' 9 111 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'http500' 9 111 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × reset → 111' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'reset' 9 111 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'reset' 9 111 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × truncate → 111' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'truncate' 9 111 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'truncate' 9 111 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × malformed → 111' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'malformed' 9 111 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'malformed' 9 111 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × slow → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'slow' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'slow' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret1100 → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1100' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1100' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret1101 → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1101' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1101' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret1102 → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1102' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1102' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret1203 → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1203' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1203' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret1205 → 111' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1205' 9 111 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret1205' 9 111 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × ret-1 → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret-1' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'ret-1' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 
 @test 'matrix: wx-group -c × webwxcreatechatroom × cookie → 1' {
-	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'cookie' 9 1 20 session,cookies,contacts '-' \
+	cell 'wx-group -c' wx-group 'webwxcreatechatroom' 'cookie' 9 1 20 session,contacts '-' \
 		'wx-group -c "new room" "$PEER" "$PEER2" </dev/null'
 }
 

@@ -92,7 +92,7 @@ state_sums() {
 # refusal, wx-logout's word that the secrets are gone all the same; and
 # the end of wx-sync -f -t, which names each failed try as it comes (the
 # one cause) and then that its time is up.
-PROGRESS='again in [0-9]+ s$|: scanned; confirm on the phone$|^wx-sync: -t: time is up$|: a message can be revoked for 2 minutes after it was sent$|: the server may not know of the logout; '
+PROGRESS='again in [0-9]+ s$|: scanned; confirm on the phone$|^wx-sync: -t: time is up$|; a message can be revoked for 2 minutes after it was sent$|: the server may not know of the logout; '
 
 # cell ROW NAME ENDPOINT KIND COUNT WANT BOUND KEEP PREP RUN: arm KIND for
 # COUNT requests of ENDPOINT, run RUN (a shell line; NAME is the command)
