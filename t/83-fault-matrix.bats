@@ -723,62 +723,62 @@ setup() { matrix_setup; }
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × http500 → 111' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'http500' 9 111 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'http500' 9 111 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × reset → 111' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'reset' 9 111 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'reset' 9 111 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × truncate → 111' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'truncate' 9 111 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'truncate' 9 111 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × malformed → 111' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'malformed' 9 111 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'malformed' 9 111 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × slow → 0' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'slow' 9 0 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'slow' 9 0 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret1100 → 1' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1100' 9 1 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1100' 9 1 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret1101 → 1' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1101' 9 1 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1101' 9 1 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret1102 → 1' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1102' 9 1 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1102' 9 1 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret1203 → 1' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1203' 9 1 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1203' 9 1 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret1205 → 111' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1205' 9 111 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret1205' 9 111 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × ret-1 → 1' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret-1' 9 1 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'ret-1' 9 1 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
 @test 'matrix: wx-init × webwxnewloginpage × cookie → 0' {
-	cell 'wx-init' wx-init 'webwxnewloginpage' 'cookie' 9 0 20 contacts 'prep_wait' \
+	cell 'wx-init' wx-init 'webwxnewloginpage' 'cookie' 9 0 20 session,cookies,contacts 'prep_wait' \
 		'wx-init </dev/null'
 }
 
