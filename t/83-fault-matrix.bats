@@ -332,33 +332,33 @@ setup() { matrix_setup; }
 		'wx-synccheck </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × http500 → 111' {
-	cell 'wx-qr -s' wx-qr '$QR' 'http500' 9 111 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × http500 → 111' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'http500' 9 111 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × reset → 111' {
-	cell 'wx-qr -s' wx-qr '$QR' 'reset' 9 111 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × reset → 111' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'reset' 9 111 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × truncate → 0' {
-	cell 'wx-qr -s' wx-qr '$QR' 'truncate' 9 0 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × truncate → 0' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'truncate' 9 0 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × malformed → 111' {
-	cell 'wx-qr -s' wx-qr '$QR' 'malformed' 9 111 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × malformed → 111' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'malformed' 9 111 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × slow → 0' {
-	cell 'wx-qr -s' wx-qr '$QR' 'slow' 9 0 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × slow → 0' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'slow' 9 0 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 
-@test 'matrix: wx-qr -s × QR × cookie → 0' {
-	cell 'wx-qr -s' wx-qr '$QR' 'cookie' 9 0 20 session,cookies,contacts 'prep_qr' \
+@test 'matrix: wx-qr -s × QRCODE × cookie → 0' {
+	cell 'wx-qr -s' wx-qr '$QRCODE' 'cookie' 9 0 20 session,cookies,contacts 'prep_qr' \
 		'wx-qr -s -o "$T/qr.jpg" </dev/null'
 }
 

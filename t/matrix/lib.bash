@@ -56,11 +56,11 @@ prep_wait() { prep_uuid && wx-wait -t 20 </dev/null >/dev/null 2>&1; }
 # A session of its own (wx-logout ends the one it has).
 prep_login() { rm -rf "$WX_DIR" && logged_in; }
 
-# A new uuid; QR the path of its image (/qrcode/UUID, the fault's
+# A new uuid; QRCODE the path of its image (/qrcode/UUID, the fault's
 # endpoint: the last path part is the uuid).
 prep_qr() {
 	prep_uuid || return 1
-	QR=/qrcode/$(session_get uuid)
+	QRCODE=/qrcode/$(session_get uuid)
 }
 
 # A message for wx-sync -f -c 1 to wait for.
@@ -110,14 +110,14 @@ cell() {
 	files=()
 	[ "$keep" = - ] || IFS=, read -ra files <<<"$keep"
 	before=$(state_sums "${files[@]}")
-	local arm=$ep
+	local arm=$ep shown=${ep#\$}     # the table names $QRCODE "QRCODE"
 	if [[ "$ep" == '$'* ]]; then       # a path with a uuid (+ / =)
 		ep=${ep:1}; ep=${!ep}; arm=$(uri "$ep")
 	fi
 	fault "$arm" "$kind" "$count"
 	run --separate-stderr timeout "$bound" bash -c "$cmd"
 	fault "$arm" "$kind" 0
-	cell_check "$row" "$name" "$ep" "$kind" "$want" "$bound" "$before" "${files[@]}"
+	cell_check "$row" "$name" "$shown" "$kind" "$want" "$bound" "$before" "${files[@]}"
 }
 
 # cell_check ROW NAME ENDPOINT KIND WANT BOUND BEFORE FILE…: the checks of
