@@ -8,7 +8,8 @@
  * the URL ("" -> index); DIR/NAME.body is the answer (missing -> 404,
  * empty), DIR/NAME.status its status (200), DIR/NAME.headers extra
  * "Name: value" lines (default Content-Type: text/plain), DIR/NAME.delay
- * milliseconds to wait first.  -l appends "METHOD HOST PATH?QUERY" a
+ * milliseconds to wait first, DIR/NAME.drip milliseconds between bytes
+ * (the body sent one byte at a time, length unannounced).  -l appends "METHOD HOST PATH?QUERY" a
  * request.  Request bodies are read and thrown away.  SIGTERM ends it. */
 #include <errno.h>
 #include <microhttpd.h>
@@ -136,13 +137,45 @@ add_headers(struct MHD_Response *resp, char *headers)
 	return ctype;
 }
 
+/* A body given one byte every drip ms (NAME.drip). */
+struct drip {
+	char *body;
+	size_t len;
+	long ms;
+};
+
+static ssize_t
+drip_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct drip *d = cls;
+
+	(void)max;
+	if (pos >= d->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (pos > 0)
+		delay(d->ms);
+	if (stopping)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	buf[0] = d->body[pos];
+	return 1;
+}
+
+static void
+drip_free(void *cls)
+{
+	struct drip *d = cls;
+
+	free(d->body);
+	free(d);
+}
+
 static enum MHD_Result
 answer(struct MHD_Connection *c, const char *uri)
 {
 	char name[256], *body, *headers;
 	const char *q = uri + strcspn(uri, "?"), *last = q;
 	size_t len = 0;
-	long status;
+	long status, ms;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 
@@ -155,8 +188,19 @@ answer(struct MHD_Connection *c, const char *uri)
 	status = number(name, "status", 200);
 	if (!(body = slurp(name, "body", &len)))
 		status = 404;
-	resp = MHD_create_response_from_buffer(len, body ? body : (char *)"",
-	    body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (body && (ms = number(name, "drip", 0)) > 0) {
+		struct drip *d = malloc(sizeof *d);
+
+		if (!d)
+			die("malloc");
+		*d = (struct drip){ body, len, ms };
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1,
+		    drip_read, d, drip_free);
+	} else {
+		resp = MHD_create_response_from_buffer(len, body ? body :
+		    (char *)"", body ? MHD_RESPMEM_MUST_FREE :
+		    MHD_RESPMEM_PERSISTENT);
+	}
 	headers = slurp(name, "headers", NULL);
 	if (!headers || !add_headers(resp, headers))
 		MHD_add_response_header(resp, "Content-Type", "text/plain");
