@@ -5,6 +5,8 @@
 #                   bats suite against wx-emu over TLS
 #   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
 #   make SANITIZE=1 check   same, built with ASan+UBSan
+#   make check-valgrind     the main flows, commands and wx-emu under valgrind
+#   make soak               kill, concurrency and long-run figures (minutes)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -63,7 +65,7 @@ bin/wx-qr: libs = $(QR_LIBS) $(CURL_LIBS)
 bin/wx-emu: libs = $(MHD_LIBS) $(QR_LIBS) $(JPEG_LIBS) -lm -lpthread
 $(UNITBIN): libs = $(CURL_LIBS) $(QR_LIBS) -lm
 
-.PHONY: all check check-fresh unit install uninstall clean deps demo bench fuzz lint FORCE
+.PHONY: all check check-valgrind soak check-fresh unit install uninstall clean deps demo bench fuzz lint FORCE
 .DELETE_ON_ERROR:
 # Keep the commands' objects (make would delete them as intermediates and
 # print that after the "N passed, N failed" line).
@@ -126,8 +128,16 @@ demo: all
 
 bench: all
 	@if [ -x t/bench/run ]; then t/bench/run; else echo "make bench: not yet"; fi
+
+# valgrind wants plain objects: ASan and valgrind do not mix.
+check-valgrind: all
+	@if [ "$(SANITIZE)" = 1 ]; then echo "check-valgrind: not with SANITIZE=1" >&2; exit 100; fi
+	@t/valgrind/run
+
+soak: all
+	@t/soak/run
 else
-check demo bench: deps
+check demo bench check-valgrind soak: deps
 	@$(MAKE) --no-print-directory WX_DEPS=ok $@
 endif
 

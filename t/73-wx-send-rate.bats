@@ -11,27 +11,6 @@ teardown_file() { emu_stop; }
 
 setup() { send_setup; unset WX_RATE; }
 
-# The times (ms) of the webwxsendmsg requests since setup, sorted.
-send_times() {
-	tail -n +$((MARK + 1)) "$EMU_LOG" |
-		jq -r 'select(.path | endswith("/webwxsendmsg")) | .time' | sort -n
-}
-
-# No window of the send times holds more than 5 + RATE·t sends (t in
-# seconds, with 100 ms of slack for the network).
-within_rate() {
-	send_times | awk -v rate="$1" '
-		{ t[NR] = $1 }
-		END {
-			for (i = 1; i <= NR; i++)
-				for (j = i; j <= NR; j++)
-					if (j - i + 1 > 5 + rate * (t[j] - t[i] + 100) / 1000) {
-						printf "sends %d..%d in %d ms\n", i, j, t[j] - t[i]
-						exit 1
-					}
-		}'
-}
-
 @test "wx-send: WX_RATE must be 0 or a decimal from 0.001 to 1000: else 100 before any request" {
 	local v
 	for v in abc -1 1e3 0x10 1..2 .5 5. ' 1' '1 ' 0.0001 1001 99999999; do

@@ -62,3 +62,27 @@ form_field() {
 		awk -v n="$2" 'p == 2 { print; exit } p == 1 && $0 == "" { p = 2 }
 			$0 ~ "^Content-Disposition: form-data; name=\"" n "\"" { p = 1 }'
 }
+
+# The times (ms) of the webwxsendmsg requests in the request log after
+# line $MARK, sorted.
+send_times() {
+	tail -n +$((MARK + 1)) "$EMU_LOG" |
+		jq -r 'select(.path | endswith("/webwxsendmsg")) | .time' | sort -n
+}
+
+# within_rate RATE [SLACK_MS]: no window of the send times holds more
+# than lib/rate.c's bucket lets through, 5 + RATE·t sends (t in seconds,
+# with SLACK_MS, default 100, for the network); else the first window
+# that does and status 1.  Used by t/73 and t/soak/run.
+within_rate() {
+	send_times | awk -v rate="$1" -v slack="${2:-100}" '
+		{ t[NR] = $1 }
+		END {
+			for (i = 1; i <= NR; i++)
+				for (j = i; j <= NR; j++)
+					if (j - i + 1 > 5 + rate * (t[j] - t[i] + slack) / 1000) {
+						printf "sends %d..%d in %d ms\n", i, j, t[j] - t[i]
+						exit 1
+					}
+		}'
+}
