@@ -11,18 +11,6 @@
 
 #include "fuzz.h"
 
-/* On tmpfs when there is one: fsync there costs nothing. */
-static char shm[] = "/dev/shm/wx-fuzz-cache-XXXXXX";
-static char tmp[] = "/tmp/wx-fuzz-cache-XXXXXX";
-static char *dir, *path;
-
-static void
-cleanup(void)
-{
-	unlink(path);
-	rmdir(dir);
-}
-
 /* The line wx_contact_line writes for {"UserName":user,key:text}. */
 static void
 contact_line(struct wx_buf *b, const char *user, const char *key,
@@ -52,7 +40,7 @@ after(const struct wx_contacts *old, const char *text, size_t size,
 	char err[256];
 	size_t i;
 
-	if (wx_read_file(path, 64u << 20, &now) < 0)
+	if (wx_read_file(fuzz_file_path, 64u << 20, &now) < 0)
 		abort();
 	if (!old || strcmp(wx_contacts_user(old), "@self") != 0) {
 		if (now.len != size || memcmp(now.p, text, size) != 0)
@@ -80,13 +68,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	char err[256], *gone = NULL;
 	size_t n = 0;
 
-	if (!path) {
-		if (!(dir = mkdtemp(shm)) && !(dir = mkdtemp(tmp)))
-			abort();
-		path = wx_asprintf("%s/contacts", dir);
-		atexit(cleanup);
-	}
-	if (wx_write_atomic(path, text, size, 0600) < 0)
+	fuzz_file("contacts");
+	if (wx_write_atomic(fuzz_file_path, text, size, 0600) < 0)
 		abort();
 	old = wx_contacts_parse(text, size, err, sizeof err);
 	contact_line(&added, "@fuzz", "NickName", text, size < 64 ? size : 64);
@@ -101,7 +84,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		ch[n++] = (struct wx_contacts_change){
 			wx_contacts_username(old, 1), changed.p, changed.len };
 	}
-	if (wx_contacts_apply(dir, "@self", ch, n) < 0)
+	if (wx_contacts_apply(fuzz_dir_path, "@self", ch, n) < 0)
 		abort();
 	after(old, text, size, gone);
 	free(gone);

@@ -12,22 +12,10 @@
 
 #include "fuzz.h"
 
-/* On tmpfs when there is one: fsync there costs nothing. */
-static char shm[] = "/dev/shm/wx-fuzz-media-XXXXXX";
-static char tmp[] = "/tmp/wx-fuzz-media-XXXXXX";
-static char *dir, *path;
-
-static void
-cleanup(void)
-{
-	unlink(path);
-	rmdir(dir);
-}
-
 static void
 put(const char *p, size_t n)
 {
-	if (wx_write_atomic(path, p, n, 0600) < 0)
+	if (wx_write_atomic(fuzz_file_path, p, n, 0600) < 0)
 		abort();
 }
 
@@ -54,7 +42,7 @@ msgid_of(const char *p, size_t n)
 static void
 find_agrees(const char *id)
 {
-	char *l = wx_media_find(dir, id), *got;
+	char *l = wx_media_find(fuzz_dir_path, id), *got;
 
 	if (!l) {
 		if (errno == 0)
@@ -68,29 +56,6 @@ find_agrees(const char *id)
 	free(l);
 }
 
-static void
-find_digit_runs(const char *text, size_t size)
-{
-	char id[24];
-	size_t i = 0, k, runs = 0;
-
-	while (i < size && runs < 16) {
-		k = 0;
-		while (i + k < size && k < 20 && text[i + k] >= '0' &&
-		       text[i + k] <= '9')
-			k++;
-		if (k) {
-			memcpy(id, text + i, k);
-			id[k] = '\0';
-			find_agrees(id);
-			runs++;
-			i += k;
-		} else {
-			i++;
-		}
-	}
-}
-
 /* The file as rewritten: at most KEEP lines, all good, no MsgId twice,
  * each found. */
 static void
@@ -102,9 +67,10 @@ rewrite_sane(const char *text, size_t size)
 	size_t n = 0, i;
 
 	put(text, size / 2);
-	if (wx_media_write(dir, text + size / 2, size - size / 2, &a) < 0)
+	if (wx_media_write(fuzz_dir_path, text + size / 2, size - size / 2, &a) < 0)
 		abort();
-	if (wx_afile_commit(&a) < 0 || wx_read_file(path, 64u << 20, &out) < 0)
+	if (wx_afile_commit(&a) < 0 ||
+	    wx_read_file(fuzz_file_path, 64u << 20, &out) < 0)
 		abort();
 	for (p = out.p; p < out.p + out.len; p = nl + 1) {
 		if (!(nl = memchr(p, '\n', (size_t)(out.p + out.len - p))) ||
@@ -131,14 +97,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	const char *text = (const char *)data;
 
-	if (!path) {
-		if (!(dir = mkdtemp(shm)) && !(dir = mkdtemp(tmp)))
-			abort();
-		path = wx_asprintf("%s/media", dir);
-		atexit(cleanup);
-	}
+	fuzz_file("media");
 	put(text, size);
-	find_digit_runs(text, size);
+	fuzz_digit_runs(text, size, find_agrees);
 	rewrite_sane(text, size);
 	return 0;
 }

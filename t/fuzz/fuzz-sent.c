@@ -11,24 +11,12 @@
 
 #include "fuzz.h"
 
-/* On tmpfs when there is one: fsync there costs nothing. */
-static char shm[] = "/dev/shm/wx-fuzz-sent-XXXXXX";
-static char tmp[] = "/tmp/wx-fuzz-sent-XXXXXX";
-static char *dir, *path;
-
-static void
-cleanup(void)
-{
-	unlink(path);
-	rmdir(dir);
-}
-
 static void
 find_agrees(const char *id)
 {
 	struct wx_sent s;
 
-	if (wx_sent_find(dir, id, &s) < 0) {
+	if (wx_sent_find(fuzz_dir_path, id, &s) < 0) {
 		if (errno == 0)
 			abort();
 		return;
@@ -36,28 +24,6 @@ find_agrees(const char *id)
 	if (strcmp(s.msgid, id) != 0 || !memchr(s.localid, '\0', sizeof s.localid) ||
 	    !memchr(s.to, '\0', sizeof s.to))
 		abort();
-}
-
-static void
-find_digit_runs(const char *text, size_t size)
-{
-	char id[24];
-	size_t i = 0, k, runs = 0;
-
-	while (i < size && runs < 16) {
-		for (k = 0; i + k < size && k < 20 && text[i + k] >= '0' &&
-		     text[i + k] <= '9'; k++)
-			;
-		if (k) {
-			memcpy(id, text + i, k);
-			id[k] = '\0';
-			find_agrees(id);
-			runs++;
-			i += k;
-		} else {
-			i++;
-		}
-	}
 }
 
 /* A send from the input (the recipient: its first bytes, to the first
@@ -72,15 +38,16 @@ add_finds(const char *text, size_t size)
 
 	memcpy(m.to, text, n);
 	m.to[n] = '\0';
-	if (wx_sent_add(dir, &m) < 0)
+	if (wx_sent_add(fuzz_dir_path, &m) < 0)
 		abort();
 	/* Only valid UTF-8: the writer makes the rest U+FFFD, which may
 	 * no longer fit to[] (a UserName is ASCII; wx-send refuses none). */
 	if (fuzz_clean_utf8(m.to, strlen(m.to)) &&
-	    (wx_sent_find(dir, m.msgid, &got) < 0 || strcmp(got.to, m.to) != 0 ||
-	     strcmp(got.localid, m.localid) != 0 || got.time != m.time))
+	    (wx_sent_find(fuzz_dir_path, m.msgid, &got) < 0 ||
+	     strcmp(got.to, m.to) != 0 || strcmp(got.localid, m.localid) != 0 ||
+	     got.time != m.time))
 		abort();  /* it comes back as it went in */
-	if (wx_read_file(path, 64u << 20, &out) < 0)
+	if (wx_read_file(fuzz_file_path, 64u << 20, &out) < 0)
 		abort();
 	for (i = 0; i < out.len; i++)
 		lines += out.p[i] == '\n';
@@ -94,15 +61,10 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	const char *text = (const char *)data;
 
-	if (!path) {
-		if (!(dir = mkdtemp(shm)) && !(dir = mkdtemp(tmp)))
-			abort();
-		path = wx_asprintf("%s/sent", dir);
-		atexit(cleanup);
-	}
-	if (wx_write_atomic(path, text, size, 0600) < 0)
+	fuzz_file("sent");
+	if (wx_write_atomic(fuzz_file_path, text, size, 0600) < 0)
 		abort();
-	find_digit_runs(text, size);
+	fuzz_digit_runs(text, size, find_agrees);
 	add_finds(text, size);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wx.h"
 
@@ -57,4 +58,53 @@ fuzz_quiet(void)
 		abort();
 	stderr = null;
 }
+/* A directory of the target's own for the files it writes, on tmpfs
+ * when there is one (fsync there costs nothing), removed at exit with
+ * the file DIR/name; the file's path.  Made on the first call. */
+static char *fuzz_dir_path, *fuzz_file_path;
+
+static inline void
+fuzz_dir_cleanup(void)
+{
+	unlink(fuzz_file_path);
+	rmdir(fuzz_dir_path);
+}
+
+static inline const char *
+fuzz_file(const char *name)
+{
+	static char shm[] = "/dev/shm/wx-fuzz-XXXXXX", tmp[] = "/tmp/wx-fuzz-XXXXXX";
+
+	if (!fuzz_file_path) {
+		if (!(fuzz_dir_path = mkdtemp(shm)) && !(fuzz_dir_path = mkdtemp(tmp)))
+			abort();
+		fuzz_file_path = wx_asprintf("%s/%s", fuzz_dir_path, name);
+		atexit(fuzz_dir_cleanup);
+	}
+	return fuzz_file_path;
+}
+
+/* find(id) for the first 16 runs of digits of text (up to 20 each). */
+static inline void
+fuzz_digit_runs(const char *text, size_t size, void (*find)(const char *))
+{
+	char id[24];
+	size_t i = 0, k, runs = 0;
+
+	while (i < size && runs < 16) {
+		for (k = 0; i + k < size && k < 20 && text[i + k] >= '0' &&
+		     text[i + k] <= '9'; k++)
+			;
+		if (k) {
+			memcpy(id, text + i, k);
+			id[k] = '\0';
+			find(id);
+			runs++;
+			i += k;
+		} else {
+			i++;
+		}
+	}
+}
+
 #endif
