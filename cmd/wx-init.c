@@ -93,12 +93,8 @@ newloginpage(struct wx_http *h, const char *uri, struct login *lg)
 		wx_http_header(h, extspam);
 	}
 	/* An XHR of the File Helper page, though a GET (filehelper.md §8) */
-	if (lg->mode == WX_MODE_FILEHELPER) {
-		char *appid = wx_asprintf("mmweb_appid: %s", wx_fh.appid);
-
-		wx_http_header(h, appid);
-		free(appid);
-	}
+	if (lg->mode == WX_MODE_FILEHELPER)
+		wx_http_header(h, wx_fh_header);
 	/* UOS logins answer 301 without Location, XML in the body. */
 	wx_http_allow(h, 301);
 	if ((rc = wx_http_get(h, url, &r)) == 0)

@@ -11,9 +11,13 @@
 
 #include "wx.h"
 
+/* jslogin's appid, the login poll's &appid=, and mmweb_appid. CODE 8 */
+#define APPID "wx_webfilehelper"
+
+const char wx_fh_header[] = "mmweb_appid: " APPID;
+
 const struct wx_fh wx_fh = {
-	/* jslogin's appid, the login poll's &appid=, and mmweb_appid. CODE 8 */
-	.appid = "wx_webfilehelper",
+	.appid = APPID,
 	/* A login starts on filehelper.weixin.qq.com with login.wx.qq.com:
 	 * FA, the most complete 2026 client, and ZZ's workaround for init
 	 * Ret 1100 on szfilehelper (filehelper.md §2, §3).  The session's

@@ -37,13 +37,8 @@ side_host(const struct wx_sess *s, const char *key, const char *derived,
 void
 wx_mode_http(struct wx_http *h, enum wx_mode m)
 {
-	char *line;
-
-	if (m != WX_MODE_FILEHELPER)
-		return;
-	line = wx_asprintf("mmweb_appid: %s", wx_fh.appid);
-	wx_http_post_header(h, line);
-	free(line);
+	if (m == WX_MODE_FILEHELPER)
+		wx_http_post_header(h, wx_fh_header);
 }
 
 void

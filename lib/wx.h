@@ -526,6 +526,9 @@ struct wx_fh {
 	int echo_same_msgid;      /* a send's echo has the send's MsgID */
 };
 extern const struct wx_fh wx_fh;
+/* The request header of the File Helper page's XHR calls:
+ * "mmweb_appid: " and wx_fh.appid. */
+extern const char wx_fh_header[];
 /* mode= names: "web", "desktop", "filehelper"; NULL or "" is web.  0,
  * or -1 for any other name. */
 int wx_mode_parse(const char *name, enum wx_mode *m);
