@@ -161,8 +161,9 @@ snap() {
 	cp "$WX_DIR/session" "$WX_DIR/cookies" "$d/" 2>/dev/null || true
 }
 
-# descendant ROOT NAME: the pid of a process NAME below ROOT, waiting up
-# to 10 s for it.
+# descendant ROOT NAME: the pid of ROOT or a process below it running
+# NAME, waiting up to 10 s for it: right after `&` ROOT may still be the
+# shell's fork, and setsid forks when it leads its process group.
 descendant() {
 	local p _
 	for _ in $(seq 200); do
@@ -170,7 +171,7 @@ descendant() {
 			{ par[$1] = $2; name[$1] = $3 }
 			END { for (p in par) { q = p
 				while (q in par && q != r) q = par[q]
-				if (q == r && p != r && name[p] == n) print p } }' |
+				if (q == r && name[p] == n) print p } }' |
 			head -n 1)
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.05
@@ -178,11 +179,17 @@ descendant() {
 	return 1
 }
 
-# proc_save PID NAME: its argv and environment into proc/NAME.*.
+# proc_save PID NAME: its argv and environment into proc/NAME.*, read
+# again while empty (a process in the middle of exec shows none).
 proc_save() {
-	tr '\0' '\n' <"/proc/$1/cmdline" >"$F/proc/$2.argv"
-	tr '\0' '\n' <"/proc/$1/environ" >"$F/proc/$2.env"
-	[ -s "$F/proc/$2.argv" ] && [ -s "$F/proc/$2.env" ]
+	local _
+	for _ in $(seq 200); do
+		tr '\0' '\n' <"/proc/$1/cmdline" >"$F/proc/$2.argv"
+		tr '\0' '\n' <"/proc/$1/environ" >"$F/proc/$2.env"
+		[ -s "$F/proc/$2.argv" ] && [ -s "$F/proc/$2.env" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # wait_requests ENDPOINT N: until wx-emu has logged N requests to it.
@@ -207,7 +214,7 @@ wait_requests() {
 	emu_ctl fault 'endpoint=login&kind=slow' >/dev/null
 	setsid -w wx-login -t 20 >"$F/out/02-login.out" 2>"$F/out/02-login.err" </dev/null &
 	pid=$!
-	proc_save "$pid" wx-login
+	proc_save "$(descendant "$pid" wx-login)" wx-login
 	proc_save "$(descendant "$pid" wx-wait)" wx-wait
 	wait "$pid"
 	snap
@@ -227,7 +234,7 @@ wait_requests() {
 	wx-sync -f >"$F/out/06-sync-f.out" 2>"$F/out/06-sync-f.err" </dev/null &
 	pid=$!
 	wait_requests synccheck $((n + 1))
-	proc_save "$pid" wx-sync-f
+	proc_save "$(descendant "$pid" wx-sync)" wx-sync-f
 	kill "$pid"
 	wait "$pid" || true
 	snap
