@@ -5,6 +5,7 @@
 #                   bats suite against wx-emu over TLS
 #   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
 #   make SANITIZE=1 check   same, built with ASan+UBSan
+#   make STATIC=1           libcurl and its dependencies linked statically
 #   make check-valgrind     the main flows, commands and wx-emu under valgrind
 #   make soak               kill, concurrency and long-run figures (minutes)
 
@@ -23,6 +24,20 @@ ifeq ($(SANITIZE),1)
 override CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 override LDFLAGS += -fsanitize=address,undefined
+endif
+
+# STATIC=1: libcurl and its dependencies from Debian's static archives
+# (`make STATIC=1 deps` installs the -dev packages that ship them); only
+# Kerberos (GSS-API), SASL (for LDAP), p11-kit (for GnuTLS) and libc, which
+# Debian ships no archive for, stay shared: 11 libraries loaded instead of
+# 31, start-up CPU less than half, but each command ~10 MB on disk
+# (t/bench/STATIC-spike.md).
+ifeq ($(STATIC),1)
+CURL_LIBS ?= -Wl,-Bstatic -lcurl -lnghttp2 -lidn2 -lrtmp -lssh2 -lpsl \
+	-lssl -lcrypto -lldap -llber -lzstd -lbrotlidec -lbrotlicommon -lz \
+	-lgnutls -lhogweed -lnettle -lgmp -ltasn1 -lidn2 -lunistring \
+	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -l:libsasl2.so.2 \
+	-l:libp11-kit.so.0 -ldl -pthread
 endif
 
 # $(call pc,VAR,ARGS) sets VAR to the output of `pkg-config ARGS` the first
@@ -74,9 +89,9 @@ $(UNITBIN): libs = $(CURL_LIBS) $(QR_LIBS) -lm
 all: $(BIN) $(UNITBIN)
 
 # Objects are rebuilt whenever the compiler or its flags change (e.g. after
-# a SANITIZE=1 build): only then is build/flags rewritten, so newer.
+# a SANITIZE=1 or STATIC=1 build): only then is build/flags rewritten, so newer.
 $(B)/flags: FORCE
-	@mkdir -p $(@D); f='$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)'; \
+	@mkdir -p $(@D); f='$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) STATIC=$(STATIC)'; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$f" ] || echo "$$f" > $@
 
 $(B)/%.o: %.c lib/wx.h $(B)/flags
@@ -148,7 +163,7 @@ unit: all
 	@t/run --unit-only $(UNITBIN)
 
 deps:
-	@sh .ci/deps
+	@STATIC=$(STATIC) sh .ci/deps
 
 # Destructive (removes the -dev packages), so it only runs as root with
 # WX_TEST_FRESH=1; see t/fresh-machine.
