@@ -129,6 +129,16 @@ $(HOSTILE): t/hostile.c $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(libs)
 
+# make bench's two helpers: wait4 figures of a command, and the libcurl
+# floor (a program that only initialises libcurl), linked as the commands
+# are, STATIC=1 included.
+BENCHBIN := $(B)/t/rusage $(B)/t/floor
+$(B)/t/floor: libs = $(CURL_LIBS)
+$(B)/t/rusage: libs =
+$(BENCHBIN): $(B)/t/%: t/bench/%.c $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(libs)
+
 # check, demo and bench need the Debian packages: they run `deps`, then
 # build and run in a second make, so that neither pkg-config nor the
 # compiler starts before apt-get has finished, even with -j.  (fuzz just
@@ -141,8 +151,8 @@ check: all
 demo: all
 	@sh share/demo.sh
 
-bench: all
-	@if [ -x t/bench/run ]; then t/bench/run; else echo "make bench: not yet"; fi
+bench: all $(BENCHBIN)
+	@t/bench/run
 
 # valgrind wants plain objects: ASan and valgrind do not mix.
 check-valgrind: all
