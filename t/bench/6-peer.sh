@@ -43,10 +43,11 @@ else
 		: >"$W/p.log"
 		build/t/rusage "$W/p.sync" wx-sync -d "$W/p" -f -n -c 500 -t 60 \
 			>"$W/p.msgs" 2>"$W/p.err" &
-		sync=$!
-		until grep -q /synccheck "$W/p.log"; do sleep 0.01; done
+		BG=$!
+		wait_for 'grep -q /synccheck "$W/p.log"'
 		emu_ctl "message?count=500"
-		wait $sync || { cat "$W/p.err" >&2; exit 111; }
+		wait $BG || { cat "$W/p.err" >&2; exit 111; }
+		BG=
 		cat "$W/p.sync" >>"$W/p.all"
 		rm "$W/p.sync"
 		measure "$W/p.all" wx-send -d "$W/p" filehelper "bench: done" >/dev/null

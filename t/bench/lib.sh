@@ -6,7 +6,8 @@
 
 W=$(mktemp -d)
 EMU=
-trap 'stop_emu; rm -rf "$W"' EXIT
+BG=
+trap 'stop_bg; stop_emu; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 
 # bench_certs: a CA and a certificate for every host wx-emu serves, as
@@ -43,6 +44,23 @@ stop_emu() {
 	[ -n "$EMU" ] || return 0
 	kill "$EMU" 2>/dev/null && wait "$EMU" 2>/dev/null
 	EMU=
+}
+
+# BG is a command a workload runs beside the measure; stop_bg ends it
+# (its status is the workload's business).  wait_for COND [SECONDS]:
+# until the shell condition COND holds, tried every SECONDS (default
+# 0.05), as long as BG runs: a 111 when it has died.
+stop_bg() {
+	[ -n "$BG" ] || return 0
+	kill "$BG" 2>/dev/null
+	wait "$BG" 2>/dev/null || true
+	BG=
+}
+wait_for() {
+	until eval "$1"; do
+		kill -0 "$BG" 2>/dev/null || { echo "bench: gave up waiting for $1" >&2; exit 111; }
+		sleep "${2:-0.05}"
+	done
 }
 
 # emu_ctl PATH: POST to wx-emu's control API.
