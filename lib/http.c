@@ -793,6 +793,7 @@ wx_http_save_cookies(struct wx_http *h)
 {
 	struct curl_slist *now = NULL;
 	struct wx_buf disk = {0}, out = {0};
+	char *before = NULL;
 	int rc = -1, saved;
 
 	if (!h->cookiefile)
@@ -803,14 +804,22 @@ wx_http_save_cookies(struct wx_http *h)
 	}
 	if (wx_read_regular(h->cookiefile, JAR_MAX, &disk) == 0 ||
 	    errno == ENOENT) {
+		/* merge_jar cuts the disk text into lines in place. */
+		before = disk.p ? wx_strndup(disk.p, disk.len) : NULL;
 		merge_jar(h, now, disk.p, &out);
-		wx_remove_stale_temps(h->cookiefile);
-		rc = wx_write_atomic(h->cookiefile, out.p, out.len, 0600);
+		if (before && out.len == disk.len &&
+		    memcmp(out.p, before, out.len) == 0) {
+			rc = 0;  /* nothing changed: no write, no fsync */
+		} else {
+			wx_remove_stale_temps(h->cookiefile);
+			rc = wx_write_atomic(h->cookiefile, out.p, out.len, 0600);
+		}
 	}
 	saved = errno;
 	curl_slist_free_all(now);
 	wx_buf_free(&disk);
 	wx_buf_free(&out);
+	free(before);
 	errno = saved;
 	return rc;
 }
