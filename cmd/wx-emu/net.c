@@ -628,28 +628,90 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 
 /* ---- sending ---- */
 
+/* Deflate streams kept for reuse.  deflateInit2 allocates ~270 KiB and
+ * deflateEnd frees it; malloc gave that back to the kernel each time,
+ * so every gzipped answer faulted it in anew and zeroed it (a third of
+ * a webwxsync's CPU under load).  A reset stream writes the same bytes
+ * as a new one.  At most ZPOOL are kept: more would only be busy at
+ * once when more answers than cores compress at once. */
+#define ZPOOL 4
+static z_stream *zpool[ZPOOL];
+static int nzpool;
+static pthread_mutex_t zpool_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static z_stream *
+zstream_take(void)
+{
+	z_stream *z = NULL;
+
+	pthread_mutex_lock(&zpool_mu);
+	if (nzpool > 0)
+		z = zpool[--nzpool];
+	pthread_mutex_unlock(&zpool_mu);
+	if (z)
+		return z;
+	z = wx_calloc(1, sizeof *z);
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	                 Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+static void
+zstream_free(z_stream *z)
+{
+	deflateEnd(z);
+	free(z);
+}
+
+/* Back to the pool, reset for the next answer, or freed. */
+static void
+zstream_give(z_stream *z)
+{
+	if (deflateReset(z) != Z_OK) {
+		zstream_free(z);
+		return;
+	}
+	pthread_mutex_lock(&zpool_mu);
+	if (nzpool < ZPOOL) {
+		zpool[nzpool++] = z;
+		z = NULL;
+	}
+	pthread_mutex_unlock(&zpool_mu);
+	if (z)
+		zstream_free(z);
+}
+
+static void
+zpool_free(void)
+{
+	while (nzpool > 0)
+		zstream_free(zpool[--nzpool]);
+}
+
 static int
 gzip_buf(const struct wx_buf *in, struct wx_buf *out)
 {
-	z_stream z = {0};
+	z_stream *z = zstream_take();
 	size_t cap;
 	int rc;
 
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	                 Z_DEFAULT_STRATEGY) != Z_OK)
+	if (!z)
 		return -1;
-	cap = deflateBound(&z, in->len) + 32;
+	cap = deflateBound(z, in->len) + 32;
 	wx_buf_reset(out);
 	wx_buf_add(out, "", 0);
 	out->p = wx_realloc(out->p, cap);
 	out->cap = cap;
-	z.next_in = (unsigned char *)in->p;
-	z.avail_in = (uInt)in->len;
-	z.next_out = (unsigned char *)out->p;
-	z.avail_out = (uInt)cap;
-	rc = deflate(&z, Z_FINISH);
-	out->len = cap - z.avail_out;
-	deflateEnd(&z);
+	z->next_in = (unsigned char *)in->p;
+	z->avail_in = (uInt)in->len;
+	z->next_out = (unsigned char *)out->p;
+	z->avail_out = (uInt)cap;
+	rc = deflate(z, Z_FINISH);
+	out->len = cap - z->avail_out;
+	zstream_give(z);
 	return rc == Z_STREAM_END ? 0 : -1;
 }
 
@@ -659,6 +721,21 @@ wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 	const char *ae = emu_header(r, "Accept-Encoding");
 
 	return w->may_gzip && w->body.len >= GZIP_MIN && ae && strstr(ae, "gzip");
+}
+
+/* w's body gzipped in place when r accepts it; 1 if it was. */
+static int
+gzip_answer(const struct emu_req *r, struct emu_resp *w)
+{
+	struct wx_buf gz = {0};
+
+	if (!wants_gzip(r, w) || gzip_buf(&w->body, &gz) < 0) {
+		wx_buf_free(&gz);
+		return 0;
+	}
+	wx_buf_free(&w->body);
+	w->body = gz;
+	return 1;
 }
 
 /* Add the handler's "Name: value\r\n" lines to resp in order. */
@@ -682,20 +759,16 @@ add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 	}
 }
 
+/* zipped: the body is gzip (gzip_answer). */
 static enum MHD_Result
-send_resp(const struct emu_req *r, struct emu_resp *w)
+send_resp(struct MHD_Connection *c, const struct emu_resp *w, int zipped)
 {
 	static char nothing[1];
-	struct wx_buf gz = {0};
-	const struct wx_buf *body = &w->body;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
-	int zipped = wants_gzip(r, w) && gzip_buf(&w->body, &gz) == 0;
 
-	if (zipped)
-		body = &gz;
-	resp = MHD_create_response_from_buffer(body->len,
-	                                       body->p ? body->p : nothing,
+	resp = MHD_create_response_from_buffer(w->body.len,
+	                                       w->body.p ? w->body.p : nothing,
 	                                       MHD_RESPMEM_MUST_COPY);
 	/* MHD drops a "Connection: keep-alive" header added by hand; this
 	 * option makes it send its own (see wx-emu(1), STANDARDS). */
@@ -707,9 +780,8 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 		                        EMU_STS);
 	if (zipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
-	ok = MHD_queue_response(mhd(r), (unsigned)w->status, resp);
+	ok = MHD_queue_response(c, (unsigned)w->status, resp);
 	MHD_destroy_response(resp);
-	wx_buf_free(&gz);
 	return ok;
 }
 
@@ -758,6 +830,7 @@ struct exchange {               /* one request, its body and its answer */
 	int toobig;
 	int started;            /* handed to a handler thread */
 	int answered;           /* w is complete (set before the resume) */
+	int zipped;             /* w's body is gzip */
 	struct emu_resp w;
 };
 
@@ -770,11 +843,10 @@ static enum MHD_Result
 too_big(struct MHD_Connection *c)
 {
 	struct emu_resp w = { .status = 413 };
-	struct emu_req r = { .conn = c };
 	enum MHD_Result ok;
 
 	emu_resp_text(&w, 413, "request body too large\n");
-	ok = send_resp(&r, &w);
+	ok = send_resp(c, &w, 0);
 	wx_buf_free(&w.headers);
 	wx_buf_free(&w.body);
 	return ok;
@@ -799,8 +871,11 @@ answer(void *arg)
 
 	emu_lock();
 	dispatch(&x->r, &x->w, x->rt);
-	x->answered = 1;
 	emu_unlock();
+	/* Here, outside the lock and off MHD's polling thread, which all
+	 * connections share: compressing is the dearest part of an answer. */
+	x->zipped = gzip_answer(&x->r, &x->w);
+	x->answered = 1;
 	MHD_resume_connection(c);
 	flight_add(-1);
 	return NULL;
@@ -882,7 +957,7 @@ on_request(void *cls, struct MHD_Connection *c,
 	if (x->toobig)
 		return too_big(c);
 	if (x->answered)
-		return x->w.drop ? send_reset(c) : send_resp(&x->r, &x->w);
+		return x->w.drop ? send_reset(c) : send_resp(c, &x->w, x->zipped);
 	if (!x->started)
 		start_answer(x, c);
 	return MHD_YES;
@@ -966,4 +1041,5 @@ emu_daemon_stop(void *d)
 		pthread_cond_wait(&flight_cv, &flight_mu);
 	pthread_mutex_unlock(&flight_mu);
 	MHD_stop_daemon(d);
+	zpool_free();
 }
