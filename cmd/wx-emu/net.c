@@ -203,11 +203,9 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 	return 0;
 }
 
-/* Consume one armed fault of class cls for r (by endpoint or by path);
- * its kind copied into kind (a slot re-armed while a slow request waits
- * must not change that request's fault), or NULL. */
-static const char *
-fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
+/* The armed fault of class cls for r (by endpoint or by path), or NULL. */
+static struct fault *
+fault_find(const struct emu_req *r, enum fault_class cls)
 {
 	struct fault *f;
 	int i;
@@ -216,13 +214,25 @@ fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
 		f = &faults[i];
 		if (f->count > 0 && class_of(f->kind) == cls &&
 		    (strcmp(f->endpoint, r->endpoint) == 0 ||
-		     strcmp(f->endpoint, r->path) == 0)) {
-			f->count--;
-			memcpy(kind, f->kind, sizeof f->kind);
-			return kind;
-		}
+		     strcmp(f->endpoint, r->path) == 0))
+			return f;
 	}
 	return NULL;
+}
+
+/* Consume one armed fault of class cls for r; its kind copied into kind
+ * (a slot re-armed while a slow request waits must not change that
+ * request's fault), or NULL. */
+static const char *
+fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
+{
+	struct fault *f = fault_find(r, cls);
+
+	if (!f)
+		return NULL;
+	f->count--;
+	memcpy(kind, f->kind, sizeof f->kind);
+	return kind;
 }
 
 int
@@ -815,12 +825,18 @@ send_reset(struct MHD_Connection *c)
 
 /* ---- the access handler ----
  *
- * libmicrohttpd runs every connection, TLS included, on its one polling
- * thread.  A complete request is answered on a thread of its own while
- * its connection is suspended, so a long poll holds nothing but that
- * thread; the answer is queued when the connection is resumed.  (With a
- * thread per connection, GnuTLS kept a random-generator context for each
- * thread that ever did a handshake until exit: ~220 bytes a connection.) */
+ * libmicrohttpd runs the connections, TLS included, on POLL_THREADS
+ * polling threads, a fixed number: with a thread per connection, GnuTLS
+ * kept a random-generator context for each thread that ever did a
+ * handshake until exit, ~220 bytes a connection.  A complete request is
+ * answered there and then, unless it may wait (a long poll): that one
+ * is answered on a handler thread of its own while its connection is
+ * suspended, so it holds nothing but that thread; the answer is queued
+ * when the connection is resumed. */
+/* Two a core of the 2-core machines: under emu-load, with other work
+ * on the machine, 4 served synccheck at up to 18k req/s where 2 and 8
+ * served 8-11k (t/bench/EMU-figures.md). */
+#define POLL_THREADS 4u
 
 struct exchange {               /* one request, its body and its answer */
 	char *uri;              /* the request target as sent (on_uri) */
@@ -833,11 +849,6 @@ struct exchange {               /* one request, its body and its answer */
 	int zipped;             /* w's body is gzip */
 	struct emu_resp w;
 };
-
-/* Handler threads in flight, so that shutdown waits for them. */
-static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
-static int in_flight;
 
 static enum MHD_Result
 too_big(struct MHD_Connection *c)
@@ -852,6 +863,11 @@ too_big(struct MHD_Connection *c)
 	return ok;
 }
 
+/* Handler threads in flight, so that shutdown waits for them. */
+static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
+static int in_flight;
+
 static void
 flight_add(int n)
 {
@@ -861,47 +877,87 @@ flight_add(int n)
 	pthread_mutex_unlock(&flight_mu);
 }
 
+/* Answer x with the world lock, which the caller took and this releases;
+ * the compression, the dearest part of most answers, outside it. */
+static void
+answer_unlock(struct exchange *x)
+{
+	dispatch(&x->r, &x->w, x->rt);
+	emu_unlock();
+	x->zipped = gzip_answer(&x->r, &x->w);
+	x->answered = 1;
+}
+
 /* A handler thread: answer x, then give the connection back to MHD.
  * x belongs to MHD again from the resume on (it may free it at once). */
 static void *
-answer(void *arg)
+handler_thread(void *arg)
 {
 	struct exchange *x = arg;
 	struct MHD_Connection *c = x->r.conn;
 
 	emu_lock();
-	dispatch(&x->r, &x->w, x->rt);
-	emu_unlock();
-	/* Here, outside the lock and off MHD's polling thread, which all
-	 * connections share: compressing is the dearest part of an answer. */
-	x->zipped = gzip_answer(&x->r, &x->w);
-	x->answered = 1;
+	answer_unlock(x);
 	MHD_resume_connection(c);
 	flight_add(-1);
 	return NULL;
 }
 
-/* The body is complete: log the request, hand it to a handler thread. */
+/* x to a thread of its own, c suspended meanwhile. */
 static void
-start_answer(struct exchange *x, struct MHD_Connection *c)
+hand_over(struct exchange *x, struct MHD_Connection *c)
 {
 	pthread_attr_t attr;
 	pthread_t t;
 
-	x->started = 1;
-	req_body(&x->r, x->rt, &x->body);
-	log_request(&x->r);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	flight_add(1);
 	MHD_suspend_connection(c);
-	if (pthread_create(&t, &attr, answer, x) != 0) {
+	if (pthread_create(&t, &attr, handler_thread, x) != 0) {
 		flight_add(-1);
 		emu_resp_text(&x->w, 503, "no thread for this request\n");
 		x->answered = 1;
 		MHD_resume_connection(c);
 	}
 	pthread_attr_destroy(&attr);
+}
+
+/* Whether answering r may wait for the world: a long poll, or the slow
+ * fault, under a hold (-H) above 0.  World lock held. */
+static int
+may_wait(const struct emu_req *r, const struct route *rt)
+{
+	const struct fault *f;
+
+	if (emu_opt.hold_ns == 0)
+		return 0;
+	if (rt->fn == emu_synccheck || rt->fn == emu_loginpoll)
+		return 1;
+	f = r->role != EMU_CONTROL ? fault_find(r, FAULT_TRANSPORT) : NULL;
+	return f && strcmp(f->kind, "slow") == 0;
+}
+
+/* The body is complete: log the request and answer it, at once when it
+ * cannot wait (1), else on a handler thread (0).  At once is on the
+ * polling thread: the hand-over to a new thread and back (the thread,
+ * the suspend, two wake-ups) cost more than most answers.  The lock is
+ * held from the test to the answer, so that a slow fault armed between
+ * them cannot hold the polling thread. */
+static int
+start_answer(struct exchange *x, struct MHD_Connection *c)
+{
+	x->started = 1;
+	req_body(&x->r, x->rt, &x->body);
+	log_request(&x->r);
+	emu_lock();
+	if (may_wait(&x->r, x->rt)) {
+		emu_unlock();
+		hand_over(x, c);
+		return 0;
+	}
+	answer_unlock(x);
+	return 1;
 }
 
 /* Room for the body Content-Length announces (n within the cap), so
@@ -956,10 +1012,8 @@ on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (x->toobig)
 		return too_big(c);
-	if (x->answered)
+	if (x->answered || (!x->started && start_answer(x, c)))
 		return x->w.drop ? send_reset(c) : send_resp(c, &x->w, x->zipped);
-	if (!x->started)
-		start_answer(x, c);
 	return MHD_YES;
 }
 
@@ -1017,6 +1071,7 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
 		flags |= MHD_USE_TLS;
 	d = MHD_start_daemon(flags, (uint16_t)*port, NULL, NULL, on_request, NULL,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                     MHD_OPTION_THREAD_POOL_SIZE, POLL_THREADS,
 	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)emu_opt.maxconn,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
