@@ -644,8 +644,8 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 
 /* Deflate streams kept for reuse.  deflateInit2 allocates ~270 KiB and
  * deflateEnd frees it; malloc gave that back to the kernel each time,
- * so every gzipped answer faulted it in anew and zeroed it (a third of
- * a webwxsync's CPU under load).  A reset stream writes the same bytes
+ * so every gzipped answer faulted it in anew and zeroed it (~27% of
+ * webwxsync's profile under emu-load).  A reset stream writes the same bytes
  * as a new one.  At most ZPOOL are kept: more would only be busy at
  * once when more answers than cores compress at once. */
 #define ZPOOL 4
