@@ -1,9 +1,10 @@
 /* emu.h — internal interface of wx-emu, the local Web WeChat server.
  * Grouped by source file.  Threading: libmicrohttpd runs the connections
- * on one polling thread and net.c answers each complete request on a
- * thread of its own; every handler runs with the world lock held (net.c
- * takes it around dispatch), and long polls wait on the world condition
- * variable with emu_wait(), which releases the lock while waiting. */
+ * on a few polling threads, and net.c answers a complete request there,
+ * or on a thread of its own when it may wait (a long poll); every
+ * handler runs with the world lock held (net.c takes it around
+ * dispatch), and long polls wait on the world condition variable with
+ * emu_wait(), which releases the lock while waiting. */
 #ifndef EMU_H
 #define EMU_H
 

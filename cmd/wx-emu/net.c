@@ -54,7 +54,11 @@ emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
 	if (vasprintf(&v, fmt, ap) < 0)
 		wx_die(WX_EXIT_TEMP, "out of memory");
 	va_end(ap);
-	wx_buf_addf(&w->headers, "%s: %s\r\n", name, v);
+	/* Not wx_buf_addf: it formats twice (to measure, to write). */
+	wx_buf_adds(&w->headers, name);
+	wx_buf_adds(&w->headers, ": ");
+	wx_buf_adds(&w->headers, v);
+	wx_buf_adds(&w->headers, "\r\n");
 	free(v);
 }
 
@@ -203,11 +207,9 @@ emu_fault_arm(const char *endpoint, const char *kind, int count)
 	return 0;
 }
 
-/* Consume one armed fault of class cls for r (by endpoint or by path);
- * its kind copied into kind (a slot re-armed while a slow request waits
- * must not change that request's fault), or NULL. */
-static const char *
-fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
+/* The armed fault of class cls for r (by endpoint or by path), or NULL. */
+static struct fault *
+fault_find(const struct emu_req *r, enum fault_class cls)
 {
 	struct fault *f;
 	int i;
@@ -216,13 +218,25 @@ fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
 		f = &faults[i];
 		if (f->count > 0 && class_of(f->kind) == cls &&
 		    (strcmp(f->endpoint, r->endpoint) == 0 ||
-		     strcmp(f->endpoint, r->path) == 0)) {
-			f->count--;
-			memcpy(kind, f->kind, sizeof f->kind);
-			return kind;
-		}
+		     strcmp(f->endpoint, r->path) == 0))
+			return f;
 	}
 	return NULL;
+}
+
+/* Consume one armed fault of class cls for r; its kind copied into kind
+ * (a slot re-armed while a slow request waits must not change that
+ * request's fault), or NULL. */
+static const char *
+fault_take(const struct emu_req *r, enum fault_class cls, char kind[16])
+{
+	struct fault *f = fault_find(r, cls);
+
+	if (!f)
+		return NULL;
+	f->count--;
+	memcpy(kind, f->kind, sizeof f->kind);
+	return kind;
 }
 
 int
@@ -628,28 +642,86 @@ dispatch(struct emu_req *r, struct emu_resp *w, const struct route *rt)
 
 /* ---- sending ---- */
 
+/* Deflate streams kept for reuse.  deflateInit2 allocates ~270 KiB and
+ * deflateEnd frees it; malloc gave that back to the kernel each time,
+ * so every gzipped answer faulted it in anew and zeroed it (~27% of
+ * webwxsync's profile under emu-load).  A reset stream writes the same bytes
+ * as a new one.  At most ZPOOL are kept: more would only be busy at
+ * once when more answers than cores compress at once. */
+#define ZPOOL 4
+/* Level 1: a webwxsync answer of 2988 B took 34 us to compress, 47 us
+ * at the default 6, for 5% more bytes (1175 B for 1115 B). */
+#define GZIP_LEVEL Z_BEST_SPEED
+static z_stream *zpool[ZPOOL];
+static int nzpool;
+static pthread_mutex_t zpool_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static z_stream *
+zstream_take(void)
+{
+	z_stream *z = NULL;
+
+	pthread_mutex_lock(&zpool_mu);
+	if (nzpool > 0)
+		z = zpool[--nzpool];
+	pthread_mutex_unlock(&zpool_mu);
+	if (z)
+		return z;
+	z = wx_calloc(1, sizeof *z);
+	if (deflateInit2(z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
+	                 Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+static void
+zstream_free(z_stream *z)
+{
+	deflateEnd(z);
+	free(z);
+}
+
+/* Back to the pool, reset for the next answer, or freed. */
+static void
+zstream_give(z_stream *z)
+{
+	if (deflateReset(z) != Z_OK) {
+		zstream_free(z);
+		return;
+	}
+	pthread_mutex_lock(&zpool_mu);
+	if (nzpool < ZPOOL) {
+		zpool[nzpool++] = z;
+		z = NULL;
+	}
+	pthread_mutex_unlock(&zpool_mu);
+	if (z)
+		zstream_free(z);
+}
+
 static int
 gzip_buf(const struct wx_buf *in, struct wx_buf *out)
 {
-	z_stream z = {0};
+	z_stream *z = zstream_take();
 	size_t cap;
 	int rc;
 
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	                 Z_DEFAULT_STRATEGY) != Z_OK)
+	if (!z)
 		return -1;
-	cap = deflateBound(&z, in->len) + 32;
+	cap = deflateBound(z, in->len) + 32;
 	wx_buf_reset(out);
 	wx_buf_add(out, "", 0);
 	out->p = wx_realloc(out->p, cap);
 	out->cap = cap;
-	z.next_in = (unsigned char *)in->p;
-	z.avail_in = (uInt)in->len;
-	z.next_out = (unsigned char *)out->p;
-	z.avail_out = (uInt)cap;
-	rc = deflate(&z, Z_FINISH);
-	out->len = cap - z.avail_out;
-	deflateEnd(&z);
+	z->next_in = (unsigned char *)in->p;
+	z->avail_in = (uInt)in->len;
+	z->next_out = (unsigned char *)out->p;
+	z->avail_out = (uInt)cap;
+	rc = deflate(z, Z_FINISH);
+	out->len = cap - z->avail_out;
+	zstream_give(z);
 	return rc == Z_STREAM_END ? 0 : -1;
 }
 
@@ -659,6 +731,73 @@ wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 	const char *ae = emu_header(r, "Accept-Encoding");
 
 	return w->may_gzip && w->body.len >= GZIP_MIN && ae && strstr(ae, "gzip");
+}
+
+/* The last body gzipped, with its gzip form: a client that asks the
+ * same again (the same SyncKey within the second, a retry, a poll of an
+ * unchanged list) gets the bytes without a second compression, the
+ * dearest part of such an answer.  Bodies up to ZCACHE_MAX only, so a
+ * contact list is not kept. */
+#define ZCACHE_MAX (64 << 10)
+static struct wx_buf zcache_in, zcache_out;
+static pthread_mutex_t zcache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* out = the gzip form of in when it is the body cached; 1 if so. */
+static int
+gzip_cached(const struct wx_buf *in, struct wx_buf *out)
+{
+	int hit;
+
+	pthread_mutex_lock(&zcache_mu);
+	hit = zcache_in.len == in->len && zcache_in.p &&
+	      memcmp(zcache_in.p, in->p, in->len) == 0;
+	if (hit)
+		wx_buf_add(out, zcache_out.p, zcache_out.len);
+	pthread_mutex_unlock(&zcache_mu);
+	return hit;
+}
+
+static void
+gzip_remember(const struct wx_buf *in, const struct wx_buf *out)
+{
+	if (in->len > ZCACHE_MAX)
+		return;
+	pthread_mutex_lock(&zcache_mu);
+	wx_buf_reset(&zcache_in);
+	wx_buf_add(&zcache_in, in->p, in->len);
+	wx_buf_reset(&zcache_out);
+	wx_buf_add(&zcache_out, out->p, out->len);
+	pthread_mutex_unlock(&zcache_mu);
+}
+
+/* w's body gzipped in place when r accepts it; 1 if it was. */
+static int
+gzip_answer(const struct emu_req *r, struct emu_resp *w)
+{
+	struct wx_buf gz = {0};
+
+	if (!wants_gzip(r, w))
+		return 0;
+	if (!gzip_cached(&w->body, &gz)) {
+		if (gzip_buf(&w->body, &gz) < 0) {
+			wx_buf_free(&gz);
+			return 0;
+		}
+		gzip_remember(&w->body, &gz);
+	}
+	wx_buf_free(&w->body);
+	w->body = gz;
+	return 1;
+}
+
+/* At shutdown: the kept streams and the cache. */
+static void
+gzip_free(void)
+{
+	while (nzpool > 0)
+		zstream_free(zpool[--nzpool]);
+	wx_buf_free(&zcache_in);
+	wx_buf_free(&zcache_out);
 }
 
 /* Add the handler's "Name: value\r\n" lines to resp in order. */
@@ -682,20 +821,16 @@ add_headers(struct MHD_Response *resp, const struct wx_buf *h)
 	}
 }
 
+/* zipped: the body is gzip (gzip_answer). */
 static enum MHD_Result
-send_resp(const struct emu_req *r, struct emu_resp *w)
+send_resp(struct MHD_Connection *c, const struct emu_resp *w, int zipped)
 {
 	static char nothing[1];
-	struct wx_buf gz = {0};
-	const struct wx_buf *body = &w->body;
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
-	int zipped = wants_gzip(r, w) && gzip_buf(&w->body, &gz) == 0;
 
-	if (zipped)
-		body = &gz;
-	resp = MHD_create_response_from_buffer(body->len,
-	                                       body->p ? body->p : nothing,
+	resp = MHD_create_response_from_buffer(w->body.len,
+	                                       w->body.p ? w->body.p : nothing,
 	                                       MHD_RESPMEM_MUST_COPY);
 	/* MHD drops a "Connection: keep-alive" header added by hand; this
 	 * option makes it send its own (see wx-emu(1), STANDARDS). */
@@ -707,9 +842,8 @@ send_resp(const struct emu_req *r, struct emu_resp *w)
 		                        EMU_STS);
 	if (zipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
-	ok = MHD_queue_response(mhd(r), (unsigned)w->status, resp);
+	ok = MHD_queue_response(c, (unsigned)w->status, resp);
 	MHD_destroy_response(resp);
-	wx_buf_free(&gz);
 	return ok;
 }
 
@@ -743,12 +877,18 @@ send_reset(struct MHD_Connection *c)
 
 /* ---- the access handler ----
  *
- * libmicrohttpd runs every connection, TLS included, on its one polling
- * thread.  A complete request is answered on a thread of its own while
- * its connection is suspended, so a long poll holds nothing but that
- * thread; the answer is queued when the connection is resumed.  (With a
- * thread per connection, GnuTLS kept a random-generator context for each
- * thread that ever did a handshake until exit: ~220 bytes a connection.) */
+ * libmicrohttpd runs the connections, TLS included, on POLL_THREADS
+ * polling threads, a fixed number: with a thread per connection, GnuTLS
+ * kept a random-generator context for each thread that ever did a
+ * handshake until exit, ~220 bytes a connection.  A complete request is
+ * answered there and then, unless it may wait (a long poll): that one
+ * is answered on a handler thread of its own while its connection is
+ * suspended, so it holds nothing but that thread; the answer is queued
+ * when the connection is resumed. */
+/* Two a core of the 2-core machines: under emu-load, with other work
+ * on the machine, 4 served synccheck at up to 18k req/s where 2 and 8
+ * served 8-11k (t/bench/EMU-figures.md). */
+#define POLL_THREADS 4u
 
 struct exchange {               /* one request, its body and its answer */
 	char *uri;              /* the request target as sent (on_uri) */
@@ -758,27 +898,27 @@ struct exchange {               /* one request, its body and its answer */
 	int toobig;
 	int started;            /* handed to a handler thread */
 	int answered;           /* w is complete (set before the resume) */
+	int zipped;             /* w's body is gzip */
 	struct emu_resp w;
 };
-
-/* Handler threads in flight, so that shutdown waits for them. */
-static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
-static int in_flight;
 
 static enum MHD_Result
 too_big(struct MHD_Connection *c)
 {
 	struct emu_resp w = { .status = 413 };
-	struct emu_req r = { .conn = c };
 	enum MHD_Result ok;
 
 	emu_resp_text(&w, 413, "request body too large\n");
-	ok = send_resp(&r, &w);
+	ok = send_resp(c, &w, 0);
 	wx_buf_free(&w.headers);
 	wx_buf_free(&w.body);
 	return ok;
 }
+
+/* Handler threads in flight, so that shutdown waits for them. */
+static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
+static int in_flight;
 
 static void
 flight_add(int n)
@@ -789,44 +929,87 @@ flight_add(int n)
 	pthread_mutex_unlock(&flight_mu);
 }
 
+/* Answer x with the world lock, which the caller took and this releases;
+ * the compression, the dearest part of most answers, outside it. */
+static void
+answer_unlock(struct exchange *x)
+{
+	dispatch(&x->r, &x->w, x->rt);
+	emu_unlock();
+	x->zipped = gzip_answer(&x->r, &x->w);
+	x->answered = 1;
+}
+
 /* A handler thread: answer x, then give the connection back to MHD.
  * x belongs to MHD again from the resume on (it may free it at once). */
 static void *
-answer(void *arg)
+handler_thread(void *arg)
 {
 	struct exchange *x = arg;
 	struct MHD_Connection *c = x->r.conn;
 
 	emu_lock();
-	dispatch(&x->r, &x->w, x->rt);
-	x->answered = 1;
-	emu_unlock();
+	answer_unlock(x);
 	MHD_resume_connection(c);
 	flight_add(-1);
 	return NULL;
 }
 
-/* The body is complete: log the request, hand it to a handler thread. */
+/* x to a thread of its own, c suspended meanwhile. */
 static void
-start_answer(struct exchange *x, struct MHD_Connection *c)
+hand_over(struct exchange *x, struct MHD_Connection *c)
 {
 	pthread_attr_t attr;
 	pthread_t t;
 
-	x->started = 1;
-	req_body(&x->r, x->rt, &x->body);
-	log_request(&x->r);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	flight_add(1);
 	MHD_suspend_connection(c);
-	if (pthread_create(&t, &attr, answer, x) != 0) {
+	if (pthread_create(&t, &attr, handler_thread, x) != 0) {
 		flight_add(-1);
 		emu_resp_text(&x->w, 503, "no thread for this request\n");
 		x->answered = 1;
 		MHD_resume_connection(c);
 	}
 	pthread_attr_destroy(&attr);
+}
+
+/* Whether answering r may wait for the world: a long poll, or the slow
+ * fault, under a hold (-H) above 0.  World lock held. */
+static int
+may_wait(const struct emu_req *r, const struct route *rt)
+{
+	const struct fault *f;
+
+	if (emu_opt.hold_ns == 0)
+		return 0;
+	if (rt->fn == emu_synccheck || rt->fn == emu_loginpoll)
+		return 1;
+	f = r->role != EMU_CONTROL ? fault_find(r, FAULT_TRANSPORT) : NULL;
+	return f && strcmp(f->kind, "slow") == 0;
+}
+
+/* The body is complete: log the request and answer it, at once when it
+ * cannot wait (1), else on a handler thread (0).  At once is on the
+ * polling thread: the hand-over to a new thread and back (the thread,
+ * the suspend, two wake-ups) cost more than most answers.  The lock is
+ * held from the test to the answer, so that a slow fault armed between
+ * them cannot hold the polling thread. */
+static int
+start_answer(struct exchange *x, struct MHD_Connection *c)
+{
+	x->started = 1;
+	req_body(&x->r, x->rt, &x->body);
+	log_request(&x->r);
+	emu_lock();
+	if (may_wait(&x->r, x->rt)) {
+		emu_unlock();
+		hand_over(x, c);
+		return 0;
+	}
+	answer_unlock(x);
+	return 1;
 }
 
 /* Room for the body Content-Length announces (n within the cap), so
@@ -881,10 +1064,8 @@ on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (x->toobig)
 		return too_big(c);
-	if (x->answered)
-		return x->w.drop ? send_reset(c) : send_resp(&x->r, &x->w);
-	if (!x->started)
-		start_answer(x, c);
+	if (x->answered || (!x->started && start_answer(x, c)))
+		return x->w.drop ? send_reset(c) : send_resp(c, &x->w, x->zipped);
 	return MHD_YES;
 }
 
@@ -942,6 +1123,7 @@ emu_daemon_start(FILE *log, const char *cert, const char *key,
 		flags |= MHD_USE_TLS;
 	d = MHD_start_daemon(flags, (uint16_t)*port, NULL, NULL, on_request, NULL,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                     MHD_OPTION_THREAD_POOL_SIZE, POLL_THREADS,
 	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)emu_opt.maxconn,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
@@ -966,4 +1148,5 @@ emu_daemon_stop(void *d)
 		pthread_cond_wait(&flight_cv, &flight_mu);
 	pthread_mutex_unlock(&flight_mu);
 	MHD_stop_daemon(d);
+	gzip_free();
 }
