@@ -733,71 +733,27 @@ wants_gzip(const struct emu_req *r, const struct emu_resp *w)
 	return w->may_gzip && w->body.len >= GZIP_MIN && ae && strstr(ae, "gzip");
 }
 
-/* The last body gzipped, with its gzip form: a client that asks the
- * same again (the same SyncKey within the second, a retry, a poll of an
- * unchanged list) gets the bytes without a second compression, the
- * dearest part of such an answer.  Bodies up to ZCACHE_MAX only, so a
- * contact list is not kept. */
-#define ZCACHE_MAX (64 << 10)
-static struct wx_buf zcache_in, zcache_out;
-static pthread_mutex_t zcache_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* out = the gzip form of in when it is the body cached; 1 if so. */
-static int
-gzip_cached(const struct wx_buf *in, struct wx_buf *out)
-{
-	int hit;
-
-	pthread_mutex_lock(&zcache_mu);
-	hit = zcache_in.len == in->len && zcache_in.p &&
-	      memcmp(zcache_in.p, in->p, in->len) == 0;
-	if (hit)
-		wx_buf_add(out, zcache_out.p, zcache_out.len);
-	pthread_mutex_unlock(&zcache_mu);
-	return hit;
-}
-
-static void
-gzip_remember(const struct wx_buf *in, const struct wx_buf *out)
-{
-	if (in->len > ZCACHE_MAX)
-		return;
-	pthread_mutex_lock(&zcache_mu);
-	wx_buf_reset(&zcache_in);
-	wx_buf_add(&zcache_in, in->p, in->len);
-	wx_buf_reset(&zcache_out);
-	wx_buf_add(&zcache_out, out->p, out->len);
-	pthread_mutex_unlock(&zcache_mu);
-}
-
 /* w's body gzipped in place when r accepts it; 1 if it was. */
 static int
 gzip_answer(const struct emu_req *r, struct emu_resp *w)
 {
 	struct wx_buf gz = {0};
 
-	if (!wants_gzip(r, w))
+	if (!wants_gzip(r, w) || gzip_buf(&w->body, &gz) < 0) {
+		wx_buf_free(&gz);
 		return 0;
-	if (!gzip_cached(&w->body, &gz)) {
-		if (gzip_buf(&w->body, &gz) < 0) {
-			wx_buf_free(&gz);
-			return 0;
-		}
-		gzip_remember(&w->body, &gz);
 	}
 	wx_buf_free(&w->body);
 	w->body = gz;
 	return 1;
 }
 
-/* At shutdown: the kept streams and the cache. */
+/* At shutdown: the kept streams. */
 static void
-gzip_free(void)
+zpool_free(void)
 {
 	while (nzpool > 0)
 		zstream_free(zpool[--nzpool]);
-	wx_buf_free(&zcache_in);
-	wx_buf_free(&zcache_out);
 }
 
 /* Add the handler's "Name: value\r\n" lines to resp in order. */
@@ -1148,5 +1104,5 @@ emu_daemon_stop(void *d)
 		pthread_cond_wait(&flight_cv, &flight_mu);
 	pthread_mutex_unlock(&flight_mu);
 	MHD_stop_daemon(d);
-	gzip_free();
+	zpool_free();
 }
