@@ -210,23 +210,36 @@ random_bytes(unsigned char *p, size_t n)
 	close(fd);
 }
 
+/* One random byte from a pool that random_bytes fills a KiB at a time:
+ * an idle follow asks for a device id every cycle, and a system call
+ * for each was a sizeable part of the cycle. */
+static unsigned char
+random_byte(void)
+{
+	static unsigned char pool[1024];
+	static size_t used = sizeof pool;
+
+	if (used == sizeof pool) {
+		random_bytes(pool, sizeof pool);
+		used = 0;
+	}
+	return pool[used++];
+}
+
 void
 wx_device_id(char out[17], enum wx_mode m)
 {
-	unsigned char r[32];
-	size_t i, k = 0, end = 15;
+	size_t k = 0, end = 15;
+	unsigned char r;
 
 	/* The File Helper page sends the digits without the "e"
 	 * (filehelper.md §5: CAP x2). */
 	if (m != WX_MODE_FILEHELPER)
 		out[k++] = 'e', end++;
-	while (k < end) {
-		random_bytes(r, sizeof r);
+	while (k < end)
 		/* bytes >= 250 would favour the low digits */
-		for (i = 0; i < sizeof r && k < end; i++)
-			if (r[i] < 250)
-				out[k++] = (char)('0' + r[i] % 10);
-	}
+		if ((r = random_byte()) < 250)
+			out[k++] = (char)('0' + r % 10);
 	out[end] = '\0';
 }
 
