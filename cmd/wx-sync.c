@@ -33,6 +33,10 @@
  * although the selector said so (a stuck selector): 100 ms doubling to
  * this. */
 #define IDLE_MAX_MS 10000
+/* How often to ask whether stdout's reader has gone: libcurl calls
+ * should_stop a dozen times a request, and an idle follow against a
+ * server that answers at once makes requests back to back. */
+#define READER_CHECK_MS 100
 
 static volatile sig_atomic_t stopping;  /* SIGTERM, SIGINT, SIGHUP */
 
@@ -48,6 +52,7 @@ struct run {
 	uint64_t ring[RING];            /* MsgIds committed, oldest first */
 	size_t nring;                   /* in ring, from its start */
 	int gone;                       /* stdout's reader has gone */
+	long long reader_check;         /* when reader_gone asks next */
 };
 
 /* What one webwxsync answer makes: the lines, what to commit. */
@@ -77,12 +82,17 @@ deadline_passed(const struct run *r)
 }
 
 /* Has the reader of our pipe gone (`wx-sync -f | head -3`)?  Seen
- * without writing, so that an idle follow ends too. */
+ * without writing, so that an idle follow ends too; asked at most every
+ * READER_CHECK_MS. */
 static int
-reader_gone(void)
+reader_gone(struct run *r)
 {
 	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+	long long now = wx_now_ms();
 
+	if (now < r->reader_check)
+		return 0;
+	r->reader_check = now + READER_CHECK_MS;
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
@@ -90,19 +100,19 @@ reader_gone(void)
 static int
 should_stop(void *arg)
 {
-	if (!stopping && reader_gone())
+	if (!stopping && reader_gone(arg))
 		stopping = 1;
 	return stopping || deadline_passed(arg);
 }
 
 /* Sleep ms, cut short by a signal or -t. */
 static void
-nap(const struct run *r, long long ms)
+nap(struct run *r, long long ms)
 {
 	long long until = wx_now_ms() + ms, left;
 	struct timespec ts;
 
-	while (!should_stop((void *)r) && (left = until - wx_now_ms()) > 0) {
+	while (!should_stop(r) && (left = until - wx_now_ms()) > 0) {
 		if (left > 200)
 			left = 200;
 		ts.tv_sec = 0;
@@ -463,7 +473,7 @@ done(const struct run *r)
 /* Wait before the next try: base ms doubled per failure in a row, with
  * ±25% jitter so that many clients do not retry in step. */
 static void
-back_off(const struct run *r, int fails, long long base, long long max)
+back_off(struct run *r, int fails, long long base, long long max)
 {
 	long long ms = base;
 	int i;

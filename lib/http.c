@@ -511,7 +511,8 @@ wx_http_download(struct wx_http *h, const char *url, const char *range,
 	return rc;
 }
 
-/* libcurl calls it about once a second while a transfer waits. */
+/* libcurl calls it at every step of a transfer, and at least once a
+ * second while one waits. */
 static int
 progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
          curl_off_t ulnow)

@@ -496,6 +496,15 @@ decode_into(struct wx_buf *b, const char *s, size_t n)
 	}
 }
 
+/* A string or a primitive: a token with a text of its own. */
+static int
+has_text(const struct wx_json *j, int tok)
+{
+	enum wx_json_type t = wx_json_type(j, tok);
+
+	return t != WX_JSON_NONE && t != WX_JSON_OBJECT && t != WX_JSON_ARRAY;
+}
+
 char *
 wx_json_str(const struct wx_json *j, int tok)
 {
@@ -504,7 +513,7 @@ wx_json_str(const struct wx_json *j, int tok)
 	const char *raw;
 	size_t n;
 
-	if (t == WX_JSON_NONE || t == WX_JSON_OBJECT || t == WX_JSON_ARRAY)
+	if (!has_text(j, tok))
 		return NULL;
 	raw = wx_json_raw(j, tok, &n);
 	if (t == WX_JSON_STRING)
@@ -687,6 +696,15 @@ wx_json_put_strz(struct wx_buf *b, const char *s)
 
 /* ---- re-writing a parsed object on one line ---- */
 
+/* Is k (n bytes, not NUL-terminated) the name s?  The first byte is
+ * tried before the rest: each member of a message is tried against the
+ * 17 names of is_id_key and wx_msg_line's skip list. */
+static int
+name_is(const char *s, const char *k, size_t n)
+{
+	return n > 0 && s[0] == k[0] && strncmp(s, k, n) == 0 && s[n] == '\0';
+}
+
 /* Ids that can pass 2^53: written as JSON strings (design.md §3). */
 static int
 is_id_key(const char *k, size_t n)
@@ -697,7 +715,7 @@ is_id_key(const char *k, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof ids / sizeof *ids; i++)
-		if (strlen(ids[i]) == n && memcmp(ids[i], k, n) == 0)
+		if (name_is(ids[i], k, n))
 			return 1;
 	return 0;
 }
@@ -706,7 +724,7 @@ static int
 is_skipped(const char *const *skip, const char *k, size_t n)
 {
 	for (; skip && *skip; skip++)
-		if (strlen(*skip) == n && memcmp(*skip, k, n) == 0)
+		if (name_is(*skip, k, n))
 			return 1;
 	return 0;
 }
@@ -714,39 +732,77 @@ is_skipped(const char *const *skip, const char *k, size_t n)
 static void put_value(struct wx_buf *b, const struct wx_json *j, int tok,
                       int as_string, int ids);
 
+/* A token's text decoded: its raw bytes themselves when they are
+ * printable ASCII without a backslash, which decode to themselves and
+ * need no escape when written (most of what the server sends: no copy,
+ * no allocation); else decoded into *dec, to be freed.  NULL for a
+ * token that has no text (an object, an array). */
+static const char *
+decoded(const struct wx_json *j, int tok, size_t *n, char **dec)
+{
+	const char *raw = wx_json_raw(j, tok, n);
+
+	*dec = NULL;
+	if (!has_text(j, tok))
+		return NULL;
+	if (plain_run(raw, *n, 1) == *n)
+		return raw;
+	if ((*dec = wx_json_str(j, tok)))
+		*n = strlen(*dec);
+	return *dec;
+}
+
+/* What decoded gave, as a JSON string: raw bytes that needed no
+ * decoding need no escape either, and are not looked at again. */
+static void
+put_decoded(struct wx_buf *b, const char *s, size_t n, const char *dec)
+{
+	if (dec) {
+		wx_json_put_str(b, s, n);
+		return;
+	}
+	wx_buf_addc(b, '"');
+	wx_buf_add(b, s, n);
+	wx_buf_addc(b, '"');
+}
+
 /* A string token decoded and encoded again: whatever the server sent,
  * the line is valid JSON and valid UTF-8. */
 static void
 put_string(struct wx_buf *b, const struct wx_json *j, int tok)
 {
-	char *s = wx_json_str(j, tok);
+	size_t n;
+	char *dec;
+	const char *s = decoded(j, tok, &n, &dec);
 
-	wx_json_put_strz(b, s ? s : "");
-	free(s);
+	put_decoded(b, s ? s : "", s ? n : 0, dec);
+	free(dec);
 }
 
 void
 wx_json_put_members(struct wx_buf *b, const struct wx_json *j, int tok,
                     const char *const *skip, int ids)
 {
-	char *k;
+	const char *k;
+	char *dec;
+	size_t n;
 	int key, first = 1;
 
 	wx_buf_addc(b, '{');
 	for (key = wx_json_first(j, tok); key >= 0; key = wx_json_next(j, key + 1)) {
 		/* Compared decoded: "Ev\u0065nt" is the key "Event". */
-		k = wx_json_str(j, key);
-		if (!k || is_skipped(skip, k, strlen(k))) {
-			free(k);
+		k = decoded(j, key, &n, &dec);
+		if (!k || is_skipped(skip, k, n)) {
+			free(dec);
 			continue;
 		}
 		if (!first)
 			wx_buf_addc(b, ',');
 		first = 0;
-		wx_json_put_strz(b, k);
+		put_decoded(b, k, n, dec);
 		wx_buf_addc(b, ':');
-		put_value(b, j, key + 1, ids && is_id_key(k, strlen(k)), ids);
-		free(k);
+		put_value(b, j, key + 1, ids && is_id_key(k, n), ids);
+		free(dec);
 	}
 }
 

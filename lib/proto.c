@@ -131,26 +131,44 @@ wx_urldecode(const char *s)
 	return decode_n(s, strlen(s));
 }
 
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	       c == '~';
+}
+
+/* A run of unreserved characters at a time: the synccheck of an idle
+ * follow encodes its keys once a cycle. */
+void
+wx_buf_urlencode(struct wx_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char esc[3] = { '%' };
+	size_t n;
+
+	wx_buf_add(b, "", 0);
+	while (*s) {
+		for (n = 0; unreserved((unsigned char)s[n]); n++)
+			;
+		wx_buf_add(b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		esc[1] = hex[(unsigned char)*s >> 4];
+		esc[2] = hex[(unsigned char)*s & 15];
+		wx_buf_add(b, esc, 3);
+		s++;
+	}
+}
+
 char *
 wx_urlencode(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	struct wx_buf b = {0};
-	unsigned char c;
 
-	wx_buf_add(&b, "", 0);
-	for (; *s; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
-			wx_buf_addc(&b, (char)c);
-		} else {
-			wx_buf_addc(&b, '%');
-			wx_buf_addc(&b, hex[c >> 4]);
-			wx_buf_addc(&b, hex[c & 15]);
-		}
-	}
+	wx_buf_urlencode(&b, s);
 	return b.p;
 }
 
@@ -179,11 +197,21 @@ wx_url_param(const char *url, const char *name)
 	return NULL;
 }
 
+void
+wx_buf_cgi_url(struct wx_buf *b, const char *host, const char *cgi)
+{
+	wx_buf_addf(b, "https://%s/cgi-bin/mmwebwx-bin/%s", host, cgi);
+}
+
 char *
 wx_cgi_url(const char *host, const char *cgi, const char *query)
 {
-	return wx_asprintf("https://%s/cgi-bin/mmwebwx-bin/%s%s%s", host, cgi,
-	                   query ? "?" : "", query ? query : "");
+	struct wx_buf b = {0};
+
+	wx_buf_cgi_url(&b, host, cgi);
+	if (query)
+		wx_buf_addf(&b, "?%s", query);
+	return b.p;
 }
 
 static void
@@ -210,23 +238,36 @@ random_bytes(unsigned char *p, size_t n)
 	close(fd);
 }
 
+/* One random byte from a pool that random_bytes fills a KiB at a time:
+ * an idle follow asks for a device id every cycle, and a system call
+ * for each was a sizeable part of the cycle. */
+static unsigned char
+random_byte(void)
+{
+	static unsigned char pool[1024];
+	static size_t used = sizeof pool;
+
+	if (used == sizeof pool) {
+		random_bytes(pool, sizeof pool);
+		used = 0;
+	}
+	return pool[used++];
+}
+
 void
 wx_device_id(char out[17], enum wx_mode m)
 {
-	unsigned char r[32];
-	size_t i, k = 0, end = 15;
+	size_t k = 0, end = 15;
+	unsigned char r;
 
 	/* The File Helper page sends the digits without the "e"
 	 * (filehelper.md §5: CAP x2). */
 	if (m != WX_MODE_FILEHELPER)
 		out[k++] = 'e', end++;
-	while (k < end) {
-		random_bytes(r, sizeof r);
+	while (k < end)
 		/* bytes >= 250 would favour the low digits */
-		for (i = 0; i < sizeof r && k < end; i++)
-			if (r[i] < 250)
-				out[k++] = (char)('0' + r[i] % 10);
-	}
+		if ((r = random_byte()) < 250)
+			out[k++] = (char)('0' + r % 10);
 	out[end] = '\0';
 }
 

@@ -127,39 +127,45 @@ wx_synccheck_exit(long long retcode)
 	}
 }
 
+/* The synccheck URL, built in one buffer: an idle follow asks for one
+ * a cycle, back to back. */
+static void
+check_url(const struct wx_sess *s, const char *checkkey, struct wx_buf *u)
+{
+	char dev[17];
+
+	wx_device_id(dev, s->mode);
+	wx_buf_cgi_url(u, s->push_host, "synccheck");
+	wx_buf_addf(u, "?r=%lld&skey=", wx_now_ms());
+	wx_buf_urlencode(u, s->skey);
+	wx_buf_adds(u, "&sid=");
+	wx_buf_urlencode(u, s->sid);
+	wx_buf_addf(u, "&uin=%s&deviceid=%s&synckey=", s->uin, dev);
+	wx_buf_urlencode(u, checkkey);
+	if (s->mode == WX_MODE_FILEHELPER)
+		/* The appid in the query, and no "_" (filehelper.md §4: CAP). */
+		wx_buf_addf(u, "&mmweb_appid=%s", wx_fh.appid);
+	else
+		wx_buf_addf(u, "&_=%lld", wx_now_ms());
+}
+
 int
 wx_synccheck(struct wx_sess *s, const char *checkkey, struct wx_check *c)
 {
-	char dev[17], *skey = wx_urlencode(s->skey);
-	char *sid = wx_urlencode(s->sid), *key = wx_urlencode(checkkey);
-	char *query, *url;
+	struct wx_buf url = {0};
 	struct wx_resp r = {0};
 	int rc;
 
-	wx_device_id(dev, s->mode);
-	if (s->mode == WX_MODE_FILEHELPER)
-		/* The appid in the query, and no "_" (filehelper.md §4: CAP). */
-		query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s"
-		                    "&synckey=%s&mmweb_appid=%s", wx_now_ms(), skey,
-		                    sid, s->uin, dev, key, wx_fh.appid);
-	else
-		query = wx_asprintf("r=%lld&skey=%s&sid=%s&uin=%s&deviceid=%s"
-		                    "&synckey=%s&_=%lld", wx_now_ms(), skey, sid,
-		                    s->uin, dev, key, wx_now_ms());
-	url = wx_cgi_url(s->push_host, "synccheck", query);
+	check_url(s, checkkey, &url);
 	wx_http_timeout(s->h, POLL_SECONDS);
-	rc = wx_http_get(s->h, url, &r);
+	rc = wx_http_get(s->h, url.p, &r);
 	wx_http_timeout(s->h, 0);
 	if (rc == 0 && wx_parse_synccheck(r.body.p, r.body.len, c) < 0) {
 		wx_warn("synccheck: malformed answer");
 		rc = WX_EXIT_TEMP;
 	}
 	wx_resp_free(&r);
-	free(url);
-	free(query);
-	free(key);
-	free(sid);
-	free(skey);
+	wx_buf_free(&url);
 	return rc;
 }
 

@@ -164,18 +164,26 @@ buf_grow(struct wx_buf *b, size_t extra)
 	b->p = wx_realloc(b->p, b->cap);
 }
 
+/* Formatted into the room the buffer has, and only when that is too
+ * small a second time: measuring first (vsnprintf of NULL) would format
+ * every string twice. */
 static void
 buf_vaddf(struct wx_buf *b, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room;
 	int n;
 
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_grow(b, 0);
+	room = b->cap - b->len;
+	n = vsnprintf(b->p + b->len, room, fmt, ap);
 	if (n < 0)
 		wx_die(WX_EXIT_TEMP, "bad format");
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+	}
 	va_end(again);
 	b->len += (size_t)n;
 }

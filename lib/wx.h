@@ -479,12 +479,15 @@ int wx_web_host_known(const char *host);
 char *wx_url_host(const char *url);
 /* Value of query parameter name in url, percent-decoded; malloc'd/NULL. */
 char *wx_url_param(const char *url, const char *name);
-/* Percent-encode everything but unreserved characters. malloc'd. */
+/* Percent-encode everything but unreserved characters: malloc'd, or
+ * onto the end of b. */
 char *wx_urlencode(const char *s);
+void wx_buf_urlencode(struct wx_buf *b, const char *s);
 char *wx_urldecode(const char *s);
 /* "https://HOST/cgi-bin/mmwebwx-bin/CGI" + "?" + query (query may be
- * NULL); malloc'd. */
+ * NULL); malloc'd.  wx_buf_cgi_url: the part before the "?", onto b. */
 char *wx_cgi_url(const char *host, const char *cgi, const char *query);
+void wx_buf_cgi_url(struct wx_buf *b, const char *host, const char *cgi);
 
 /* RC's ~new Date(): the 32-bit NOT of the current ms, as the server sees
  * in r and rr (protocol.md §3.4). */
