@@ -219,21 +219,68 @@ emit(struct fetch *f, const struct wx_json *j, int obj)
 	                    wx_contact_kind(j, obj, f->s->username));
 }
 
-/* The contact of answer a's ContactList named like it, or -1. */
-static int
-find_in(const struct wx_json *a, const struct item *it)
-{
-	char *u = wx_json_getstr(it->j, it->tok, "UserName"), *au;
-	int c, list = wx_json_get(a, 0, "ContactList"), same = 0;
+/* webwxbatchgetcontact's answer: its ContactList left as text, the
+ * UserName of each of its contacts in user. */
+struct answer {
+	struct wx_json_big big;
+	struct wx_buf text;
+	char **user;
+	size_t nuser;
+};
 
-	for (c = wx_json_first(a, list); c >= 0 && !same;
-	     c = same ? c : wx_json_next(a, c)) {
-		au = wx_json_getstr(a, c, "UserName");
-		same = u && au && strcmp(u, au) == 0;
-		free(au);
+/* wx_json_parse_big's seen: contact k's UserName (a second call for k,
+ * after a split that failed, replaces the first). */
+static void
+see_user(void *arg, size_t k, const struct wx_json *j, int tok)
+{
+	struct answer *a = arg;
+
+	if (k < a->nuser) {
+		free(a->user[k]);
+	} else {
+		a->user = wx_realloc(a->user, (k + 1) * sizeof *a->user);
+		a->nuser = k + 1;
 	}
+	a->user[k] = wx_json_getstr(j, tok, "UserName");
+}
+
+/* The first contact of the answer named like it, or -1. */
+static long
+find_in(const struct answer *a, const struct item *it)
+{
+	char *u = wx_json_getstr(it->j, it->tok, "UserName");
+	long found = -1;
+	size_t k;
+
+	for (k = 0; u && found < 0 && k < a->big.n; k++)
+		if (a->user[k] && strcmp(u, a->user[k]) == 0)
+			found = (long)k;
 	free(u);
-	return same ? c : -1;
+	return found;
+}
+
+/* Contact k of the answer, parsed alone for the time it is written. */
+static int
+emit_answer(struct fetch *f, const struct answer *a, size_t k)
+{
+	const struct wx_span *e = &a->big.el[k];
+	struct wx_json *j = wx_json_parse(a->text.p + e->at, e->len, NULL, 0);
+	int rc = j ? emit(f, j, 0) : WX_EXIT_TEMP;
+
+	wx_json_free(j);
+	return rc;
+}
+
+static void
+answer_free(struct answer *a)
+{
+	size_t k;
+
+	for (k = 0; k < a->nuser; k++)
+		free(a->user[k]);
+	free(a->user);
+	free(a->big.el);
+	wx_buf_free(&a->text);
 }
 
 static void
@@ -256,32 +303,37 @@ batch_body(const struct fetch *f, struct wx_buf *body)
 
 /* webwxbatchgetcontact for the waiting rooms: each is written as that
  * answer has it (members, MemberCount, EncryChatRoomId filled), or as
- * listed when the answer lacks it. */
+ * listed when the answer lacks it.  The answer's contacts are parsed one
+ * at a time: all 50 rooms of 500 members at once are 600,000 tokens. */
 static int
 flush_rooms(struct fetch *f)
 {
+	struct answer a = {{"ContactList", see_user, NULL, NULL, 0}, {0}, NULL, 0};
 	struct wx_buf body = {0};
-	struct wx_json *a = NULL;
+	struct wx_json *rest = NULL;
 	char *query;
-	int i, c, rc = 0;
+	long c;
+	int i, rc = 0;
 
+	a.big.arg = &a;
 	if (f->nroom > 0) {
 		batch_body(f, &body);
 		query = wx_asprintf("type=ex&r=%lld&lang=zh_CN&pass_ticket=%s",
 		                    wx_now_ms(), f->s->pass_ticket);
-		rc = wx_cgi_post(f->s->h, f->s->host, "webwxbatchgetcontact",
-		                 query, &body, &a);
+		rc = wx_cgi_post_big(f->s->h, f->s->host, "webwxbatchgetcontact",
+		                     query, &body, &a.big, &a.text, &rest);
 		free(query);
 	}
 	for (i = 0; i < f->nroom; i++) {
-		c = rc == 0 ? find_in(a, &f->room[i]) : -1;
+		c = rc == 0 ? find_in(&a, &f->room[i]) : -1;
 		if (rc == 0)
-			rc = c >= 0 ? emit(f, a, c) :
+			rc = c >= 0 ? emit_answer(f, &a, (size_t)c) :
 			     emit(f, f->room[i].j, f->room[i].tok);
 		item_done(&f->room[i]);
 	}
 	f->nroom = 0;
-	wx_json_free(a);
+	wx_json_free(rest);
+	answer_free(&a);
 	wx_buf_free(&body);
 	return rc;
 }

@@ -276,6 +276,28 @@ struct wx_json;  /* a parsed document: copy of the text + tokens */
 struct wx_json *wx_json_parse(const char *text, size_t len,
                               char *err, size_t errlen);
 void wx_json_free(struct wx_json *j);
+/* A root object whose array member key is most of the document (a
+ * webwxbatchgetcontact of 50 rooms of 500 members: 6 MB, 600,000
+ * tokens): wx_json_parse_big gives the root with that array empty, and
+ * each element's bytes in el (malloc'd, n of them; the caller frees it),
+ * each parsed once, alone, for seen (k its index; tok its token in j).
+ * So the tokens of the whole never exist at once; a document that is not
+ * laid out so is parsed whole (the root then has the array, and its
+ * children are the elements).  As strict as wx_json_parse: NULL, with
+ * the error the whole document gives, unless every part is JSON. */
+struct wx_span {
+	size_t at, len;
+};
+struct wx_json_big {
+	const char *key;
+	void (*seen)(void *arg, size_t k, const struct wx_json *j, int tok);
+	void *arg;
+	struct wx_span *el;
+	size_t n;
+};
+struct wx_json *wx_json_parse_big(const char *text, size_t len,
+                                  struct wx_json_big *big,
+                                  char *err, size_t errlen);
 
 /* Tokens are ints; the root is 0; -1 means "absent". */
 enum wx_json_type wx_json_type(const struct wx_json *j, int tok);
@@ -460,6 +482,13 @@ int wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
                     struct wx_json **out, long long *ret);
 int wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
                const char *query, struct wx_json **out);
+/* As wx_cgi_post, for an answer whose array member big->key may be most
+ * of it: parsed by wx_json_parse_big, the elements left in *text (the
+ * answer's body, the caller's to free with wx_buf_free) at big->el. */
+int wx_cgi_post_big(struct wx_http *h, const char *host, const char *cgi,
+                    const char *query, const struct wx_buf *body,
+                    struct wx_json_big *big, struct wx_buf *text,
+                    struct wx_json **out);
 
 /* ---- proto.c: hosts, URLs, BaseRequest, stamps, SyncKey ---- */
 
