@@ -471,19 +471,23 @@ cache_header(FILE *f, const char *uin, const char *user)
 }
 
 struct wx_contacts *
-wx_contacts_read(const char *dir, const char *user)
+wx_contacts_read(const char *dir, const char *user, const char *const *names)
 {
 	char *path = wx_asprintf("%s/contacts", dir), err[256];
-	struct wx_buf text = {0};
+	int fd = wx_open_regular(path, O_RDONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct wx_contacts *cs = NULL;
 
-	if (wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
-		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
+	if (fd >= 0 && !f)
+		close(fd);
+	if (f)
+		cs = wx_contacts_load(f, names, err, sizeof err);
 	if (cs && user && strcmp(wx_contacts_user(cs), user) != 0) {
 		wx_contacts_free(cs);
 		cs = NULL;
 	}
-	wx_buf_free(&text);
+	if (f)
+		fclose(f);
 	free(path);
 	return cs;
 }
@@ -560,16 +564,16 @@ wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
 }
 
 struct wx_contacts *
-wx_contacts_get(struct wx_sess *s)
+wx_contacts_get(struct wx_sess *s, const char *const *names)
 {
-	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username);
+	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username, names);
 	int rc;
 
 	if (cs)
 		return cs;
 	if ((rc = wx_contacts_update(s, NULL)) != 0)
 		exit(rc);
-	if (!(cs = wx_contacts_read(s->dir, s->username)))
+	if (!(cs = wx_contacts_read(s->dir, s->username, names)))
 		wx_die(WX_EXIT_TEMP, "%s/contacts: cannot be read back", s->dir);
 	return cs;
 }
@@ -673,7 +677,8 @@ wx_contacts_edit(const char *dir, const char *self, const char *user,
                  int (*edit)(void *arg, const char *line, size_t len,
                              struct wx_buf *out), void *arg)
 {
-	struct wx_contacts *cs = wx_contacts_read(dir, self);
+	const char *names[] = { user, NULL };
+	struct wx_contacts *cs = wx_contacts_read(dir, self, names);
 	struct wx_contacts_change c = { user, NULL, 0 };
 	struct wx_buf b = {0};
 	const char *line;

@@ -80,11 +80,13 @@ void wx_session_commit_with(const char *dir, const struct wx_state *changes,
                             struct wx_http *h, int (*locked)(void *arg),
                             void *arg);
 /* contacts.c: the cache of s's login (a parsed DIR/contacts whose User is
- * s->username), made first by wx_contacts_update when there is none or
- * it is an earlier login's.  Exit with its code when that fails. */
+ * s->username; what names could resolve to, as wx_contacts_read), made
+ * first by wx_contacts_update when there is none or it is an earlier
+ * login's.  Exit with its code when that fails. */
 struct wx_contacts;
 struct wx_sess;
-struct wx_contacts *wx_contacts_get(struct wx_sess *s);
+struct wx_contacts *wx_contacts_get(struct wx_sess *s,
+                                    const char *const *names);
 /* input.c: for a command without operand (design.md §3): the value of
  * key read from stdin when stdin is neither a terminal nor empty
  * (key=value lines, as `wx-uuid | wx-wait` sends them), else from
@@ -694,8 +696,12 @@ struct wx_contacts_out {
 int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
                       FILE *old);
 /* DIR/contacts parsed, when it is there, parses, and (user not NULL)
- * belongs to the login whose own UserName is user; else NULL. */
-struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
+ * belongs to the login whose own UserName is user; else NULL.  Read a
+ * line at a time, keeping what wx_contacts_load keeps for names: the
+ * contacts they could resolve to, with their lines, or (NULL) every
+ * contact's names but no line. */
+struct wx_contacts *wx_contacts_read(const char *dir, const char *user,
+                                     const char *const *names);
 /* Fetch (as wx_contacts_fetch, the cache of this login as old; out may
  * be NULL) into a new DIR/contacts, put in place under the session lock
  * with the cookies; on failure the old cache stays byte for byte. */
@@ -749,6 +755,15 @@ struct wx_contacts;  /* a parsed cache */
  * UserName, no Kind). */
 struct wx_contacts *wx_contacts_parse(const char *text, size_t len,
                                       char *err, size_t errlen);
+/* The same, read from f a line at a time (every line is parsed, so a
+ * malformed one fails it alike), keeping only what the reader needs:
+ * with names (NULL-terminated), the contacts one of them could resolve
+ * to (a field equal to the name, prefix aside), every line of their
+ * UserNames, each with its line (two passes: f must seek); without,
+ * every contact but no line (wx_contacts_line gives ""): what display
+ * names need. */
+struct wx_contacts *wx_contacts_load(FILE *f, const char *const *names,
+                                     char *err, size_t errlen);
 void wx_contacts_free(struct wx_contacts *cs);
 /* Header Uin, "" when none; header Time, 0 when none. */
 const char *wx_contacts_uin(const struct wx_contacts *cs);
@@ -759,7 +774,8 @@ long long wx_contacts_time(const struct wx_contacts *cs);
 size_t wx_contacts_count(const struct wx_contacts *cs);
 const char *wx_contacts_username(const struct wx_contacts *cs, size_t i);
 const char *wx_contacts_kind(const struct wx_contacts *cs, size_t i);
-/* The line of contact i as stored (no LF), len bytes. */
+/* The line of contact i as stored (no LF), len bytes; "" when the
+ * cache was loaded without names. */
 const char *wx_contacts_line(const struct wx_contacts *cs, size_t i,
                              size_t *len);
 /* Contact index of UserName user: 0 with *i set, -1 if the cache does
