@@ -470,16 +470,25 @@ cache_header(FILE *f, const char *uin, const char *user)
 	wx_buf_free(&h);
 }
 
+/* A file open for reading, when it is a regular one; else NULL. */
+static FILE *
+open_file(const char *path)
+{
+	int fd = wx_open_regular(path, O_RDONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
 struct wx_contacts *
 wx_contacts_read(const char *dir, const char *user, const char *const *names)
 {
 	char *path = wx_asprintf("%s/contacts", dir), err[256];
-	int fd = wx_open_regular(path, O_RDONLY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+	FILE *f = open_file(path);
 	struct wx_contacts *cs = NULL;
 
-	if (fd >= 0 && !f)
-		close(fd);
 	if (f)
 		cs = wx_contacts_load(f, names, err, sizeof err);
 	if (cs && user && strcmp(wx_contacts_user(cs), user) != 0) {
@@ -515,15 +524,12 @@ tee_emit(void *arg, const char *line, size_t len, const char *kind)
 static FILE *
 open_cache(const char *path, const char *user)
 {
-	int fd = wx_open_regular(path, O_RDONLY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+	FILE *f = open_file(path);
 	char *line = NULL, *u = NULL, err[128];
 	struct wx_json *j = NULL;
 	size_t cap = 0;
 	ssize_t len;
 
-	if (fd >= 0 && !f)
-		close(fd);
 	if (f && (len = getline(&line, &cap, f)) > 0 &&
 	    (j = wx_json_parse(line, (size_t)len, err, sizeof err)))
 		u = wx_json_getstr(j, 0, "User");
@@ -618,24 +624,32 @@ change_of(const struct wx_contacts_change *ch, size_t n, const char *user)
 	return NULL;
 }
 
-/* The new cache into a: the old header, the contacts no change names,
- * then each changed contact's newest line (removed ones: none). */
+/* The new cache into f: the header of old (the cache, back at its
+ * start; cs its contacts, as wx_contacts_load read them), its contacts
+ * no change names, then each changed contact's newest line (removed
+ * ones: none).  A line at a time: old may be far larger than a change.
+ * The k-th non-empty line after the header is contact k of cs (the
+ * file is the one cs was read from: caches are renamed over, never
+ * rewritten in place). */
 static void
-write_changed(FILE *f, const struct wx_contacts *cs, const char *header,
-              size_t hlen, const struct wx_contacts_change *ch, size_t n)
+write_changed(FILE *f, FILE *old, const struct wx_contacts *cs,
+              const struct wx_contacts_change *ch, size_t n)
 {
-	size_t i, len, k;
-	const char *line;
+	size_t cap = 0, len, lineno, i = 0, k;
+	char *line = NULL;
+	ssize_t got;
 
-	fwrite(header, 1, hlen, f);
-	fputc('\n', f);
-	for (i = 0; i < wx_contacts_count(cs); i++) {
-		if (change_of(ch, n, wx_contacts_username(cs, i)))
+	for (lineno = 1; (got = getline(&line, &cap, old)) > 0; lineno++) {
+		len = (size_t)got - (line[got - 1] == '\n');
+		if (lineno > 1 && (len == 0 || i >= wx_contacts_count(cs) ||
+		                   change_of(ch, n, wx_contacts_username(cs, i++))))
 			continue;
-		line = wx_contacts_line(cs, i, &len);
+		/* A cache of the header alone may lack the final LF; its
+		 * changes were dropped (found by fuzz-cache). */
 		fwrite(line, 1, len, f);
 		fputc('\n', f);
 	}
+	free(line);
 	for (k = 0; k < n; k++)
 		if (change_of(ch, n, ch[k].user) == &ch[k] && ch[k].line)
 			fwrite(ch[k].line, 1, ch[k].len, f);
@@ -646,28 +660,23 @@ wx_contacts_apply(const char *dir, const char *user,
                   const struct wx_contacts_change *ch, size_t n)
 {
 	char *path = wx_asprintf("%s/contacts", dir), err[256];
-	struct wx_buf text = {0};
+	FILE *old = n > 0 ? open_file(path) : NULL;
 	struct wx_contacts *cs = NULL;
 	struct wx_afile a;
-	const char *nl;
-	size_t hlen;
 	int rc = 0;
 
-	if (n > 0 && wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
-		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
-	if (cs && strcmp(wx_contacts_user(cs), user) == 0) {
-		/* A cache of the header alone may lack the final LF; its
-		 * changes were dropped (found by fuzz-cache). */
-		nl = memchr(text.p, '\n', text.len);
-		hlen = nl ? (size_t)(nl - text.p) : text.len;
-		if ((rc = wx_afile_open(&a, path, 0600)) == 0) {
-			write_changed(a.f, cs, text.p, hlen, ch, n);
-			wx_remove_stale_temps(path);
-			rc = wx_afile_commit(&a);
-		}
+	if (old)
+		cs = wx_contacts_load(old, NULL, err, sizeof err);
+	if (cs && strcmp(wx_contacts_user(cs), user) == 0 &&
+	    fseek(old, 0, SEEK_SET) == 0 &&
+	    (rc = wx_afile_open(&a, path, 0600)) == 0) {
+		write_changed(a.f, old, cs, ch, n);
+		wx_remove_stale_temps(path);
+		rc = wx_afile_commit(&a);
 	}
 	wx_contacts_free(cs);
-	wx_buf_free(&text);
+	if (old)
+		fclose(old);
 	free(path);
 	return rc;
 }
