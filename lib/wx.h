@@ -282,11 +282,12 @@ void wx_json_free(struct wx_json *j);
  * webwxbatchgetcontact of 50 rooms of 500 members: 6 MB, 600,000
  * tokens): wx_json_parse_big gives the root with that array empty, and
  * each element's bytes in el (malloc'd, n of them; the caller frees it),
- * each parsed once, alone, for seen (k its index; tok its token in j).
+ * each parsed alone and shown to seen (k its index; tok its token in j).
  * So the tokens of the whole never exist at once; a document that is not
  * laid out so is parsed whole (the root then has the array, and its
- * children are the elements).  As strict as wx_json_parse: NULL, with
- * the error the whole document gives, unless every part is JSON. */
+ * children are the elements; seen is shown them again from k = 0 when a
+ * split failed partway).  As strict as wx_json_parse: NULL, with the
+ * error the whole document gives, unless every part is JSON. */
 struct wx_span {
 	size_t at, len;
 };
