@@ -31,7 +31,8 @@ print_line(void *arg, const char *line, size_t len, const char *kind)
 static int
 print_matches(const struct wx_sess *s, const char *name, const char *kind)
 {
-	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username);
+	const char *names[] = { name, NULL };
+	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username, names);
 	size_t *idx, n, i, len, shown = 0;
 	const char *line;
 

@@ -111,8 +111,8 @@ avatar_url(const struct wx_sess *s, const char *hu)
 static char *
 avatar_of(struct wx_sess *s, const char *name)
 {
-	struct wx_contacts *cs = wx_contacts_get(s);
-	const char *user, *line;
+	const char *names[] = { name, s->username, NULL }, *user, *line;
+	struct wx_contacts *cs = wx_contacts_get(s, names);
 	struct wx_json *j;
 	char err[128], *hu, *url;
 	size_t i, len;

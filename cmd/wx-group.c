@@ -379,7 +379,7 @@ main(int argc, char *argv[])
 	wx_fh_refuse(s.mode, "no groups");
 	ch.dir = s.dir;
 	ch.self = s.username;
-	cs = wx_contacts_get(&s);
+	cs = wx_contacts_get(&s, (const char *const *)argv);
 	if (ctopic) {
 		ch.nusers = argc;
 		ch.users = wx_calloc((size_t)argc, sizeof *ch.users);

@@ -94,8 +94,8 @@ current_remark(const struct wx_contacts *cs, size_t i)
 static void
 resolve(struct wx_sess *s, const char *name, struct change *ch)
 {
-	struct wx_contacts *cs = wx_contacts_get(s);
-	const char *user;
+	const char *names[] = { name, NULL }, *user;
+	struct wx_contacts *cs = wx_contacts_get(s, names);
 	size_t i;
 	int rc;
 

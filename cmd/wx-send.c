@@ -441,8 +441,8 @@ read_text(char **argv, int argc, struct wx_buf *b)
 static void
 resolve(struct run *r, const char *name)
 {
+	const char *names[] = { name, NULL }, *user;
 	struct wx_contacts *cs;
-	const char *user;
 	int rc;
 
 	if (r->s.mode == WX_MODE_FILEHELPER) {
@@ -452,7 +452,7 @@ resolve(struct run *r, const char *name)
 		r->to = wx_strdup(name);
 		return;
 	}
-	cs = wx_contacts_get(&r->s);
+	cs = wx_contacts_get(&r->s, names);
 	if ((rc = wx_contacts_resolve(cs, name, &user)) != 0)
 		exit(rc);
 	if (strlen(user) >= sizeof ((struct wx_sent *)0)->to)

@@ -186,7 +186,7 @@ fresh_contacts(struct run *r)
 	    sb.st_mtim.tv_sec != r->cs_mtime.tv_sec ||
 	    sb.st_mtim.tv_nsec != r->cs_mtime.tv_nsec) {
 		wx_contacts_free(r->cs);
-		r->cs = wx_contacts_read(r->s.dir, r->s.username);
+		r->cs = wx_contacts_read(r->s.dir, r->s.username, NULL);
 		r->cs_ino = sb.st_ino;
 		r->cs_mtime = sb.st_mtim;
 		r->cs_read = 1;

@@ -48,17 +48,19 @@ wx_cgi_ret(const struct wx_json *j, const char *cgi)
 
 /* The answer of a request that arrived (status 200): a JSON object with
  * Ret 0, or the exit code; *ret its Ret.  A refusal's answer is kept in
- * *out too (for what else it says) when keep is set. */
+ * *out too (for what else it says) when keep is set.  With big, parsed
+ * by wx_json_parse_big. */
 static int
 take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out,
-            long long *ret, int keep)
+            long long *ret, int keep, struct wx_json_big *big)
 {
+	const char *text = r->body.p ? r->body.p : "";
 	char err[128] = "";
 	struct wx_json *j;
 	int rc;
 
-	j = wx_json_parse(r->body.p ? r->body.p : "", r->body.len, err,
-	                  sizeof err);
+	j = big ? wx_json_parse_big(text, r->body.len, big, err, sizeof err) :
+	    wx_json_parse(text, r->body.len, err, sizeof err);
 	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT) {
 		wx_warn("%s: malformed answer%s%s", cgi, *err ? ": " : "", err);
 		wx_json_free(j);
@@ -87,7 +89,7 @@ wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
 	*ret = 0;
 	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out, ret, 1);
+		rc = take_answer(&r, cgi, out, ret, 1, NULL);
 	wx_resp_free(&r);
 	free(url);
 	return rc;
@@ -119,7 +121,30 @@ wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
 	*out = NULL;
 	rc = wx_http_get(h, url, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out, &ret, 0);
+		rc = take_answer(&r, cgi, out, &ret, 0, NULL);
+	wx_resp_free(&r);
+	free(url);
+	return rc;
+}
+
+int
+wx_cgi_post_big(struct wx_http *h, const char *host, const char *cgi,
+                const char *query, const struct wx_buf *body,
+                struct wx_json_big *big, struct wx_buf *text,
+                struct wx_json **out)
+{
+	struct wx_resp r = {0};
+	char *url = wx_cgi_url(host, cgi, query);
+	long long ret;
+	int rc;
+
+	*out = NULL;
+	big->n = 0;
+	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
+	if (rc == 0)
+		rc = take_answer(&r, cgi, out, &ret, 0, big);
+	*text = r.body;  /* where big->el points */
+	r.body = (struct wx_buf){0};
 	wx_resp_free(&r);
 	free(url);
 	return rc;

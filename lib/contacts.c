@@ -219,21 +219,68 @@ emit(struct fetch *f, const struct wx_json *j, int obj)
 	                    wx_contact_kind(j, obj, f->s->username));
 }
 
-/* The contact of answer a's ContactList named like it, or -1. */
-static int
-find_in(const struct wx_json *a, const struct item *it)
-{
-	char *u = wx_json_getstr(it->j, it->tok, "UserName"), *au;
-	int c, list = wx_json_get(a, 0, "ContactList"), same = 0;
+/* webwxbatchgetcontact's answer: its ContactList left as text, the
+ * UserName of each of its contacts in user. */
+struct answer {
+	struct wx_json_big big;
+	struct wx_buf text;
+	char **user;
+	size_t nuser;
+};
 
-	for (c = wx_json_first(a, list); c >= 0 && !same;
-	     c = same ? c : wx_json_next(a, c)) {
-		au = wx_json_getstr(a, c, "UserName");
-		same = u && au && strcmp(u, au) == 0;
-		free(au);
+/* wx_json_parse_big's seen: contact k's UserName (a second call for k,
+ * after a split that failed, replaces the first). */
+static void
+see_user(void *arg, size_t k, const struct wx_json *j, int tok)
+{
+	struct answer *a = arg;
+
+	if (k < a->nuser) {
+		free(a->user[k]);
+	} else {
+		a->user = wx_realloc(a->user, (k + 1) * sizeof *a->user);
+		a->nuser = k + 1;
 	}
+	a->user[k] = wx_json_getstr(j, tok, "UserName");
+}
+
+/* The first contact of the answer named like it, or -1. */
+static long
+find_in(const struct answer *a, const struct item *it)
+{
+	char *u = wx_json_getstr(it->j, it->tok, "UserName");
+	long found = -1;
+	size_t k;
+
+	for (k = 0; u && found < 0 && k < a->big.n; k++)
+		if (a->user[k] && strcmp(u, a->user[k]) == 0)
+			found = (long)k;
 	free(u);
-	return same ? c : -1;
+	return found;
+}
+
+/* Contact k of the answer, parsed alone for the time it is written. */
+static int
+emit_answer(struct fetch *f, const struct answer *a, size_t k)
+{
+	const struct wx_span *e = &a->big.el[k];
+	struct wx_json *j = wx_json_parse(a->text.p + e->at, e->len, NULL, 0);
+	int rc = j ? emit(f, j, 0) : WX_EXIT_TEMP;
+
+	wx_json_free(j);
+	return rc;
+}
+
+static void
+answer_free(struct answer *a)
+{
+	size_t k;
+
+	for (k = 0; k < a->nuser; k++)
+		free(a->user[k]);
+	free(a->user);
+	free(a->big.el);
+	wx_buf_free(&a->text);
 }
 
 static void
@@ -256,32 +303,37 @@ batch_body(const struct fetch *f, struct wx_buf *body)
 
 /* webwxbatchgetcontact for the waiting rooms: each is written as that
  * answer has it (members, MemberCount, EncryChatRoomId filled), or as
- * listed when the answer lacks it. */
+ * listed when the answer lacks it.  The answer's contacts are parsed one
+ * at a time: all 50 rooms of 500 members at once are 600,000 tokens. */
 static int
 flush_rooms(struct fetch *f)
 {
+	struct answer a = {{"ContactList", see_user, NULL, NULL, 0}, {0}, NULL, 0};
 	struct wx_buf body = {0};
-	struct wx_json *a = NULL;
+	struct wx_json *rest = NULL;
 	char *query;
-	int i, c, rc = 0;
+	long c;
+	int i, rc = 0;
 
+	a.big.arg = &a;
 	if (f->nroom > 0) {
 		batch_body(f, &body);
 		query = wx_asprintf("type=ex&r=%lld&lang=zh_CN&pass_ticket=%s",
 		                    wx_now_ms(), f->s->pass_ticket);
-		rc = wx_cgi_post(f->s->h, f->s->host, "webwxbatchgetcontact",
-		                 query, &body, &a);
+		rc = wx_cgi_post_big(f->s->h, f->s->host, "webwxbatchgetcontact",
+		                     query, &body, &a.big, &a.text, &rest);
 		free(query);
 	}
 	for (i = 0; i < f->nroom; i++) {
-		c = rc == 0 ? find_in(a, &f->room[i]) : -1;
+		c = rc == 0 ? find_in(&a, &f->room[i]) : -1;
 		if (rc == 0)
-			rc = c >= 0 ? emit(f, a, c) :
+			rc = c >= 0 ? emit_answer(f, &a, (size_t)c) :
 			     emit(f, f->room[i].j, f->room[i].tok);
 		item_done(&f->room[i]);
 	}
 	f->nroom = 0;
-	wx_json_free(a);
+	wx_json_free(rest);
+	answer_free(&a);
 	wx_buf_free(&body);
 	return rc;
 }
@@ -418,20 +470,33 @@ cache_header(FILE *f, const char *uin, const char *user)
 	wx_buf_free(&h);
 }
 
+/* A file open for reading, when it is a regular one; else NULL. */
+static FILE *
+open_file(const char *path)
+{
+	int fd = wx_open_regular(path, O_RDONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
 struct wx_contacts *
-wx_contacts_read(const char *dir, const char *user)
+wx_contacts_read(const char *dir, const char *user, const char *const *names)
 {
 	char *path = wx_asprintf("%s/contacts", dir), err[256];
-	struct wx_buf text = {0};
+	FILE *f = open_file(path);
 	struct wx_contacts *cs = NULL;
 
-	if (wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
-		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
+	if (f)
+		cs = wx_contacts_load(f, names, err, sizeof err);
 	if (cs && user && strcmp(wx_contacts_user(cs), user) != 0) {
 		wx_contacts_free(cs);
 		cs = NULL;
 	}
-	wx_buf_free(&text);
+	if (f)
+		fclose(f);
 	free(path);
 	return cs;
 }
@@ -459,15 +524,12 @@ tee_emit(void *arg, const char *line, size_t len, const char *kind)
 static FILE *
 open_cache(const char *path, const char *user)
 {
-	int fd = wx_open_regular(path, O_RDONLY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+	FILE *f = open_file(path);
 	char *line = NULL, *u = NULL, err[128];
 	struct wx_json *j = NULL;
 	size_t cap = 0;
 	ssize_t len;
 
-	if (fd >= 0 && !f)
-		close(fd);
 	if (f && (len = getline(&line, &cap, f)) > 0 &&
 	    (j = wx_json_parse(line, (size_t)len, err, sizeof err)))
 		u = wx_json_getstr(j, 0, "User");
@@ -508,16 +570,16 @@ wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
 }
 
 struct wx_contacts *
-wx_contacts_get(struct wx_sess *s)
+wx_contacts_get(struct wx_sess *s, const char *const *names)
 {
-	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username);
+	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username, names);
 	int rc;
 
 	if (cs)
 		return cs;
 	if ((rc = wx_contacts_update(s, NULL)) != 0)
 		exit(rc);
-	if (!(cs = wx_contacts_read(s->dir, s->username)))
+	if (!(cs = wx_contacts_read(s->dir, s->username, names)))
 		wx_die(WX_EXIT_TEMP, "%s/contacts: cannot be read back", s->dir);
 	return cs;
 }
@@ -562,24 +624,32 @@ change_of(const struct wx_contacts_change *ch, size_t n, const char *user)
 	return NULL;
 }
 
-/* The new cache into a: the old header, the contacts no change names,
- * then each changed contact's newest line (removed ones: none). */
+/* The new cache into f: the header of old (the cache, back at its
+ * start; cs its contacts, as wx_contacts_load read them), its contacts
+ * no change names, then each changed contact's newest line (removed
+ * ones: none).  A line at a time: old may be far larger than a change.
+ * The k-th non-empty line after the header is contact k of cs (the
+ * file is the one cs was read from: caches are renamed over, never
+ * rewritten in place). */
 static void
-write_changed(FILE *f, const struct wx_contacts *cs, const char *header,
-              size_t hlen, const struct wx_contacts_change *ch, size_t n)
+write_changed(FILE *f, FILE *old, const struct wx_contacts *cs,
+              const struct wx_contacts_change *ch, size_t n)
 {
-	size_t i, len, k;
-	const char *line;
+	size_t cap = 0, len, lineno, i = 0, k;
+	char *line = NULL;
+	ssize_t got;
 
-	fwrite(header, 1, hlen, f);
-	fputc('\n', f);
-	for (i = 0; i < wx_contacts_count(cs); i++) {
-		if (change_of(ch, n, wx_contacts_username(cs, i)))
+	for (lineno = 1; (got = getline(&line, &cap, old)) > 0; lineno++) {
+		len = (size_t)got - (line[got - 1] == '\n');
+		if (lineno > 1 && (len == 0 || i >= wx_contacts_count(cs) ||
+		                   change_of(ch, n, wx_contacts_username(cs, i++))))
 			continue;
-		line = wx_contacts_line(cs, i, &len);
+		/* A cache of the header alone may lack the final LF; its
+		 * changes were dropped (found by fuzz-cache). */
 		fwrite(line, 1, len, f);
 		fputc('\n', f);
 	}
+	free(line);
 	for (k = 0; k < n; k++)
 		if (change_of(ch, n, ch[k].user) == &ch[k] && ch[k].line)
 			fwrite(ch[k].line, 1, ch[k].len, f);
@@ -590,28 +660,23 @@ wx_contacts_apply(const char *dir, const char *user,
                   const struct wx_contacts_change *ch, size_t n)
 {
 	char *path = wx_asprintf("%s/contacts", dir), err[256];
-	struct wx_buf text = {0};
+	FILE *old = n > 0 ? open_file(path) : NULL;
 	struct wx_contacts *cs = NULL;
 	struct wx_afile a;
-	const char *nl;
-	size_t hlen;
 	int rc = 0;
 
-	if (n > 0 && wx_read_regular(path, SIZE_MAX / 2, &text) == 0)
-		cs = wx_contacts_parse(text.p, text.len, err, sizeof err);
-	if (cs && strcmp(wx_contacts_user(cs), user) == 0) {
-		/* A cache of the header alone may lack the final LF; its
-		 * changes were dropped (found by fuzz-cache). */
-		nl = memchr(text.p, '\n', text.len);
-		hlen = nl ? (size_t)(nl - text.p) : text.len;
-		if ((rc = wx_afile_open(&a, path, 0600)) == 0) {
-			write_changed(a.f, cs, text.p, hlen, ch, n);
-			wx_remove_stale_temps(path);
-			rc = wx_afile_commit(&a);
-		}
+	if (old)
+		cs = wx_contacts_load(old, NULL, err, sizeof err);
+	if (cs && strcmp(wx_contacts_user(cs), user) == 0 &&
+	    fseek(old, 0, SEEK_SET) == 0 &&
+	    (rc = wx_afile_open(&a, path, 0600)) == 0) {
+		write_changed(a.f, old, cs, ch, n);
+		wx_remove_stale_temps(path);
+		rc = wx_afile_commit(&a);
 	}
 	wx_contacts_free(cs);
-	wx_buf_free(&text);
+	if (old)
+		fclose(old);
 	free(path);
 	return rc;
 }
@@ -621,7 +686,8 @@ wx_contacts_edit(const char *dir, const char *self, const char *user,
                  int (*edit)(void *arg, const char *line, size_t len,
                              struct wx_buf *out), void *arg)
 {
-	struct wx_contacts *cs = wx_contacts_read(dir, self);
+	const char *names[] = { user, NULL };
+	struct wx_contacts *cs = wx_contacts_read(dir, self, names);
 	struct wx_contacts_change c = { user, NULL, 0 };
 	struct wx_buf b = {0};
 	const char *line;

@@ -840,3 +840,197 @@ put_value(struct wx_buf *b, const struct wx_json *j, int tok, int as_string,
 			wx_buf_addc(b, '"');
 	}
 }
+
+/* ---- a document whose one array is most of it ---- */
+
+/* Where the string at s[i] (a quote) ends: the byte after its closing
+ * quote, or n.  Lenient, as is all this scanning: whatever it finds is
+ * parsed strictly afterwards. */
+static size_t
+skip_string(const char *s, size_t i, size_t n)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* The byte after the value at s[i]: a string, a container (to the
+ * bracket that closes it), or a primitive (to a separator). */
+static size_t
+skip_value(const char *s, size_t i, size_t n)
+{
+	int depth = 0;
+
+	if (i < n && s[i] == '"')
+		return skip_string(s, i, n);
+	if (i < n && s[i] != '{' && s[i] != '[') {
+		while (i < n && !is_ws(s[i]) && !strchr(",:]}", s[i]))
+			i++;
+		return i;
+	}
+	for (; i < n; i++) {
+		if (s[i] == '"')
+			i = skip_string(s, i, n) - 1;
+		else if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+			return i + 1;
+	}
+	return n;
+}
+
+/* Do the raw bytes of a key (no quotes) spell key once decoded? */
+static int
+raw_key_is(const char *raw, size_t n, const char *key)
+{
+	struct wx_buf b = {0};
+	int same;
+
+	decode_into(&b, raw, n);
+	same = b.len == strlen(key) && (b.len == 0 || memcmp(b.p, key, b.len) == 0);
+	wx_buf_free(&b);
+	return same;
+}
+
+/* Where the array that member key of the root object holds starts (its
+ * '['); -1 when the text is not laid out so, or key's first member holds
+ * no array. */
+static int
+find_array(const char *s, size_t n, const char *key, size_t *at)
+{
+	size_t i = skip_ws(s, 0, n), k, kend;
+
+	if (i >= n || s[i++] != '{')
+		return -1;
+	for (;;) {
+		i = skip_ws(s, i, n);
+		if (i >= n || s[i] != '"')
+			return -1;
+		k = i;
+		kend = skip_string(s, k, n);
+		i = skip_ws(s, kend, n);
+		if (i >= n || s[i] != ':')
+			return -1;
+		*at = skip_ws(s, i + 1, n);
+		if (raw_key_is(s + k + 1, kend - k - 2, key))
+			return *at < n && s[*at] == '[' ? 0 : -1;
+		i = skip_ws(s, skip_value(s, *at, n), n);
+		if (i >= n || s[i++] != ',')
+			return -1;
+	}
+}
+
+static void
+add_span(struct wx_json_big *big, size_t *cap, size_t at, size_t end)
+{
+	if (big->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		big->el = wx_realloc(big->el, *cap * sizeof *big->el);
+	}
+	big->el[big->n].at = at;
+	big->el[big->n++].len = end - at;
+}
+
+/* The elements of the array at s[at] ('['): split at the commas outside
+ * strings and containers, none when it holds only white space.  The
+ * byte after its ']', or 0 when it has none or nests deeper than a whole
+ * parse allows (the root and the array are two levels). */
+static size_t
+split_elements(const char *s, size_t at, size_t n, struct wx_json_big *big)
+{
+	size_t i, from = at + 1, cap = 0;
+	int depth = 0;
+
+	big->n = 0;
+	for (i = from; i < n; i++) {
+		if (s[i] == '"') {
+			i = skip_string(s, i, n) - 1;
+		} else if (s[i] == '{' || s[i] == '[') {
+			if (++depth > MAX_DEPTH - 2)
+				return 0;
+		} else if ((s[i] == '}' || s[i] == ']') && depth-- == 0) {
+			if (skip_ws(s, at + 1, i) < i)
+				add_span(big, &cap, from, i);
+			return i + 1;
+		} else if (s[i] == ',' && depth == 0) {
+			add_span(big, &cap, from, i);
+			from = i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Each element parsed on its own and shown to big->seen; -1 at the
+ * first that does not parse. */
+static int
+see_elements(const char *s, const struct wx_json_big *big)
+{
+	struct wx_json *e;
+	size_t k;
+
+	for (k = 0; k < big->n; k++) {
+		if (!(e = wx_json_parse(s + big->el[k].at, big->el[k].len, NULL,
+		                        0)))
+			return -1;
+		if (big->seen)
+			big->seen(big->arg, k, e, 0);
+		wx_json_free(e);
+	}
+	return 0;
+}
+
+/* The split way: the root with the array emptied, then the elements one
+ * at a time; NULL when any part fails (the whole document then says
+ * why). */
+static struct wx_json *
+parse_split(const char *s, size_t n, struct wx_json_big *big)
+{
+	struct wx_buf rest = {0};
+	struct wx_json *j = NULL;
+	size_t at, end;
+
+	if (n >= (size_t)1 << 30 || find_array(s, n, big->key, &at) < 0 ||
+	    (end = split_elements(s, at, n, big)) == 0)
+		return NULL;
+	wx_buf_add(&rest, s, at + 1);
+	wx_buf_add(&rest, s + end - 1, n - end + 1);
+	if ((j = wx_json_parse(rest.p, rest.len, NULL, 0))) {
+		if (see_elements(s, big) < 0) {
+			wx_json_free(j);
+			j = NULL;
+		}
+	}
+	wx_buf_free(&rest);
+	return j;
+}
+
+/* The whole way, for a document parse_split could not take: the
+ * children of member key are the elements, wherever they are. */
+static struct wx_json *
+parse_whole(const char *s, size_t n, struct wx_json_big *big, char *err,
+            size_t errlen)
+{
+	struct wx_json *j = wx_json_parse(s, n, err, errlen);
+	int list = wx_json_get(j, 0, big->key), c;
+
+	big->n = 0;
+	for (c = wx_json_first(j, list); c >= 0; c = wx_json_next(j, c)) {
+		big->el = wx_realloc(big->el, (big->n + 1) * sizeof *big->el);
+		big->el[big->n].at = outer_start(&j->tok[c]);
+		big->el[big->n].len = outer_end(&j->tok[c]) - big->el[big->n].at;
+		if (big->seen)
+			big->seen(big->arg, big->n, j, c);
+		big->n++;
+	}
+	return j;
+}
+
+struct wx_json *
+wx_json_parse_big(const char *text, size_t len, struct wx_json_big *big,
+                  char *err, size_t errlen)
+{
+	struct wx_json *j = parse_split(text, len, big);
+
+	return j ? j : parse_whole(text, len, big, err, errlen);
+}

@@ -2,9 +2,12 @@
  * wx-contacts) and the recipient rules of design.md §3.
  *
  * A cache can hold 10,000 contacts and groups of 500 members, so each
- * line is parsed once, only its text is kept (one copy of the file), and
- * the five fields a name is compared with go into sorted arrays: a lookup
- * is a binary search, not a walk over the cache. */
+ * line is parsed once, only its text is kept, and the five fields a name
+ * is compared with go into sorted arrays: a lookup is a binary search,
+ * not a walk over the cache.  Read from the file, a line at a time, only
+ * what the reader needs is kept: the contacts some names could resolve
+ * to, or every contact's names but no line (wx_contacts_load). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +29,7 @@ static const char *const kinds[] = {
 /* Strings are offsets into wx_contacts.strs (it grows while parsing);
  * 0 is the empty string every absent field shares. */
 struct contact {
-	size_t off, len;          /* the line in wx_contacts.text */
+	size_t off, len;          /* the line in wx_contacts.lines */
 	size_t user, name, remark, alias;
 	const char *kind;         /* one of kinds[] */
 };
@@ -49,7 +52,11 @@ struct member {
 };
 
 struct wx_contacts {
-	char *text;               /* the cache as given */
+	struct wx_buf lines;      /* the lines kept, back to back */
+	int no_lines;             /* keep none (wx_contacts_line gives "") */
+	const char *const *names; /* reading: only note whom these name, */
+	struct wx_buf *want;      /* in want (UserNames, NUL-separated); */
+	int only_want;            /* or keep only the contacts want has */
 	struct wx_buf strs;       /* decoded field values, NUL-separated */
 	size_t uin;               /* header Uin, an offset into strs */
 	size_t user;              /* header User: the login's own UserName */
@@ -167,13 +174,70 @@ keep_members(struct wx_contacts *cs, const struct wx_json *j, size_t room)
 	}
 }
 
+/* Does v (a UserName) appear among the NUL-separated strings of w? */
+static int
+listed(const struct wx_buf *w, const char *v)
+{
+	size_t at;
+
+	for (at = 0; at < w->len; at += strlen(w->p + at) + 1)
+		if (strcmp(w->p + at, v) == 0)
+			return 1;
+	return 0;
+}
+
+/* What a recipient asks for: value in field f, or (bare) in the first of
+ * the bare-name fields that has it; literal for @names and user:. */
+struct query {
+	const char *value;
+	enum field f;
+	int bare, literal;
+};
+
+static void parse_query(const char *name, struct query *q);
+
+/* Could one of cs->names resolve to contact c?  Only when a field of c
+ * holds the value the name asks for (lookup compares nothing else). */
+static int
+named(const struct wx_contacts *cs, const struct contact *c)
+{
+	const char *const *n;
+	struct query q;
+
+	for (n = cs->names; *n; n++) {
+		parse_query(*n, &q);
+		if (q.value[0] && (strcmp(str(cs, c->user), q.value) == 0 ||
+		    strcmp(str(cs, c->name), q.value) == 0 ||
+		    strcmp(str(cs, c->remark), q.value) == 0 ||
+		    strcmp(str(cs, c->alias), q.value) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is contact c one to keep?  While names are looked for, none is: the
+ * UserName of each they name goes to want instead. */
+static int
+wanted(struct wx_contacts *cs, const struct contact *c)
+{
+	if (cs->names) {
+		if (named(cs, c) && !listed(cs->want, str(cs, c->user)))
+			wx_buf_add(cs->want, str(cs, c->user),
+			           strlen(str(cs, c->user)) + 1);
+		return 0;
+	}
+	return !cs->only_want || listed(cs->want, str(cs, c->user));
+}
+
 /* A Kind we do not know could be a group or not: refusing the cache is
- * better than resolving a name by a guess. */
+ * better than resolving a name by a guess.  *kept: c is one to keep
+ * (else what it put in strs is taken back). */
 static const char *
 parse_contact(struct wx_contacts *cs, const struct wx_json *j,
-              struct contact *c)
+              struct contact *c, int *kept)
 {
 	char *user = member_str(j, 0, "UserName"), *kind = member_str(j, 0, "Kind");
+	size_t mark = cs->strs.len;
 	const char *why = NULL;
 
 	if (!user || !*user)
@@ -191,24 +255,34 @@ parse_contact(struct wx_contacts *cs, const struct wx_json *j,
 	c->name = keep(cs, member_str(j, 0, "Name"));
 	c->remark = keep(cs, member_str(j, 0, "Remark"));
 	c->alias = keep(cs, member_str(j, 0, "Alias"));
-	if (strcmp(c->kind, "group") == 0)
+	if (!(*kept = wanted(cs, c))) {
+		cs->strs.len = mark;
+		cs->strs.p[mark] = '\0';
+	} else if (strcmp(c->kind, "group") == 0) {
 		keep_members(cs, j, cs->n);
+	}
 	return NULL;
 }
 
-/* Line number lineno at off, n bytes: NULL, or why it is malformed. */
+/* Line number lineno, n bytes: NULL, or why it is malformed. */
 static const char *
-parse_line(struct wx_contacts *cs, size_t lineno, size_t off, size_t n)
+parse_line(struct wx_contacts *cs, size_t lineno, const char *line, size_t n)
 {
-	struct wx_json *j = wx_json_parse(cs->text + off, n, NULL, 0);
-	struct contact c = {off, n, 0, 0, 0, 0, NULL};
+	struct wx_json *j = wx_json_parse(line, n, NULL, 0);
+	struct contact c = {0, 0, 0, 0, 0, 0, NULL};
 	const char *why;
+	int kept = 0;
 
 	if (!j || wx_json_type(j, 0) != WX_JSON_OBJECT)
 		why = "not a JSON object";
 	else if (lineno == 1)
 		why = parse_header(cs, j);
-	else if (!(why = parse_contact(cs, j, &c))) {
+	else if (!(why = parse_contact(cs, j, &c, &kept)) && kept) {
+		if (!cs->no_lines) {
+			c.off = cs->lines.len;
+			c.len = n;
+			wx_buf_add(&cs->lines, line, n);
+		}
 		if (cs->n == cs->cap) {
 			cs->cap = cs->cap ? cs->cap * 2 : 256;
 			cs->c = wx_realloc(cs->c, cs->cap * sizeof *cs->c);
@@ -274,28 +348,56 @@ member_cmp(const void *a, const void *b, void *arg)
 	return strcmp(str(cs, x->user), str(cs, y->user));
 }
 
-struct wx_contacts *
-wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
+/* Where the lines of a cache come from: a text, or a file. */
+struct source {
+	const char *text;
+	size_t len, off;
+	FILE *f;
+	char *buf;
+	size_t cap;
+};
+
+/* The next line, without its LF, in *line: 1, or 0 at the end. */
+static int
+next_line(struct source *src, const char **line, size_t *n)
 {
-	struct wx_contacts *cs = wx_calloc(1, sizeof *cs);
-	size_t off = 0, lineno = 0, n;
-	const char *nl, *why = NULL;
+	const char *nl;
+	ssize_t got;
+
+	if (src->f) {
+		if ((got = getline(&src->buf, &src->cap, src->f)) <= 0)
+			return 0;
+		*line = src->buf;
+		*n = (size_t)got - (src->buf[got - 1] == '\n');
+		return 1;
+	}
+	if (src->off >= src->len)
+		return 0;
+	*line = src->text + src->off;
+	nl = memchr(*line, '\n', src->len - src->off);
+	*n = nl ? (size_t)(nl - *line) : src->len - src->off;
+	src->off += *n + 1;
+	return 1;
+}
+
+/* Every line of src into cs, then the indices; NULL with "line N:
+ * reason" in err when one is malformed. */
+static struct wx_contacts *
+parse_lines(struct wx_contacts *cs, struct source *src, char *err,
+            size_t errlen)
+{
+	const char *line = "", *why = NULL;
+	size_t lineno = 0, n = 0;
 	int f;
 
-	cs->text = wx_malloc(len + 1);  /* not strndup: text may hold NULs */
-	if (len)
-		memcpy(cs->text, text, len);
-	cs->text[len] = '\0';
 	wx_buf_addc(&cs->strs, '\0');  /* offset 0: "" */
 	/* Line 1 is read even from an empty text: a cache has a header. */
-	while (!why && (off < len || lineno == 0)) {
+	while (!why && (next_line(src, &line, &n) || lineno == 0)) {
 		lineno++;
-		nl = memchr(cs->text + off, '\n', len - off);
-		n = nl ? (size_t)(nl - cs->text) - off : len - off;
 		if (n > 0 || lineno == 1)
-			why = parse_line(cs, lineno, off, n);
-		off += n + 1;
+			why = parse_line(cs, lineno, line, n);
 	}
+	free(src->buf);
 	if (why) {
 		snprintf(err, errlen, "line %zu: %s", lineno, why);
 		wx_contacts_free(cs);
@@ -305,6 +407,58 @@ wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
 		build_index(cs, (enum field)f);
 	if (cs->nm > 0)  /* qsort_r's base may not be NULL */
 		qsort_r(cs->m, cs->nm, sizeof *cs->m, member_cmp, cs);
+	return cs;
+}
+
+struct wx_contacts *
+wx_contacts_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct source src = {text, len, 0, NULL, NULL, 0};
+
+	return parse_lines(wx_calloc(1, sizeof (struct wx_contacts)), &src,
+	                   err, errlen);
+}
+
+/* The first pass of a read with names: the UserNames they name, into
+ * want; the file back at its start.  -1 with err set if it fails. */
+static int
+note_wanted(FILE *f, const char *const *names, struct wx_buf *want,
+            char *err, size_t errlen)
+{
+	struct source src = {NULL, 0, 0, f, NULL, 0};
+	struct wx_contacts *cs = wx_calloc(1, sizeof *cs);
+
+	cs->names = names;
+	cs->want = want;
+	if (!(cs = parse_lines(cs, &src, err, errlen)))
+		return -1;
+	wx_contacts_free(cs);
+	if (fseek(f, 0, SEEK_SET) < 0) {
+		snprintf(err, errlen, "%s", wx_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* With names, two passes: the second keeps every line of the UserNames
+ * the first noted, so that wx_contacts_find still gives a UserName's
+ * first line when the cache repeats it, whichever line was named. */
+struct wx_contacts *
+wx_contacts_load(FILE *f, const char *const *names, char *err, size_t errlen)
+{
+	struct source src = {NULL, 0, 0, f, NULL, 0};
+	struct wx_contacts *cs = NULL;
+	struct wx_buf want = {0};
+
+	if (!names || note_wanted(f, names, &want, err, errlen) == 0) {
+		cs = wx_calloc(1, sizeof *cs);
+		cs->no_lines = !names;
+		cs->want = &want;
+		cs->only_want = names != NULL;
+		if ((cs = parse_lines(cs, &src, err, errlen)))
+			cs->want = NULL;  /* gone once we return */
+	}
+	wx_buf_free(&want);
 	return cs;
 }
 
@@ -320,7 +474,7 @@ wx_contacts_free(struct wx_contacts *cs)
 	free(cs->m);
 	free(cs->c);
 	wx_buf_free(&cs->strs);
-	free(cs->text);
+	wx_buf_free(&cs->lines);
 	free(cs);
 }
 
@@ -364,7 +518,7 @@ const char *
 wx_contacts_line(const struct wx_contacts *cs, size_t i, size_t *len)
 {
 	*len = cs->c[i].len;
-	return cs->text + cs->c[i].off;
+	return *len ? cs->lines.p + cs->c[i].off : "";
 }
 
 /* The run of entries of field f whose key is v: *first and the count. */
@@ -431,14 +585,6 @@ find(const struct wx_contacts *cs, enum field f, const char *v,
 	*first = lo;
 	return end - lo;
 }
-
-/* What a recipient asks for: value in field f, or (bare) in the first of
- * the bare-name fields that has it; literal for @names and user:. */
-struct query {
-	const char *value;
-	enum field f;
-	int bare, literal;
-};
 
 static const struct {
 	const char *prefix;

@@ -80,11 +80,13 @@ void wx_session_commit_with(const char *dir, const struct wx_state *changes,
                             struct wx_http *h, int (*locked)(void *arg),
                             void *arg);
 /* contacts.c: the cache of s's login (a parsed DIR/contacts whose User is
- * s->username), made first by wx_contacts_update when there is none or
- * it is an earlier login's.  Exit with its code when that fails. */
+ * s->username; what names could resolve to, as wx_contacts_read), made
+ * first by wx_contacts_update when there is none or it is an earlier
+ * login's.  Exit with its code when that fails. */
 struct wx_contacts;
 struct wx_sess;
-struct wx_contacts *wx_contacts_get(struct wx_sess *s);
+struct wx_contacts *wx_contacts_get(struct wx_sess *s,
+                                    const char *const *names);
 /* input.c: for a command without operand (design.md §3): the value of
  * key read from stdin when stdin is neither a terminal nor empty
  * (key=value lines, as `wx-uuid | wx-wait` sends them), else from
@@ -276,6 +278,29 @@ struct wx_json;  /* a parsed document: copy of the text + tokens */
 struct wx_json *wx_json_parse(const char *text, size_t len,
                               char *err, size_t errlen);
 void wx_json_free(struct wx_json *j);
+/* A root object whose array member key is most of the document (a
+ * webwxbatchgetcontact of 50 rooms of 500 members: 6 MB, 600,000
+ * tokens): wx_json_parse_big gives the root with that array empty, and
+ * each element's bytes in el (malloc'd, n of them; the caller frees it),
+ * each parsed alone and shown to seen (k its index; tok its token in j).
+ * So the tokens of the whole never exist at once; a document that is not
+ * laid out so is parsed whole (the root then has the array, and its
+ * children are the elements; seen is shown them again from k = 0 when a
+ * split failed partway).  As strict as wx_json_parse: NULL, with the
+ * error the whole document gives, unless every part is JSON. */
+struct wx_span {
+	size_t at, len;
+};
+struct wx_json_big {
+	const char *key;
+	void (*seen)(void *arg, size_t k, const struct wx_json *j, int tok);
+	void *arg;
+	struct wx_span *el;
+	size_t n;
+};
+struct wx_json *wx_json_parse_big(const char *text, size_t len,
+                                  struct wx_json_big *big,
+                                  char *err, size_t errlen);
 
 /* Tokens are ints; the root is 0; -1 means "absent". */
 enum wx_json_type wx_json_type(const struct wx_json *j, int tok);
@@ -460,6 +485,13 @@ int wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
                     struct wx_json **out, long long *ret);
 int wx_cgi_get(struct wx_http *h, const char *host, const char *cgi,
                const char *query, struct wx_json **out);
+/* As wx_cgi_post, for an answer whose array member big->key may be most
+ * of it: parsed by wx_json_parse_big, the elements left in *text (the
+ * answer's body, the caller's to free with wx_buf_free) at big->el. */
+int wx_cgi_post_big(struct wx_http *h, const char *host, const char *cgi,
+                    const char *query, const struct wx_buf *body,
+                    struct wx_json_big *big, struct wx_buf *text,
+                    struct wx_json **out);
 
 /* ---- proto.c: hosts, URLs, BaseRequest, stamps, SyncKey ---- */
 
@@ -668,8 +700,12 @@ struct wx_contacts_out {
 int wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
                       FILE *old);
 /* DIR/contacts parsed, when it is there, parses, and (user not NULL)
- * belongs to the login whose own UserName is user; else NULL. */
-struct wx_contacts *wx_contacts_read(const char *dir, const char *user);
+ * belongs to the login whose own UserName is user; else NULL.  Read a
+ * line at a time, keeping what wx_contacts_load keeps for names: the
+ * contacts they could resolve to, with their lines, or (NULL) every
+ * contact's names but no line. */
+struct wx_contacts *wx_contacts_read(const char *dir, const char *user,
+                                     const char *const *names);
 /* Fetch (as wx_contacts_fetch, the cache of this login as old; out may
  * be NULL) into a new DIR/contacts, put in place under the session lock
  * with the cookies; on failure the old cache stays byte for byte. */
@@ -723,6 +759,15 @@ struct wx_contacts;  /* a parsed cache */
  * UserName, no Kind). */
 struct wx_contacts *wx_contacts_parse(const char *text, size_t len,
                                       char *err, size_t errlen);
+/* The same, read from f a line at a time (every line is parsed, so a
+ * malformed one fails it alike), keeping only what the reader needs:
+ * with names (NULL-terminated), the contacts one of them could resolve
+ * to (a field equal to the name, prefix aside), every line of their
+ * UserNames, each with its line (two passes: f must seek); without,
+ * every contact but no line (wx_contacts_line gives ""): what display
+ * names need. */
+struct wx_contacts *wx_contacts_load(FILE *f, const char *const *names,
+                                     char *err, size_t errlen);
 void wx_contacts_free(struct wx_contacts *cs);
 /* Header Uin, "" when none; header Time, 0 when none. */
 const char *wx_contacts_uin(const struct wx_contacts *cs);
@@ -733,7 +778,8 @@ long long wx_contacts_time(const struct wx_contacts *cs);
 size_t wx_contacts_count(const struct wx_contacts *cs);
 const char *wx_contacts_username(const struct wx_contacts *cs, size_t i);
 const char *wx_contacts_kind(const struct wx_contacts *cs, size_t i);
-/* The line of contact i as stored (no LF), len bytes. */
+/* The line of contact i as stored (no LF), len bytes; "" when the
+ * cache was loaded without names. */
 const char *wx_contacts_line(const struct wx_contacts *cs, size_t i,
                              size_t *len);
 /* Contact index of UserName user: 0 with *i set, -1 if the cache does

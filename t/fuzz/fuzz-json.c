@@ -2,7 +2,9 @@
  * on success every token is walked and read; the writer's output must
  * always parse back to the same decoded string; and an object re-written
  * by wx_json_put_members (as every NDJSON line is) parses again, with
- * as many members, and re-writes to the same bytes. */
+ * as many members, and re-writes to the same bytes.  wx_json_parse_big
+ * takes what the whole parse takes, refuses with the same error, and
+ * finds as many elements, each parsing alone. */
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -87,6 +89,31 @@ members(const struct wx_json *j, int ids)
 	wx_buf_free(&again);
 }
 
+/* wx_json_parse_big against the whole parse j (NULL: failed with err). */
+static void
+big(const char *s, size_t n, const struct wx_json *j, const char *err)
+{
+	struct wx_json_big b = { "ContactList", NULL, NULL, NULL, 0 };
+	char berr[128] = "";
+	struct wx_json *r = wx_json_parse_big(s, n, &b, berr, sizeof berr), *e;
+	int list = wx_json_get(j, 0, "ContactList"), c;
+	size_t k = 0;
+
+	if (!j != !r || (!j && strcmp(err, berr) != 0))
+		abort();  /* not the whole parse's verdict */
+	for (c = wx_json_first(j, list); c >= 0; c = wx_json_next(j, c))
+		k++;
+	if (j && k != b.n)
+		abort();  /* an element lost or made up */
+	for (k = 0; r && k < b.n; k++) {
+		if (!(e = wx_json_parse(s + b.el[k].at, b.el[k].len, NULL, 0)))
+			abort();
+		wx_json_free(e);
+	}
+	wx_json_free(r);
+	free(b.el);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -98,6 +125,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		walk(j);
 	else if (!err[0])
 		abort();  /* a failure always carries a reason */
+	big((const char *)data, size, j, err);
 	if (j && wx_json_type(j, 0) == WX_JSON_OBJECT) {
 		members(j, 0);
 		members(j, 1);

@@ -1,7 +1,9 @@
 /* libFuzzer target for lib/lookup.c: any bytes parse as a contacts cache
  * or fail with "line N: …"; a parsed cache's contacts are well formed,
  * and names cut from the input resolve exactly when they match one
- * contact (or are literal), printing only safe, prefixed lines. */
+ * contact (or are literal), printing only safe, prefixed lines; read a
+ * line at a time for a name (wx_contacts_load), the cache gives that
+ * name the same contacts, lines and resolution as parsed whole. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -51,6 +53,56 @@ resolve_agrees(const struct wx_contacts *cs, const char *name)
 	free(hit);
 }
 
+/* Contact i of a as contact k of b: the same UserName and line. */
+static int
+same_contact(const struct wx_contacts *a, size_t i, const struct wx_contacts *b,
+             size_t k)
+{
+	size_t la, lb;
+	const char *pa = wx_contacts_line(a, i, &la);
+	const char *pb = wx_contacts_line(b, k, &lb);
+
+	return strcmp(wx_contacts_username(a, i), wx_contacts_username(b, k)) == 0
+	       && la == lb && memcmp(pa, pb, la) == 0;
+}
+
+/* wx_contacts_load for name agrees with the whole cache cs. */
+static void
+load_agrees(const struct wx_contacts *cs, const char *text, size_t size,
+            const char *name)
+{
+	const char *names[] = { name, NULL }, *u1, *u2;
+	FILE *f = fmemopen((void *)text, size, "r");
+	size_t *h1, *h2, n1, n2, k, i1, i2;
+	struct wx_contacts *ld;
+	char err[128];
+	int r1, r2;
+
+	if (!f || !(ld = wx_contacts_load(f, names, err, sizeof err)))
+		abort();  /* cs parsed: so must the file */
+	fclose(f);
+	n1 = wx_contacts_match(cs, name, &h1);
+	n2 = wx_contacts_match(ld, name, &h2);
+	if (n1 != n2)
+		abort();
+	for (k = 0; k < n1; k++)
+		if (!same_contact(cs, h1[k], ld, h2[k]))
+			abort();
+	r1 = wx_contacts_resolve(cs, name, &u1);
+	r2 = wx_contacts_resolve(ld, name, &u2);
+	if (r1 != r2 || (r1 == 0 && strcmp(u1, u2) != 0))
+		abort();
+	if (r1 == 0 && (wx_contacts_find(cs, u1, &i1) == 0) !=
+	    (wx_contacts_find(ld, u2, &i2) == 0))
+		abort();
+	if (r1 == 0 && wx_contacts_find(cs, u1, &i1) == 0 &&
+	    !same_contact(cs, i1, ld, i2))
+		abort();  /* a UserName's first line, as the whole cache has it */
+	free(h1);
+	free(h2);
+	wx_contacts_free(ld);
+}
+
 /* Every line wx_warn wrote is "wx: …" without a control character. */
 static void
 output_safe(const char *out, size_t len)
@@ -84,6 +136,8 @@ resolve_pieces(const struct wx_contacts *cs, const char *text, size_t size)
 			snprintf(name, sizeof name, "%s%.*s", prefixes[k],
 			         (int)(n < 64 ? n : 64), p);
 			resolve_agrees(cs, name);
+			if (size > 0)  /* fmemopen wants a buffer */
+				load_agrees(cs, text, size, name);
 		}
 		p += n + 1;
 	}

@@ -442,6 +442,126 @@ test_writer(void)
 	wx_buf_free(&b);
 }
 
+/* wx_json_parse_big: each element as a whole parse has it, the root
+ * without them, and the verdict and error of a whole parse. */
+struct big_seen {
+	struct wx_buf users;    /* "UserName," of each element seen */
+};
+
+static void
+see(void *arg, size_t k, const struct wx_json *j, int tok)
+{
+	struct big_seen *b = arg;
+	char *u = wx_json_getstr(j, tok, "UserName");
+
+	wx_buf_addf(&b->users, "%zu=%s,", k, u ? u : "-");
+	free(u);
+}
+
+static struct wx_json *
+big_parse(const char *doc, struct wx_json_big *big, struct big_seen *b,
+          char *err, size_t errlen)
+{
+	memset(big, 0, sizeof *big);
+	memset(b, 0, sizeof *b);
+	wx_buf_add(&b->users, "", 0);
+	big->key = "List";
+	big->seen = see;
+	big->arg = b;
+	return wx_json_parse_big(doc, strlen(doc), big, err, errlen);
+}
+
+/* The elements' bytes, one a line. */
+static void
+spans_of(const char *doc, const struct wx_json_big *big, struct wx_buf *out)
+{
+	size_t k;
+
+	wx_buf_reset(out);
+	wx_buf_add(out, "", 0);
+	for (k = 0; k < big->n; k++)
+		wx_buf_addf(out, "[%.*s]", (int)big->el[k].len,
+		            doc + big->el[k].at);
+}
+
+static void
+test_big(void)
+{
+	static const char *bad[] = {
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"},,{}]}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"} {}]}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"},]}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"}],}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"}}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\",]}]}",
+		"{\"Ret\":0,\"List\":[tru]}",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a\"}]} x",
+		"{\"Ret\":0,\"List\":[{\"UserName\":\"a",
+	};
+	char err[128], werr[128];
+	struct wx_json_big big;
+	struct big_seen b;
+	struct wx_json *j, *w;
+	struct wx_buf sp = {0};
+	const char *doc;
+	size_t i;
+
+	doc = " {\"Ret\":0, \"List\" : [ {\"UserName\":\"a,]}\\\"\"},"
+	      "\n{\"UserName\":\"b\",\"M\":[{\"x\":[1,2]}]} ,3 ],\"Count\":2} ";
+	j = big_parse(doc, &big, &b, err, sizeof err);
+	ok(j != NULL, "big: parses");
+	is_int(wx_json_count(j, wx_json_get(j, 0, "List")), 0,
+	       "big: the root has the array empty");
+	is_str_free(wx_json_getstr(j, 0, "Count"), "2", "big: and the rest");
+	is_int((long long)big.n, 3, "big: three elements");
+	is_str(b.users.p, "0=a,]}\",1=b,2=-,", "big: each seen once, in order");
+	spans_of(doc, &big, &sp);
+	is_str(sp.p, "[ {\"UserName\":\"a,]}\\\"\"}][\n{\"UserName\":\"b\","
+	       "\"M\":[{\"x\":[1,2]}]} ][3 ]", "big: the elements' bytes");
+	wx_json_free(j);
+	free(big.el);
+	wx_buf_free(&b.users);
+
+	doc = "{\"Ret\":0,\"List\":[]}";
+	j = big_parse(doc, &big, &b, err, sizeof err);
+	ok(j && big.n == 0, "big: an empty array");
+	wx_json_free(j);
+	free(big.el);
+	wx_buf_free(&b.users);
+
+	/* Not an array: parsed whole, its children are the elements. */
+	doc = "{\"List\":{\"k\":{\"UserName\":\"c\"}},\"Ret\":0}";
+	j = big_parse(doc, &big, &b, err, sizeof err);
+	ok(j != NULL, "big: an object member parses whole");
+	is_str(b.users.p, "0=-,1=c,", "big: its keys and values seen");
+	spans_of(doc, &big, &sp);
+	is_str(sp.p, "[\"k\"][{\"UserName\":\"c\"}]", "big: their bytes");
+	wx_json_free(j);
+	free(big.el);
+	wx_buf_free(&b.users);
+
+	/* An escaped key is the key. */
+	doc = "{\"Li\\u0073t\":[{\"UserName\":\"d\"}]}";
+	j = big_parse(doc, &big, &b, err, sizeof err);
+	ok(j && big.n == 1 && wx_json_count(j, wx_json_get(j, 0, "List")) == 0,
+	   "big: an escaped key");
+	wx_json_free(j);
+	free(big.el);
+	wx_buf_free(&b.users);
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		w = wx_json_parse(bad[i], strlen(bad[i]), werr, sizeof werr);
+		j = big_parse(bad[i], &big, &b, err, sizeof err);
+		ok(!j && !w, "big: refused as a whole parse refuses it");
+		is_str(err, werr, "big: with the same error");
+		wx_json_free(j);
+		wx_json_free(w);
+		free(big.el);
+		wx_buf_free(&b.users);
+	}
+	wx_buf_free(&sp);
+}
+
 int
 main(void)
 {
@@ -454,6 +574,7 @@ main(void)
 	test_ints();
 	test_paths();
 	test_iterate();
+	test_big();
 	test_sample_init();
 	test_sample_sync();
 	test_all_samples();
