@@ -380,6 +380,26 @@ next_line(struct source *src, const char **line, size_t *n)
 	return 1;
 }
 
+/* In the second pass of a lookup (only_want), a line the first pass has
+ * already checked can be kept only when its UserName is a wanted one; a
+ * line that holds none of them byte for byte, and no escape that could
+ * spell one, is passed over unparsed: most of the cache, for one name. */
+static int
+cannot_be_wanted(const struct wx_contacts *cs, const char *line, size_t n)
+{
+	const char *w;
+	size_t at;
+
+	if (!cs->only_want || memchr(line, '\\', n))
+		return 0;
+	for (at = 0; at < cs->want->len; at += strlen(w) + 1) {
+		w = cs->want->p + at;
+		if (memmem(line, n, w, strlen(w)))
+			return 0;
+	}
+	return 1;
+}
+
 /* Every line of src into cs, then the indices; NULL with "line N:
  * reason" in err when one is malformed. */
 static struct wx_contacts *
@@ -394,7 +414,7 @@ parse_lines(struct wx_contacts *cs, struct source *src, char *err,
 	/* Line 1 is read even from an empty text: a cache has a header. */
 	while (!why && (next_line(src, &line, &n) || lineno == 0)) {
 		lineno++;
-		if (n > 0 || lineno == 1)
+		if (lineno == 1 || (n > 0 && !cannot_be_wanted(cs, line, n)))
 			why = parse_line(cs, lineno, line, n);
 	}
 	free(src->buf);

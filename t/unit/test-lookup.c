@@ -415,6 +415,69 @@ test_big(void)
 	wx_buf_free(&b);
 }
 
+/* Do a and b hold the same line for UserName user? */
+static int
+same_line(const struct wx_contacts *a, const struct wx_contacts *b,
+          const char *user)
+{
+	size_t i, j, n, m;
+	const char *x, *y;
+
+	if (wx_contacts_find(a, user, &i) < 0 || wx_contacts_find(b, user, &j) < 0)
+		return 0;
+	x = wx_contacts_line(a, i, &n);
+	y = wx_contacts_line(b, j, &m);
+	return n == m && memcmp(x, y, n) == 0;
+}
+
+/* wx_contacts_load with a name reads the cache twice; the second pass
+ * passes over lines that cannot hold a wanted UserName.  A name spelled
+ * with escapes, a UserName that also appears inside other lines, and a
+ * repeated contact all resolve as the whole cache does. */
+static void
+test_named_load(void)
+{
+	const char *names[] = { "Ann", "@ann", "Bea", "@other", NULL }, *got;
+	const char *want[] = { "@ann", "@ann", "@@bea", "@other" };
+	struct wx_contacts *whole, *cs;
+	struct wx_buf b = {0};
+	char err[128], what[64];
+	FILE *f = tmpfile();
+	int i;
+
+	wx_buf_adds(&b, HEADER);
+	wx_buf_adds(&b, "{\"UserName\":\"@@bea\",\"Kind\":\"group\","
+	            "\"Name\":\"Bea\",\"MemberList\":[{\"UserName\":\"@ann\"}]}\n");
+	add(&b, "@other", "friend", "@ann", NULL, NULL);
+	wx_buf_adds(&b, "{\"UserName\":\"@\\u0061nn\",\"Kind\":\"friend\","
+	            "\"Name\":\"\\u0041nn\"}\n");
+	add(&b, "@ann", "friend", "Ann", NULL, NULL);
+	fwrite(b.p, 1, b.len, f);
+	whole = wx_contacts_parse(b.p, b.len, err, sizeof err);
+	for (i = 0; names[i]; i++) {
+		const char *one[] = { names[i], NULL };
+
+		snprintf(what, sizeof what, "named load: %s", names[i]);
+		rewind(f);
+		cs = wx_contacts_load(f, one, err, sizeof err);
+		ok(cs != NULL, what);
+		got = NULL;
+		if (cs)
+			wx_contacts_resolve(cs, names[i], &got);
+		is_str(got, want[i], what);
+		snprintf(what, sizeof what, "whole cache: %s", names[i]);
+		got = NULL;
+		wx_contacts_resolve(whole, names[i], &got);
+		is_str(got, want[i], what);
+		snprintf(what, sizeof what, "named load: %s, its first line", names[i]);
+		ok(cs && same_line(cs, whole, want[i]), what);
+		wx_contacts_free(cs);
+	}
+	wx_contacts_free(whole);
+	wx_buf_free(&b);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -432,6 +495,7 @@ main(void)
 	test_stderr(cs);
 	wx_contacts_free(cs);
 	test_malformed();
+	test_named_load();
 	test_big();
 	return tap_done();
 }
