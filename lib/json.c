@@ -39,22 +39,36 @@ set_err(char *err, size_t errlen, const char *msg, size_t at)
 		snprintf(err, errlen, "%s at byte %zu", msg, at);
 }
 
+/* The end of the string whose content starts at s + i: the index of its
+ * closing quote (one after an even run of backslashes), or n.  memchr
+ * finds the quotes: most of a contact list's bytes are in strings. */
+static size_t
+string_end(const char *s, size_t i, size_t n)
+{
+	const char *q;
+	size_t k;
+
+	while ((q = memchr(s + i, '"', n - i))) {
+		for (k = 0; q - k > s + i && q[-1 - (long)k] == '\\'; k++)
+			;
+		if (k % 2 == 0)
+			return (size_t)(q - s);
+		i = (size_t)(q - s) + 1;
+	}
+	return n;
+}
+
 /* Nesting depth over the whole text, strings skipped; jsmn walks up the
  * open containers on every close, so depth must be bounded first. */
 static int
 too_deep(const char *s, size_t n, size_t *at)
 {
-	int depth = 0, in_str = 0;
+	int depth = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (in_str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in_str = 0;
-		} else if (s[i] == '"') {
-			in_str = 1;
+		if (s[i] == '"') {
+			i = string_end(s, i + 1, n);
 		} else if (s[i] == '{' || s[i] == '[') {
 			if (++depth > MAX_DEPTH) {
 				*at = i;
