@@ -1,6 +1,6 @@
 // t/bench/peer.js — workload 6 with wechat4u: log in (wx-emu -a confirms),
 // load the contacts, have wx-emu inject $PEER_MSGS messages once syncing,
-// count them as they arrive, send one text, stop.  Run by t/bench/peer as
+// count them as they arrive, send one text, stop.  Run by t/bench/6-peer.sh as
 // `node -r t/bench/pin.js t/bench/peer.js` with NODE_PATH at the temporary
 // npm install; prints what it saw on stdout.
 'use strict';
