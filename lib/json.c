@@ -863,10 +863,9 @@ put_value(struct wx_buf *b, const struct wx_json *j, int tok, int as_string,
 static size_t
 skip_string(const char *s, size_t i, size_t n)
 {
-	for (i++; i < n && s[i] != '"'; i++)
-		if (s[i] == '\\')
-			i++;
-	return i < n ? i + 1 : n;
+	size_t end = string_end(s, i + 1, n);
+
+	return end < n ? end + 1 : n;
 }
 
 /* The byte after the value at s[i]: a string, a container (to the
@@ -1027,15 +1026,13 @@ parse_whole(const char *s, size_t n, struct wx_json_big *big, char *err,
 {
 	struct wx_json *j = wx_json_parse(s, n, err, errlen);
 	int list = wx_json_get(j, 0, big->key), c;
+	size_t cap = 0;
 
 	big->n = 0;
 	for (c = wx_json_first(j, list); c >= 0; c = wx_json_next(j, c)) {
-		big->el = wx_realloc(big->el, (big->n + 1) * sizeof *big->el);
-		big->el[big->n].at = outer_start(&j->tok[c]);
-		big->el[big->n].len = outer_end(&j->tok[c]) - big->el[big->n].at;
 		if (big->seen)
 			big->seen(big->arg, big->n, j, c);
-		big->n++;
+		add_span(big, &cap, outer_start(&j->tok[c]), outer_end(&j->tok[c]));
 	}
 	return j;
 }
