@@ -76,10 +76,12 @@ take_answer(const struct wx_resp *r, const char *cgi, struct wx_json **out,
 	return rc;
 }
 
-int
-wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
-                const char *query, const struct wx_buf *body,
-                struct wx_json **out, long long *ret)
+/* The POST round trip: *out and *ret as take_answer gives them; with
+ * text, the answer's body is left there (the caller frees it). */
+static int
+post(struct wx_http *h, const char *host, const char *cgi, const char *query,
+     const struct wx_buf *body, struct wx_json **out, long long *ret,
+     int keep, struct wx_json_big *big, struct wx_buf *text)
 {
 	struct wx_resp r = {0};
 	char *url = wx_cgi_url(host, cgi, query);
@@ -89,10 +91,22 @@ wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
 	*ret = 0;
 	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
 	if (rc == 0)
-		rc = take_answer(&r, cgi, out, ret, 1, NULL);
+		rc = take_answer(&r, cgi, out, ret, keep, big);
+	if (text) {
+		*text = r.body;
+		r.body = (struct wx_buf){0};
+	}
 	wx_resp_free(&r);
 	free(url);
 	return rc;
+}
+
+int
+wx_cgi_post_ret(struct wx_http *h, const char *host, const char *cgi,
+                const char *query, const struct wx_buf *body,
+                struct wx_json **out, long long *ret)
+{
+	return post(h, host, cgi, query, body, out, ret, 1, NULL, NULL);
 }
 
 int
@@ -133,19 +147,8 @@ wx_cgi_post_big(struct wx_http *h, const char *host, const char *cgi,
                 struct wx_json_big *big, struct wx_buf *text,
                 struct wx_json **out)
 {
-	struct wx_resp r = {0};
-	char *url = wx_cgi_url(host, cgi, query);
 	long long ret;
-	int rc;
 
-	*out = NULL;
 	big->n = 0;
-	rc = wx_http_post_json(h, url, body->p ? body->p : "", body->len, &r);
-	if (rc == 0)
-		rc = take_answer(&r, cgi, out, &ret, 0, big);
-	*text = r.body;  /* where big->el points */
-	r.body = (struct wx_buf){0};
-	wx_resp_free(&r);
-	free(url);
-	return rc;
+	return post(h, host, cgi, query, body, out, &ret, 0, big, text);
 }
