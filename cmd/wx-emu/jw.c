@@ -152,34 +152,18 @@ emu_jw_str(struct emu_jw *w, const char *s)
 	emu_jw_strn(w, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* v in decimal, by hand: printf's machinery (wx_buf_addf formats twice,
- * to measure and to write) was a tenth of a webwxsync answer's CPU. */
-static void
-put_decimal(struct wx_buf *b, uint64_t v)
-{
-	char d[20];
-	size_t n = 0;
-
-	do
-		d[sizeof d - ++n] = (char)('0' + v % 10);
-	while (v /= 10);
-	wx_buf_add(b, d + sizeof d - n, n);
-}
-
 void
 emu_jw_int(struct emu_jw *w, long long v)
 {
 	value_prefix(w);
-	if (v < 0)
-		wx_buf_addc(w->b, '-');
-	put_decimal(w->b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	wx_buf_addf(w->b, "%lld", v);
 }
 
 void
 emu_jw_u64(struct emu_jw *w, uint64_t v)
 {
 	value_prefix(w);
-	put_decimal(w->b, v);
+	wx_buf_addf(w->b, "%llu", (unsigned long long)v);
 }
 
 void

@@ -54,11 +54,7 @@ emu_resp_header(struct emu_resp *w, const char *name, const char *fmt, ...)
 	if (vasprintf(&v, fmt, ap) < 0)
 		wx_die(WX_EXIT_TEMP, "out of memory");
 	va_end(ap);
-	/* Not wx_buf_addf: it formats twice (to measure, to write). */
-	wx_buf_adds(&w->headers, name);
-	wx_buf_adds(&w->headers, ": ");
-	wx_buf_adds(&w->headers, v);
-	wx_buf_adds(&w->headers, "\r\n");
+	wx_buf_addf(&w->headers, "%s: %s\r\n", name, v);
 	free(v);
 }
 
