@@ -90,11 +90,10 @@ measure() {
 	}
 }
 
-# proc_cpu PID, proc_rss PID, proc_hwm PID: a running process's CPU
-# seconds, current and peak RSS in kB.
+# proc_cpu PID, proc_rss PID: a running process's CPU seconds, its RSS
+# in kB.
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 proc_rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-proc_hwm() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # med FILE COLUMN: the median of one column of a measure file.
 med() { cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
