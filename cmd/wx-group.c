@@ -318,8 +318,11 @@ create(struct wx_sess *s, const char *topic, char **users, int n)
 static _Noreturn void
 usage(int help)
 {
-	wx_usage("wx-group [-d DIR] GROUP topic TEXT | add NAME... | "
-	         "del NAME... | quit | -c TOPIC NAME...", help);
+	wx_usage("wx-group [-d DIR] GROUP topic TEXT\n"
+	         "       wx-group [-d DIR] GROUP add NAME ...\n"
+	         "       wx-group [-d DIR] GROUP del NAME ...\n"
+	         "       wx-group [-d DIR] GROUP quit\n"
+	         "       wx-group [-d DIR] -c TOPIC NAME ...", help);
 }
 
 static void
