@@ -348,11 +348,12 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-group";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "+d:c:h")) != -1) {
+	while ((c = getopt(argc, argv, "+d:c:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'c': ctopic = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}
