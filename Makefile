@@ -9,6 +9,10 @@
 #   make check-valgrind     the main flows, commands and wx-emu under valgrind
 #   make soak               kill, concurrency and long-run figures (minutes)
 
+# The version every command prints for -V; defined here and nowhere else
+# (make VERSION=… overrides it).
+VERSION = 0.9.0
+
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
@@ -88,11 +92,24 @@ $(UNITBIN): libs = $(CURL_LIBS) $(QR_LIBS) -lm
 
 all: $(BIN) $(UNITBIN)
 
-# Objects are rebuilt whenever the compiler or its flags change (e.g. after
-# a SANITIZE=1 or STATIC=1 build): only then is build/flags rewritten, so newer.
-$(B)/flags: FORCE
-	@mkdir -p $(@D); f='$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) STATIC=$(STATIC)'; \
+# $(call record,TEXT): a recipe that writes TEXT to $@ only when $@ holds
+# something else, so that $@ is newer only after a change.
+record = @mkdir -p $(@D); f='$(1)'; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$f" ] || echo "$$f" > $@
+
+# Objects are rebuilt whenever the compiler or its flags change (e.g. after
+# a SANITIZE=1 or STATIC=1 build): only then is build/flags rewritten.
+$(B)/flags: FORCE
+	$(call record,$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) STATIC=$(STATIC))
+
+# VERSION reaches util.o (wx_version) and the scripts only, so a new one
+# rebuilds them and relinks, nothing more.  private: not passed on to
+# util.o's prerequisites, build/flags among them.
+$(B)/version: FORCE
+	$(call record,$(VERSION))
+
+$(B)/lib/util.o: $(B)/version
+$(B)/lib/util.o: private override CPPFLAGS += -DWX_VERSION='"$(VERSION)"'
 
 $(B)/%.o: %.c lib/wx.h $(B)/flags
 	@mkdir -p $(@D)
@@ -112,9 +129,9 @@ bin/wx-emu: $(EMUOBJ) $(LIBWX)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(EMUOBJ) $(LIBWX) $(libs)
 
-$(SCRBIN): bin/%: cmd/%
+$(SCRBIN): bin/%: cmd/% $(B)/version
 	@mkdir -p bin
-	cp $< $@ && chmod 755 $@
+	sed 's/@VERSION@/$(VERSION)/g' $< > $@ && chmod 755 $@
 
 $(B)/t/%: t/unit/%.c t/unit/tap.h $(LIBWX) $(B)/flags
 	@mkdir -p $(@D)

@@ -188,12 +188,13 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-accept";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:g:rh")) != -1) {
+	while ((c = getopt(argc, argv, "d:g:rhV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'g': r.greeting = optarg; break;
 		case 'r': r.opcode = 4; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

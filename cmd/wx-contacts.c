@@ -81,13 +81,14 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-contacts";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:mrt:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:mrt:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'm': how.members = 1; break;
 		case 'r': how.raw = 1; break;
 		case 't': kind = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

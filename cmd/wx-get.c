@@ -197,12 +197,13 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-get";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "a:d:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:d:o:hV")) != -1) {
 		switch (c) {
 		case 'a': avatar = optarg; break;
 		case 'd': dflag = optarg; break;
 		case 'o': ofile = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

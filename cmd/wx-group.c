@@ -318,8 +318,11 @@ create(struct wx_sess *s, const char *topic, char **users, int n)
 static _Noreturn void
 usage(int help)
 {
-	wx_usage("wx-group [-d DIR] GROUP topic TEXT | add NAME... | "
-	         "del NAME... | quit | -c TOPIC NAME...", help);
+	wx_usage("wx-group [-d DIR] GROUP topic TEXT\n"
+	         "       wx-group [-d DIR] GROUP add NAME ...\n"
+	         "       wx-group [-d DIR] GROUP del NAME ...\n"
+	         "       wx-group [-d DIR] GROUP quit\n"
+	         "       wx-group [-d DIR] -c TOPIC NAME ...", help);
 }
 
 static void
@@ -345,11 +348,12 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-group";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "+d:c:h")) != -1) {
+	while ((c = getopt(argc, argv, "+d:c:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'c': ctopic = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -112,10 +112,11 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-logout";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -234,7 +234,7 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-qr";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:t:io:sh")) != -1) {
+	while ((c = getopt(argc, argv, "d:t:io:shV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 't':
@@ -245,6 +245,7 @@ main(int argc, char *argv[])
 		case 'o': file = optarg; break;
 		case 's': server = 1; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -159,12 +159,13 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-remark";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "+d:puh")) != -1) {
+	while ((c = getopt(argc, argv, "+d:puhV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'p': ch.pin = 1; break;
 		case 'u': ch.pin = 0; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -181,10 +181,11 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-revoke";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((ch = getopt(argc, argv, "d:h")) != -1) {
+	while ((ch = getopt(argc, argv, "d:hV")) != -1) {
 		switch (ch) {
 		case 'd': dflag = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -528,7 +528,7 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-send";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "+d:f:lm:nh")) != -1) {
+	while ((c = getopt(argc, argv, "+d:f:lm:nhV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'f': path = optarg; break;
@@ -536,6 +536,7 @@ main(int argc, char *argv[])
 		case 'm': mflag = optarg; break;
 		case 'n': r.dry = 1; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

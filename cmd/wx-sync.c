@@ -604,7 +604,7 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-sync";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:frnc:t:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:frnc:t:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'f': r.follow = 1; break;
@@ -613,6 +613,7 @@ main(int argc, char *argv[])
 		case 'c': r.count = wx_strtonum(optarg, 1, 1000000000, "-c"); break;
 		case 't': secs = wx_strtonum(optarg, 1, 100000000, "-t"); break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -124,13 +124,14 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-uuid";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:DFph")) != -1) {
+	while ((c = getopt(argc, argv, "d:DFphV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 'D': mode = WX_MODE_DESKTOP; break;
 		case 'F': mode = WX_MODE_FILEHELPER; break;
 		case 'p': push = 1; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

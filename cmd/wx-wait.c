@@ -171,12 +171,13 @@ main(int argc, char *argv[])
 
 	wx_argv0 = "wx-wait";
 	opterr = 0;  /* no unprefixed getopt message: usage() says it */
-	while ((c = getopt(argc, argv, "d:t:a:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:t:a:hV")) != -1) {
 		switch (c) {
 		case 'd': dflag = optarg; break;
 		case 't': timeout = wx_strtonum(optarg, 1, 86400 * 365, "-t"); break;
 		case 'a': avatar = optarg; break;
 		case 'h': usage(1);
+		case 'V': wx_version();
 		default: usage(0);
 		}
 	}

@@ -70,11 +70,21 @@ wx_strerror(int e)
 	return e == WX_ENOTREG ? "not a regular file" : strerror(e);
 }
 
+/* The form every command has last: -h and -V take no other operand. */
 void
 wx_usage(const char *synopsis, int help)
 {
-	fprintf(help ? stdout : stderr, "usage: %s\n", synopsis);
+	fprintf(help ? stdout : stderr, "usage: %s\n       %s -h | -V\n",
+	        synopsis, wx_argv0);
 	exit(help ? wx_fshut(stdout, "stdout", WX_EXIT_OK) : WX_EXIT_USAGE);
+}
+
+/* WX_VERSION comes from the Makefile, to this file alone. */
+void
+wx_version(void)
+{
+	printf("%s %s\n", wx_argv0, WX_VERSION);
+	exit(wx_fshut(stdout, "stdout", WX_EXIT_OK));
 }
 
 static void *

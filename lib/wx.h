@@ -37,9 +37,13 @@ struct wx_state;
 /* util.c: print "wx-NAME: message" (wx_warn below) and exit with code. */
 _Noreturn void wx_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* util.c: "usage: SYNOPSIS" on stdout and exit 0 when help (-h), else on
- * stderr and exit WX_EXIT_USAGE (a bad option or operand). */
+/* util.c: "usage: SYNOPSIS" and the "-h | -V" form on stdout and exit 0
+ * when help (-h), else on stderr and exit WX_EXIT_USAGE (a bad option or
+ * operand).  A SYNOPSIS of several forms has "\n       " between them. */
 _Noreturn void wx_usage(const char *synopsis, int help);
+/* util.c: -V: "wx-NAME VERSION" on stdout and exit 0 (111 if it cannot
+ * be written). */
+_Noreturn void wx_version(void);
 /* util.c: strict decimal option: whole string, in range, else exit 100
  * naming the option ("-t: bad number 'x'"). */
 long long wx_strtonum(const char *s, long long min, long long max,

@@ -68,7 +68,7 @@ now_ms() { date +%s%3N; }
 @test "emu: -h prints the usage line on stdout and exits 0" {
 	run -0 --separate-stderr wx-emu -h
 	assert_equal "$stderr" ""
-	assert_equal "$output" "usage: wx-emu [-a] [-c cert.pem -k key.pem] [-F] [-g groups] [-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] [-p port] [-s seed] [-W worldfile] [-w webhost]"
+	assert_equal "$output" "$(usage_of "wx-emu [-a] [-c cert.pem -k key.pem] [-F] [-g groups] [-H seconds] [-l logfile] [-m members] [-n contacts] [-P portfile] [-p port] [-s seed] [-W worldfile] [-w webhost]")"
 }
 
 @test "emu: a port already taken is a temporary failure" {

@@ -4,7 +4,7 @@ load helper
 
 U=4dcaWx3uBw==
 URL=https://login.weixin.qq.com/l/4dcaWx3uBw==
-USAGE='usage: wx-qr [-d DIR] [-t utf8|ansi|ascii] [-i] [-o FILE] [-s] [UUID]'
+USAGE=$(usage_of 'wx-qr [-d DIR] [-t utf8|ansi|ascii] [-i] [-o FILE] [-s] [UUID]')
 
 teardown() {
 	emu_stop
@@ -81,7 +81,7 @@ session_with_uuid() {
 @test "wx-qr: unknown option, two operands, bad -t: usage, 100" {
 	run -100 --separate-stderr wx-qr -x $U
 	assert_output ''
-	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | tail -n 1)" "$USAGE"
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | tail -n 2)" "$USAGE"
 	run -100 --separate-stderr wx-qr $U $U
 	assert_equal "$stderr" "$USAGE"
 	run -100 --separate-stderr wx-qr -t color $U

@@ -9,9 +9,9 @@ teardown_file() { emu_stop; }
 @test "wx-uuid: usage errors exit 100" {
 	run -100 --separate-stderr wx-uuid -x
 	assert_output ''
-	[ "${stderr##*$'\n'}" = "usage: wx-uuid [-d DIR] [-D | -F] [-p]" ]
+	[[ "$stderr" == *"$(usage_of "wx-uuid [-d DIR] [-D | -F] [-p]")" ]]
 	run -100 --separate-stderr wx-uuid extra
-	[ "$stderr" = "usage: wx-uuid [-d DIR] [-D | -F] [-p]" ]
+	[ "$stderr" = "$(usage_of "wx-uuid [-d DIR] [-D | -F] [-p]")" ]
 	[ ! -e "$WX_DIR/session" ]
 }
 

@@ -8,7 +8,7 @@ teardown_file() { emu_stop; }
 
 @test "wx-wait: usage errors exit 100" {
 	run -100 --separate-stderr wx-wait operand
-	[ "$stderr" = "usage: wx-wait [-d DIR] [-t SECONDS] [-a FILE]" ]
+	[ "$stderr" = "$(usage_of "wx-wait [-d DIR] [-t SECONDS] [-a FILE]")" ]
 	run -100 --separate-stderr wx-wait -t 0
 	[[ "$stderr" == "wx-wait: -t: "* ]]
 	run -100 --separate-stderr wx-wait -t 1x

@@ -15,7 +15,7 @@ confirmed() {
 
 @test "wx-init: usage errors exit 100" {
 	run -100 --separate-stderr wx-init operand
-	[ "$stderr" = "usage: wx-init [-d DIR]" ]
+	[ "$stderr" = "$(usage_of "wx-init [-d DIR]")" ]
 }
 
 @test "wx-init: no redirect_uri anywhere is 100" {

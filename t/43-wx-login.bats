@@ -9,9 +9,9 @@ teardown_file() { emu_stop; }
 
 @test "wx-login: usage errors exit 100" {
 	run -100 --separate-stderr wx-login -x
-	[ "${stderr##*$'\n'}" = "usage: wx-login [-d DIR] [-D | -F] [-t SECONDS]" ]
+	[[ "$stderr" == *"$(usage_of "wx-login [-d DIR] [-D | -F] [-t SECONDS]")" ]]
 	run -100 --separate-stderr wx-login operand
-	[ "$stderr" = "usage: wx-login [-d DIR] [-D | -F] [-t SECONDS]" ]
+	[ "$stderr" = "$(usage_of "wx-login [-d DIR] [-D | -F] [-t SECONDS]")" ]
 }
 
 @test "wx-login: logs in from an empty directory (QR to stderr without a tty)" {

@@ -18,7 +18,7 @@ logged_in() {
 
 @test "wx-contacts: usage errors exit 100, -h prints the usage" {
 	run -100 --separate-stderr wx-contacts a b
-	[ "$stderr" = "usage: wx-contacts [-d DIR] [-m] [-r] [-t KIND] [NAME]" ]
+	[ "$stderr" = "$(usage_of "wx-contacts [-d DIR] [-m] [-r] [-t KIND] [NAME]")" ]
 	run -100 --separate-stderr wx-contacts -t nobody
 	[ "$stderr" = "wx-contacts: -t: nobody: not one of friend, group, public, special, self" ]
 	run -100 --separate-stderr wx-contacts -r -m

@@ -12,7 +12,7 @@ teardown_file() { emu_stop; }
 
 @test "wx-synccheck: usage errors exit 100; no session is 100 with a hint" {
 	run -100 --separate-stderr wx-synccheck extra
-	[ "$stderr" = "usage: wx-synccheck [-d DIR]" ]
+	[ "$stderr" = "$(usage_of "wx-synccheck [-d DIR]")" ]
 	run -100 --separate-stderr wx-synccheck
 	[[ "$stderr" == "wx-synccheck: "*"run wx-init first" ]]
 }

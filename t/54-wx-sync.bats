@@ -12,7 +12,7 @@ teardown_file() { emu_stop; }
 
 @test "wx-sync: usage errors exit 100; no session is 100" {
 	run -100 --separate-stderr wx-sync extra
-	[ "$stderr" = "usage: wx-sync [-d DIR] [-f] [-r] [-n] [-c COUNT] [-t SECONDS]" ]
+	[ "$stderr" = "$(usage_of "wx-sync [-d DIR] [-f] [-r] [-n] [-c COUNT] [-t SECONDS]")" ]
 	run -100 --separate-stderr wx-sync -c 1
 	[ "$stderr" = "wx-sync: -c and -t go with -f" ]
 	run -100 --separate-stderr wx-sync -f -c 0

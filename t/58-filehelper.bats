@@ -69,7 +69,7 @@ inject_file() {
 	run -100 --separate-stderr wx-uuid -F -p </dev/null
 	[ "$stderr" = "wx-uuid: -p: no push login in file-helper mode; scan a QR code" ]
 	run -0 wx-uuid -h
-	[ "$output" = "usage: wx-uuid [-d DIR] [-D | -F] [-p]" ]
+	[ "$output" = "$(usage_of "wx-uuid [-d DIR] [-D | -F] [-p]")" ]
 }
 
 @test "wx-wait: each poll ends with &appid=wx_webfilehelper; the redirect names the entry host" {
@@ -109,7 +109,7 @@ inject_file() {
 	[ -z "$(sent_to /webwxpushloginurl)" ]
 	[ -n "$(sent_to /jslogin)" ]
 	run -0 wx-login -h
-	[ "$output" = "usage: wx-login [-d DIR] [-D | -F] [-t SECONDS]" ]
+	[ "$output" = "$(usage_of "wx-login [-d DIR] [-D | -F] [-t SECONDS]")" ]
 }
 
 @test "wx-send filehelper: the page's text form, mmweb_appid on the POST" {

@@ -75,12 +75,12 @@ no_temps() {
 
 @test "wx-get: usage errors exit 100, -h prints the usage" {
 	run -100 --separate-stderr wx-get
-	[ "$stderr" = "usage: wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-" ]
+	[ "$stderr" = "$(usage_of "wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-")" ]
 	run -100 --separate-stderr wx-get 1 2
-	[ "$stderr" = "usage: wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-" ]
+	[ "$stderr" = "$(usage_of "wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-")" ]
 	run -100 --separate-stderr wx-get -x 1
 	run -0 wx-get -h
-	[ "$output" = "usage: wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-" ]
+	[ "$output" = "$(usage_of "wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-")" ]
 	run -100 --separate-stderr wx-get -o out 12ab
 	[ "$stderr" = "wx-get: 12ab: not a message id" ]
 	run -100 --separate-stderr wx-get -o out 123456789012345678901

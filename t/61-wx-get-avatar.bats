@@ -47,9 +47,9 @@ no_temps() {
 
 @test "wx-get -a: usage" {
 	run -100 --separate-stderr wx-get -a
-	[ "$stderr" = "usage: wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-" ]
+	[ "$stderr" = "$(usage_of "wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-")" ]
 	run -100 --separate-stderr wx-get -a Kim 1
-	[ "$stderr" = "usage: wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-" ]
+	[ "$stderr" = "$(usage_of "wx-get [-d DIR] [-o FILE] -a NAME|MSGID|-")" ]
 	run -100 --separate-stderr wx-get -a '' -o "$T/x"
 	[ "$stderr" = "wx-get: -a: empty name" ]
 }

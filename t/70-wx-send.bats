@@ -29,7 +29,7 @@ to() {
 
 @test "wx-send: usage errors exit 100" {
 	run -100 --separate-stderr wx-send
-	[ "$stderr" = "usage: wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]" ]
+	[ "$stderr" = "$(usage_of "wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]")" ]
 	run -100 --separate-stderr wx-send -l bob text
 	[ "$stderr" = "wx-send: -l reads the lines of standard input: no TEXT with it" ]
 	run -100 --separate-stderr wx-send -x bob

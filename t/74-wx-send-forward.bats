@@ -46,7 +46,7 @@ forwarded() {
 
 @test "wx-send -m: usage" {
 	run -100 --separate-stderr wx-send -m
-	[ "$stderr" = "usage: wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]" ]
+	[ "$stderr" = "$(usage_of "wx-send [-d DIR] [-f FILE] [-l] [-m MSGID|-] [-n] TO [TEXT ...]")" ]
 	run -100 --separate-stderr wx-send -m 1 "$PEER" text
 	[ "$stderr" = "wx-send: -m forwards one message: no -f, -l or TEXT with it" ]
 	run -100 --separate-stderr wx-send -m 1 -l "$PEER"

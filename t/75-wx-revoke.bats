@@ -60,9 +60,9 @@ revokes_of() {
 
 @test "wx-revoke: usage errors exit 100; a bad MsgID is 100; no login is 100" {
 	run -100 --separate-stderr wx-revoke -Z
-	[ "$stderr" = "usage: wx-revoke [-d DIR] [MSGID ...]" ]
+	[ "$stderr" = "$(usage_of "wx-revoke [-d DIR] [MSGID ...]")" ]
 	run -100 --separate-stderr wx-revoke </dev/null
-	[ "$stderr" = "usage: wx-revoke [-d DIR] [MSGID ...]" ]
+	[ "$stderr" = "$(usage_of "wx-revoke [-d DIR] [MSGID ...]")" ]
 	run -100 --separate-stderr wx-revoke 12a4
 	[ "$stderr" = "wx-revoke: 12a4: not a message id" ]
 	run -100 --separate-stderr wx-revoke 123456789012345678901234

@@ -36,9 +36,9 @@ $(awk '$6 == "webwx_data_ticket" || $6 == "webwx_auth_ticket" { print $7 }' "$WX
 
 @test "wx-logout: usage errors exit 100" {
 	run -100 --separate-stderr wx-logout extra
-	[ "$stderr" = "usage: wx-logout [-d DIR]" ]
+	[ "$stderr" = "$(usage_of "wx-logout [-d DIR]")" ]
 	run -100 --separate-stderr wx-logout -Z
-	[ "$stderr" = "usage: wx-logout [-d DIR]" ]
+	[ "$stderr" = "$(usage_of "wx-logout [-d DIR]")" ]
 }
 
 @test "wx-logout: the request as protocol.md §10.5 has it; secrets and cookies gone, wxuin and host kept" {

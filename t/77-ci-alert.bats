@@ -29,7 +29,7 @@ EOF
 
 @test "ci-alert: usage" {
 	run -0 "$ALERT" -h
-	[ "$output" = "usage: ci-alert [-d DIR] [-j JOB] [-n LINES] [-t TO] CMD [ARG ...]" ]
+	[ "$output" = "$(usage_of "ci-alert [-d DIR] [-j JOB] [-n LINES] [-t TO] CMD [ARG ...]")" ]
 	run -100 --separate-stderr "$ALERT"
 	[[ "$stderr" == "usage: ci-alert "* ]]
 	run -100 --separate-stderr "$ALERT" -n x true

@@ -32,9 +32,9 @@ verifies() {
 
 @test "wx-accept: usage errors are 100" {
 	run -100 --separate-stderr wx-accept -Z
-	[ "$stderr" = "usage: wx-accept [-d DIR] [-g GREETING] [-r] [-]" ]
+	[ "$stderr" = "$(usage_of "wx-accept [-d DIR] [-g GREETING] [-r] [-]")" ]
 	run -0 --separate-stderr wx-accept -h
-	[ "$output" = "usage: wx-accept [-d DIR] [-g GREETING] [-r] [-]" ]
+	[ "$output" = "$(usage_of "wx-accept [-d DIR] [-g GREETING] [-r] [-]")" ]
 	run -100 --separate-stderr wx-accept x </dev/null
 	run -100 --separate-stderr wx-accept - - </dev/null
 	# an empty stdin without '-' is no input; with it, nothing to do

@@ -33,12 +33,12 @@ oplogs() {
 @test "wx-remark: usage errors and bad remarks are 100, before any request" {
 	: >"$EMU_LOG"
 	run -100 --separate-stderr wx-remark -Z x y
-	[ "$stderr" = "usage: wx-remark [-d DIR] [-p | -u] NAME [REMARK]" ]
+	[ "$stderr" = "$(usage_of "wx-remark [-d DIR] [-p | -u] NAME [REMARK]")" ]
 	run -100 --separate-stderr wx-remark "$PEER"
-	[ "$stderr" = "usage: wx-remark [-d DIR] [-p | -u] NAME [REMARK]" ]
+	[ "$stderr" = "$(usage_of "wx-remark [-d DIR] [-p | -u] NAME [REMARK]")" ]
 	run -100 --separate-stderr wx-remark a b c
 	run -0 --separate-stderr wx-remark -h
-	[ "$output" = "usage: wx-remark [-d DIR] [-p | -u] NAME [REMARK]" ]
+	[ "$output" = "$(usage_of "wx-remark [-d DIR] [-p | -u] NAME [REMARK]")" ]
 	run -100 --separate-stderr wx-remark "$PEER" "0123456789abcdefghi"
 	[ "$stderr" = "wx-remark: REMARK: too long: UTF-8 without control characters, at most 18 characters" ]
 	run -100 --separate-stderr wx-remark "$PEER" $'two\nlines'

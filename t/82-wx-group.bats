@@ -49,7 +49,12 @@ synced() {
 }
 
 @test "wx-group: usage errors are 100, before any request" {
-	local u="usage: wx-group [-d DIR] GROUP topic TEXT | add NAME... | del NAME... | quit | -c TOPIC NAME..."
+	local u
+	u=$(usage_of "wx-group [-d DIR] GROUP topic TEXT
+       wx-group [-d DIR] GROUP add NAME ...
+       wx-group [-d DIR] GROUP del NAME ...
+       wx-group [-d DIR] GROUP quit
+       wx-group [-d DIR] -c TOPIC NAME ...")
 	: >"$EMU_LOG"
 	run -100 --separate-stderr wx-group -Z
 	[ "$stderr" = "$u" ]

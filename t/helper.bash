@@ -168,3 +168,9 @@ hostile_count() {
 		if (p == "") p = "index"; if (p == n) c++ } END { print c + 0 }' \
 		"$HOSTILE_LOG"
 }
+
+# usage_of SYNOPSIS: a command's usage as it prints it for -h and on a
+# usage error: SYNOPSIS, then the "-h | -V" form every command has.
+usage_of() {
+	printf 'usage: %s\n       %s -h | -V' "$1" "${1%% *}"
+}

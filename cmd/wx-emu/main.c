@@ -60,7 +60,7 @@ parse_options(int argc, char **argv)
 	struct wx_hosts hosts;
 	int c, generated = 0, web_given = 0;
 
-	while ((c = getopt(argc, argv, ":ac:Fg:hH:k:l:m:n:P:p:s:W:w:")) != -1) {
+	while ((c = getopt(argc, argv, ":ac:Fg:hH:k:l:m:n:P:p:s:VW:w:")) != -1) {
 		generated |= c == 'n' || c == 'g' || c == 'm';
 		switch (c) {
 		case 'a': emu_opt.autoconfirm = 1; break;
@@ -80,6 +80,7 @@ parse_options(int argc, char **argv)
 			emu_opt.seed = (unsigned long)wx_strtonum(optarg, 0, 0xFFFFFFFFLL, "-s");
 			break;
 		case 'h': usage(NULL, 1);
+		case 'V': wx_version();
 		case ':': wx_warn("-%c: needs an argument", optopt); usage(NULL, 0);
 		default: wx_warn("-%c: unknown option", optopt); usage(NULL, 0);
 		}
