@@ -53,11 +53,29 @@ fh_flow() {
 	wx-sync </dev/null >/dev/null
 }
 
+# The files lib/state.c keeps private: the ones written through a temp.
+private_files() {
+	awk '/private_files\[\] = \{/,/\};/' "$BATS_TEST_DIRNAME/../lib/state.c" |
+		grep -oE '"[a-z.]+"' | tr -d '"'
+}
+
+# DIR $1 made as wx makes it, with the temp file of a dead writer of
+# each private file in it: the flow's writers must remove them all.
+stale_temps() {
+	local f
+	mkdir -m 700 "$1" || return 1
+	for f in $(private_files); do
+		: >"$1/$f.tmp.99999999"
+		chmod 600 "$1/$f.tmp.99999999"
+	done
+}
+
 setup_file() {
 	emu_start -a -H 1 -n 5 || return 1
 	fh_emu_start || return 1
 	# The modes checked below must be wx's own doing, not the test's.
 	umask 022
+	stale_temps "$BATS_FILE_TMPDIR/web" || return 1
 	( web_flow ) || return 1
 	( fh_flow ) || return 1
 }
@@ -174,14 +192,23 @@ page_exits() {
 	# the files lib/state.c refuses when open to others: each said 0600
 	# in its entry, and named in Permissions
 	n=0
-	for f in $(awk '/private_files\[\] = \{/,/\};/' "$BATS_TEST_DIRNAME/../lib/state.c" |
-		grep -oE '"[a-z.]+"' | tr -d '"'); do
+	for f in $(private_files); do
 		n=$((n + 1))
 		entry "$f" | grep -q 'mode 0600' || fail "wx-session(5) gives $f no mode 0600"
 		section "$S5" ".Ss Permissions" | grep -qE "^\.Pa $f( ,)?$" ||
 			fail "$f is not in wx-session(5)'s Permissions"
 	done
 	[ "$n" -ge 6 ]
+}
+
+@test "wx-session(5)'s Writing: the temp file of a dead writer of each private file removed, each in the page's list" {
+	local f list
+	list=$(section "$S5" ".Ss Writing" | awk '/^\.Po$/ { on = 1; next } on && /^\.Pc$/ { exit }
+		on' | grep -oE '[a-z]+\.tmp\.\*' | sort)
+	[ "$list" = "$(private_files | sed 's/$/.tmp.*/' | sort)" ]
+	for f in $(private_files); do
+		[ ! -e "$BATS_FILE_TMPDIR/web/$f.tmp.99999999" ] || fail "web/$f.tmp.99999999 left"
+	done
 }
 
 @test "wx-session(5)'s Keys: every key of a real session there, and only keys the code knows" {
