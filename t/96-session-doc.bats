@@ -294,3 +294,25 @@ page_exits() {
 	[ "$(page_exits "$W7")" = "$code" ]
 	[ "$(page_exits "$S5")" = "$code" ]
 }
+
+teardown() { hostile_stop; }
+
+@test "wx-session(5)'s skey: the SKey webwxinit gives replaces the ticket's" {
+	local h=$BATS_TEST_TMPDIR/answers
+	local uri='https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=T1&uuid=abcdefghijkl&lang=zh_CN&scan=1'
+	mkdir -m 700 "$WX_DIR"
+	# a ticket spent by a run whose webwxinit failed: the retry skips
+	# the exchange and goes to webwxinit with these
+	printf '%s\n' mode=web "redirect_uri=$uri" "login_uri=$uri" \
+		skey=@crypt_0ld wxsid=sid1 wxuin=123456 pass_ticket=pt1 >"$WX_DIR/session"
+	chmod 600 "$WX_DIR/session"
+	mkdir -p "$h"
+	printf '%s' '{"BaseResponse":{"Ret":0,"ErrMsg":""},"SKey":"@crypt_n3w","SyncKey":{"Count":1,"List":[{"Key":1,"Val":7}]},"User":{"UserName":"@aa","NickName":"me"},"ContactList":[],"ChatSet":""}' \
+		>"$h/webwxinit.body"
+	printf '%s' '{"BaseResponse":{"Ret":0,"ErrMsg":""},"MsgID":"1"}' >"$h/webwxstatusnotify.body"
+	hostile_start "$h"
+	run -0 wx-init </dev/null
+	grep -q 'webwxstatusnotify' "$HOSTILE_LOG"
+	[ "$(sed -n 's/^skey=//p' "$WX_DIR/session")" = @crypt_n3w ]
+	section "$S5" ".Ss Keys" | grep -q '^webwxinit hands out'
+}
