@@ -5,8 +5,8 @@
  * webwxnewloginpage answers is committed at once, with its cookies: skey,
  * wxsid, wxuin, pass_ticket, the hosts, mode, and login_uri (the spent
  * redirect_uri, so that a retry after a failed webwxinit skips the
- * exchange).  After webwxinit and webwxstatusnotify succeed: synckey,
- * synccheckkey, username, nickname.  stdout gets a summary without
+ * exchange).  After webwxinit and webwxstatusnotify succeed: skey (the
+ * SKey webwxinit gave, if any), synckey, synccheckkey, username, nickname.  stdout gets a summary without
  * secrets.  In file-helper mode (filehelper.md §3.3, §3.4) both requests
  * carry the mmweb_appid header and webwxstatusnotify is not sent. */
 #include <errno.h>
@@ -285,7 +285,10 @@ commit(const char *dir, const struct login *lg, const struct account *ac,
 	struct wx_buf sk = {0};
 
 	wx_synckey_pipe(&ac->sk, &sk);
-	if (wx_state_set(ch, "synckey", sk.p) < 0 ||
+	/* webwxinit's SKey replaces the ticket's (protocol.md §3.2, as RC):
+	 * statusnotify has gone out with it already. */
+	if (wx_state_set(ch, "skey", lg->skey) < 0 ||
+	    wx_state_set(ch, "synckey", sk.p) < 0 ||
 	    wx_state_set(ch, "synccheckkey", sk.p) < 0 ||
 	    wx_state_set(ch, "username", ac->username) < 0 ||
 	    wx_state_set(ch, "nickname", ac->nickname) < 0)

@@ -138,6 +138,8 @@ wx_rate_take(const char *dir, double rate, char localid[WX_LOCALID_SIZE],
 	snprintf(localid, WX_LOCALID_SIZE, "%" PRIu64, last);
 	text = wx_asprintf("# wx-send's rate limit and last LocalID\n"
 	                   "tat=%lld\nlocalid=%" PRIu64 "\n", tat, last);
+	/* as every writer under its lock: a killed one's temp goes */
+	wx_remove_stale_temps(path);
 	rc = wx_write_atomic(path, text, strlen(text), 0600);
 	e = errno;
 	close(fd);
