@@ -43,9 +43,14 @@ sorted_opts() {
 }
 
 # comp WORD...: COMPREPLY for the command line WORD... with the cursor
-# in the last word, one entry a line.
+# in the last word, one entry a line.  comp_loaded: the same with the
+# file already sourced.
 comp() {
 	source "$BASH_FILE"
+	comp_loaded "$@"
+}
+
+comp_loaded() {
 	COMP_WORDS=("$@")
 	COMP_CWORD=$(($# - 1))
 	COMPREPLY=()
@@ -61,6 +66,13 @@ comp() {
 		assert_output "complete -F _wx ${c##*/}"
 	done
 	[ "$(printf '%s\n' "${!_wx_opts[@]}" | sort)" = "$(cd "$TOP/bin" && ls wx-*)" ]
+}
+
+@test "bash: sourced inside a function (as bash-completion's loader does), it still works" {
+	load_in_function() { source "$BASH_FILE"; }
+	load_in_function
+	run -0 comp_loaded wx-send -
+	assert_output "$(printf '%s\n' -d -f -h -l -m -n | sort)"
 }
 
 @test "bash: each command's options are those of its -h line" {

@@ -93,10 +93,23 @@ expected() {
 	run -0 emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent"
 	[ "$(jq -r --arg i "$id" 'select(.MsgID == $i) | "\(.To) \(.Content)"' <<<"$output")" = \
 		"filehelper from the installed wx-send" ]
-	# the installed completion, as bash-completion's loader sources it
-	source "$d/usr/share/bash-completion/completions/wx-send"
-	run -0 complete -p wx-send
-	assert_output 'complete -F _wx wx-send'
 	mk uninstall DESTDIR="$d" PREFIX=/usr
 	[ -z "$(files "$d")" ]
+}
+
+@test "installed: bash-completion's loader finds each command's completion" {
+	local d=$BATS_TEST_TMPDIR/dest c
+	mk install DESTDIR="$d" PREFIX=/usr
+	for c in "$TOP"/bin/wx-*; do
+		c=${c##*/}
+		# bash-completion looks in XDG_DATA_DIRS, and sources the file
+		# inside a function
+		run -0 bash -c 'source /usr/share/bash-completion/bash_completion &&
+			XDG_DATA_DIRS=$1/usr/share __load_completion "$2" &&
+			complete -p "$2" && COMP_WORDS=("$2" -h) COMP_CWORD=1 && _wx &&
+			echo "${COMPREPLY[@]}"' bash "$d" "$c"
+		assert_line --index 0 "complete -F _wx $c"
+		assert_line --index 1 -h
+	done
+	run -0 zsh -n "$d/usr/share/zsh/site-functions/_wx"
 }

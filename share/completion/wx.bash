@@ -10,8 +10,9 @@
 # Each command's getopt(3) string, -h left out (every command has it):
 # a letter followed by ':' takes an argument, a leading '+' means the
 # options end at the first operand.  t/93-completion.bats holds these
-# against each command's -h line.
-declare -A _wx_opts=(
+# against each command's -h line.  -g: bash-completion's loader sources
+# this file inside a function.
+declare -gA _wx_opts=(
 	[wx-accept]='d:g:r'
 	[wx-contacts]='d:mrt:'
 	[wx-emu]='ac:Fg:H:k:l:m:n:P:p:s:W:w:'
