@@ -15,6 +15,7 @@ setup_file() {
 {"UserName":"@a2","NickName":"Sam Lee","Kind":"friend"}
 {"UserName":"@a3","NickName":"Li &amp; Lei","Kind":"friend"}
 {"UserName":"@a4","NickName":"it's","Kind":"friend"}
+{"UserName":"@a5","NickName":"李雷","RemarkName":"小李 2","Kind":"friend"}
 {"UserName":"@@g1","NickName":"Room two","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@self"},{"UserName":"@a1"}]}
 {"UserName":"@self","NickName":"Self","Uin":2000000002,"Kind":"self"}
 EOF_WORLD
@@ -116,7 +117,10 @@ comp_loaded() {
 @test "bash: contact names from the cache, quoted for the line" {
 	[ "$(head -n 1 "$WX_DIR/contacts" | jq -r .Cache)" = wx-contacts ]
 	run -0 comp wx-send ''
-	assert_output "$(printf '%s\n' 'Li\ \&\ Lei' Robin 'Room\ two' 'Sam\ Lee' Self "it\\'s" | sort)"
+	assert_output "$(printf '%s\n' 'Li\ \&\ Lei' Robin 'Room\ two' 'Sam\ Lee' Self "it\\'s" "\$'\\345\\260\\217\\346\\235\\216 2'" | sort)"
+	# in a UTF-8 locale, as typed
+	LC_ALL=C.UTF-8 run -0 comp wx-send 小
+	assert_output '小李\ 2'
 	run -0 comp wx-send S
 	assert_output "$(printf '%s\n' 'Sam\ Lee' Self)"
 	# a remark hides the nickname: Sam is Robin
@@ -227,7 +231,8 @@ zsh_comp() {
 @test "zsh: contact names from the cache of -d DIR, else WX_DIR, for the name operands" {
 	run -0 zsh_comp wx-send ST=name
 	assert_output --partial 'name: Room two'
-	[ "$(grep -c '^name: ' <<<"$output")" -eq 6 ]
+	[ "$(grep -c '^name: ' <<<"$output")" -eq 7 ]
+	assert_line 'name: 小李 2'
 	assert_line 'name: Li & Lei'
 	assert_line 'name: Robin'
 	refute_line 'name: Sam'
@@ -251,7 +256,7 @@ zsh_comp() {
 	run -0 zsh_comp wx-group ST=action
 	[ "$(grep '^value: ' <<<"$output" | tr '\n' ' ')" = 'value: topic value: add value: del value: quit ' ]
 	run -0 zsh_comp wx-group ST=member LINE='Room add'
-	[ "$(grep -c '^name: ' <<<"$output")" -eq 4 ]
+	[ "$(grep -c '^name: ' <<<"$output")" -eq 5 ]
 	refute_line 'name: Room two'
 	refute_line 'name: Self'
 	run -1 zsh_comp wx-group ST=member LINE='Room topic'
