@@ -265,3 +265,18 @@ zsh_comp() {
 	assert_line 'name: Robin'
 	refute_line 'name: Room two'
 }
+
+@test "bash and zsh: odd cache lines cost only themselves" {
+	local odd=$BATS_TEST_TMPDIR/odd
+	mkdir -p "$odd"
+	printf '%s\n' '{"Cache":"wx-contacts","Uin":"1"}' \
+		'{"UserName":"@x","Kind":"friend","Remark":5,"Name":"Five"}' \
+		'{"UserName":"@y","Kind":"friend","Remark":"","Name":"Yan"}' \
+		'{"UserName":"@z","Kind":"group","Name":"two\nlines"}' \
+		'{"UserName":"@w","Kind":"friend"}' \
+		'{"UserName":"@v","Kind":"friend","Name":"Vic"}' >"$odd/contacts"
+	run -0 comp wx-send -d "$odd" ''
+	assert_output "$(printf '%s\n' Five Vic Yan)"
+	run -0 zsh_comp wx-send ST=name OPTS="-d $odd"
+	[ "$(grep '^name: ' <<<"$output" | sort | tr '\n' ' ')" = 'name: Five name: Vic name: Yan ' ]
+}

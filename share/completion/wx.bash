@@ -41,8 +41,8 @@ declare -gA _wx_opts=(
 _wx_names() {
 	[ -r "$1/contacts" ] || return 0
 	jq -r --arg k "${2-}" 'select(.Kind and ($k == "" or .Kind == $k)) |
-		if (.Remark // "") != "" then .Remark else .Name // empty end |
-		select(. != "" and (contains("\n") | not))' "$1/contacts" 2>/dev/null
+		[.Remark, .Name | strings | select(. != "")] | first // empty |
+		select(contains("\n") | not)' "$1/contacts" 2>/dev/null
 }
 
 # _wx_dequote WORD: WORD with one level of shell quoting taken off, as
