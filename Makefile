@@ -3,7 +3,11 @@
 #   make            build bin/ (commands, wx-emu) and the unit tests
 #   make check      install missing packages (make deps), then unit tests +
 #                   bats suite against wx-emu over TLS
-#   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
+#   make install    bin/, the man pages, bash and zsh completion, the systemd
+#                   user units (their ExecStart in BINDIR), and share/ci-alert
+#                   and share/examples/ as examples; PREFIX=/usr/local DESTDIR=
+#                   BINDIR= MANDIR= BASHCOMPDIR= ZSHCOMPDIR= USERUNITDIR= DOCDIR=
+#   make uninstall  removes what make install put there (same variables)
 #   make SANITIZE=1 check   same, built with ASan+UBSan
 #   make STATIC=1           libcurl and its dependencies linked statically
 #   make check-valgrind     the main flows, commands and wx-emu under valgrind
@@ -16,6 +20,10 @@ VERSION = 0.9.0
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+DOCDIR  ?= $(PREFIX)/share/doc/wx
 DESTDIR ?=
 
 CC      ?= cc
@@ -200,17 +208,41 @@ check-fresh:
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
 
+# What install puts beside bin/ and man/: bash-completion loads
+# completions/NAME when NAME is first completed, so each command gets a
+# link to the one file; the units get BINDIR for @BINDIR@; the examples
+# keep their place under share/examples/ and their x bit.  $(example_to)
+# sets d to where example $e goes.
+SDUNITS  := $(sort $(wildcard share/systemd/*))
+EXAMPLES := share/ci-alert $(sort $(shell find share/examples -type f 2>/dev/null))
+example_to = d=$${e\#share/}; d=$(DESTDIR)$(DOCDIR)/examples/$${d\#examples/}
+
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for f in $(BIN); do install -m 755 $$f $(DESTDIR)$(BINDIR)/; done
 	for m in $(MAN); do s=$${m##*.}; \
 		mkdir -p $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(USERUNITDIR)
+	install -m 644 share/completion/wx.bash $(DESTDIR)$(BASHCOMPDIR)/wx
+	for f in $(BIN); do ln -sf wx $(DESTDIR)$(BASHCOMPDIR)/$${f#bin/}; done
+	install -m 644 share/completion/_wx $(DESTDIR)$(ZSHCOMPDIR)/
+	for u in $(SDUNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$u >$(DESTDIR)$(USERUNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(USERUNITDIR)/$${u##*/} || exit 1; done
+	for e in $(EXAMPLES); do $(example_to); \
+		mkdir -p $${d%/*} && install -m $$([ -x $$e ] && echo 755 || echo 644) $$e $$d || exit 1; done
 
 uninstall:
-	for f in $(BIN); do rm -f $(DESTDIR)$(BINDIR)/$${f#bin/}; done
+	for f in $(BIN); do rm -f $(DESTDIR)$(BINDIR)/$${f#bin/} \
+		$(DESTDIR)$(BASHCOMPDIR)/$${f#bin/}; done
 	for m in $(MAN); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/wx $(DESTDIR)$(ZSHCOMPDIR)/_wx
+	for u in $(SDUNITS); do rm -f $(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
+	for e in $(EXAMPLES); do $(example_to); \
+		rm -f $$d; rmdir $${d%/*} 2>/dev/null || :; done
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || :
 
 clean:
 	rm -rf $(B) bin t/fuzz/work
