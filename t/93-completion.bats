@@ -34,7 +34,7 @@ setup() {
 # The option letters a command's -h line names, as a getopt(3) string
 # (a letter followed by ':' takes an argument), sorted by letter.
 usage_opts() {
-	"$1" -h | sed 's/^usage: [^ ]*//' | grep -o -- '-[A-Za-z]\( [^][|. -][^] |]*\)\?' |
+	"$1" -h | grep -v -x " *$1 -h | -V" | sed 's/^usage: //; s/^ *[^ ]*//' | grep -o -- '-[A-Za-z]\( [^][|. -][^] |]*\)\?' |
 		sed 's/^-\(.\) .*/\1:/; s/^-//' | sort -u | tr -d '\n'
 }
 
@@ -73,7 +73,7 @@ comp_loaded() {
 	load_in_function() { source "$BASH_FILE"; }
 	load_in_function
 	run -0 comp_loaded wx-send -
-	assert_output "$(printf '%s\n' -d -f -h -l -m -n | sort)"
+	assert_output "$(printf '%s\n' -d -f -h -l -m -n -V | sort)"
 }
 
 @test "bash: each command's options are those of its -h line" {
@@ -91,9 +91,9 @@ comp_loaded() {
 
 @test "bash: options, their values, and no option after the operand where getopt stops" {
 	run -0 comp wx-send -
-	assert_output "$(printf '%s\n' -d -f -h -l -m -n | sort)"
+	assert_output "$(printf '%s\n' -d -f -h -l -m -n -V | sort)"
 	run -0 comp wx-sync -f -c 3 -
-	assert_output "$(printf '%s\n' -c -d -f -h -n -r -t | sort)"
+	assert_output "$(printf '%s\n' -c -d -f -h -n -r -t -V | sort)"
 	run -0 comp wx-contacts -t g
 	assert_output group
 	run -0 comp wx-qr -t a
@@ -220,12 +220,13 @@ zsh_comp() {
 	local c got
 	for c in "$TOP"/bin/wx-*; do
 		c=${c##*/}
-		# -X+[…]:… takes an argument, -X[…] none; -h left out
+		# -X+[…]:… takes an argument, -X[…] none; -h and -V left out
 		got=$(zsh_comp "$c" | sed -n 's/^spec: \(([^)]*)\)\?-\([A-Za-z]\)\(+\?\)\[.*/\2\3/p' |
-			grep -v '^h$' | sed 's/+$/:/' | sort -u | tr -d '\n')
+			grep -v '^[hV]$' | sed 's/+$/:/' | sort -u | tr -d '\n')
 		[ "$got" = "$(usage_opts "$c")" ] || fail "$c: _wx '$got', -h '$(usage_opts "$c")'"
 	done
 	[ "$(zsh_comp wx-send | grep -c '^spec: (- \*)-h\[')" -eq 1 ]
+	[ "$(zsh_comp wx-send | grep -c '^spec: (- \*)-V\[')" -eq 1 ]
 }
 
 @test "zsh: contact names from the cache of -d DIR, else WX_DIR, for the name operands" {

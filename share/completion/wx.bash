@@ -7,7 +7,8 @@
 # lazy loader finds it by any of them (make install does).  The names
 # are read with jq(1); without it only options complete.
 
-# Each command's getopt(3) string, -h left out (every command has it):
+# Each command's getopt(3) string, -h and -V left out (every command has
+# them):
 # a letter followed by ':' takes an argument, a leading '+' means the
 # options end at the first operand.  t/93-completion.bats holds these
 # against each command's -h line.  -g: bash-completion's loader sources
@@ -80,7 +81,7 @@ _wx_reply_names() {
 _wx() {
 	local cmd=${COMP_WORDS[0]##*/} cur=${COMP_WORDS[COMP_CWORD]}
 	local spec dir= arg= seen= w o i j
-	local -a ops=() flags=(-h)
+	local -a ops=() flags=(-h -V)
 	COMPREPLY=()
 	spec=${_wx_opts[$cmd]-}
 	[ -n "$spec" ] || return 0
