@@ -119,3 +119,8 @@ optstring() {
 	done
 	[ -z "$bad" ] || fail "options missing (command:option:where):$bad"
 }
+
+@test "man: every page is mandoc -Tlint clean, warnings included" {
+	run -0 mandoc -Tlint -Wwarning "$TOP"/man/*.[1-9]
+	[ -z "$output" ]
+}
