@@ -67,6 +67,9 @@ SCRIPTS := $(filter-out cmd/wx-emu,$(SCRIPTS))
 SCRBIN  := $(SCRIPTS:cmd/%=bin/%)
 EMUSRC  := $(sort $(wildcard cmd/wx-emu/*.c))
 EMUOBJ  := $(EMUSRC:%.c=$(B)/%.o)
+# The phone page (wx-emu(1)): its files, compiled in as C arrays.
+PAGESRC := cmd/wx-emu/phone.html cmd/wx-emu/phone.css cmd/wx-emu/phone.js
+EMUOBJ  += $(B)/cmd/wx-emu/assets.o
 BIN     := $(CMDBIN) $(SCRBIN) $(if $(EMUSRC),bin/wx-emu)
 
 UNITSRC := $(sort $(wildcard t/unit/test-*.c))
@@ -99,6 +102,13 @@ $(B)/%.o: %.c lib/wx.h $(B)/flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(EMUOBJ): cmd/wx-emu/emu.h
+
+$(B)/cmd/wx-emu/assets.c: cmd/wx-emu/embed.sh $(PAGESRC)
+	@mkdir -p $(@D)
+	sh cmd/wx-emu/embed.sh $(PAGESRC) > $@
+
+$(B)/cmd/wx-emu/assets.o: $(B)/cmd/wx-emu/assets.c $(B)/flags
+	$(CC) $(CPPFLAGS) -Icmd/wx-emu $(CFLAGS) -c -o $@ $<
 
 $(LIBWX): $(LIBOBJ)
 	rm -f $@

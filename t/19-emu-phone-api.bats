@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The control calls a phone page reads: qrcode, members, messages,
-# changes, and the plain-text Name of contacts.
+# wx-emu's phone page (GET /_emu/) and the control calls it reads:
+# qrcode, members, messages, changes, and the plain-text Name of contacts.
 load helper
 load emu
 load send
@@ -23,6 +23,41 @@ last_seq() {
 # The value of header $2 in the head file $1.
 head_get() {
 	tr -d '\r' <"$1" | sed -n "s/^$2: //Ip"
+}
+
+@test "page: /_emu/ is HTML under a strict Content-Security-Policy" {
+	local h="$BATS_TEST_TMPDIR/head" f
+	run -0 emu_get '' -D "$h"
+	assert_output --partial '<title>wx-emu phone</title>'
+	assert_output --partial '<script src="phone.js" defer></script>'
+	refute_output --regexp '(src|href)="(https?:)?//'
+	refute_output --partial '<script>'
+	refute_output --partial '<style'
+	assert_equal "$(head_get "$h" content-type)" 'text/html; charset=utf-8'
+	assert_equal "$(head_get "$h" content-security-policy)" \
+		"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	assert_equal "$(head_get "$h" x-content-type-options)" nosniff
+	for f in phone.js:text/javascript phone.css:text/css; do
+		emu_get "${f%%:*}" -D "$h" -o "$BATS_TEST_TMPDIR/body"
+		assert_equal "$(head_get "$h" content-type)" "${f#*:}; charset=utf-8"
+		assert_equal "$(head_get "$h" content-security-policy)" \
+			"$(head_get "$BATS_TEST_TMPDIR/head" content-security-policy)"
+		cmp "$BATS_TEST_TMPDIR/body" "$TOP/cmd/wx-emu/${f%%:*}"
+	done
+}
+
+@test "page: only under /_emu/, and nothing but its three files" {
+	local p
+	for p in /phone.js /phone.html /_emu/phone.c /_emu/embed.sh /_emu/phone.js/x; do
+		run -0 emu_curl -o /dev/null -w '%{http_code}' "$EMU_SCHEME://127.0.0.1:$EMU_PORT$p"
+		assert_output 404
+	done
+	# The web host's home page stays the captured one.
+	run -0 emu_curl "$EMU_SCHEME://wx2.qq.com/"
+	refute_output --partial 'wx-emu phone'
+	# Any host's /_emu/ is the control API, page included.
+	run -0 emu_curl "$EMU_SCHEME://wx2.qq.com/_emu/"
+	assert_output --partial '<title>wx-emu phone</title>'
 }
 
 @test "qrcode: the QR of a login, the bytes /qrcode/UUID serves" {

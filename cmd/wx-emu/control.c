@@ -1,8 +1,9 @@
 /* control.c — the test-side API under /_emu/ (design.md §4): play the
  * phone (scan, confirm, cancel, expire), inject messages (built by
  * inject.c) and contact changes, show a message's media bytes, read what
- * clients sent, end sessions, arm faults; and what a phone page
- * reads: the QR, rooms' members, the messages, a long poll on changes. */
+ * clients sent, end sessions, arm faults; and what the phone page
+ * (phone.c) reads: the QR, rooms' members, the messages, a long poll on
+ * changes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,5 +388,6 @@ emu_control(struct emu_req *r, struct emu_resp *w)
 			CALLS[i].fn(r, w);
 			return;
 		}
-	text(w, 404, "no such control call\n");
+	if (emu_page(name, w) < 0)
+		text(w, 404, "no such control call\n");
 }

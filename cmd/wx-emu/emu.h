@@ -466,6 +466,18 @@ char *emu_mp_text(const struct emu_part *parts, int n, const char *name);
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
 /* /_emu/changes, the one control call that may wait (a long poll). */
 void emu_changes(struct emu_req *r, struct emu_resp *w);
+/* phone.c: the phone page's files (cmd/wx-emu/phone.*), made C arrays by
+ * cmd/wx-emu/embed.sh at build time */
+struct emu_asset {
+	const char *name;       /* base name: "phone.html" */
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct emu_asset emu_assets[];
+extern const size_t emu_nassets;
+/* Serve the page file of control path name ("" is the page itself);
+ * -1 if there is none of that name. */
+int emu_page(const char *name, struct emu_resp *w);
 /* inject.c: POST /_emu/message (wx-emu(1) describes the body) */
 /* One message from the JSON body j; its MsgId, or 0 with *err set to
  * the 400 answer's text. */
