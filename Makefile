@@ -68,7 +68,8 @@ SCRBIN  := $(SCRIPTS:cmd/%=bin/%)
 EMUSRC  := $(sort $(wildcard cmd/wx-emu/*.c))
 EMUOBJ  := $(EMUSRC:%.c=$(B)/%.o)
 # The phone page (wx-emu(1)): its files, compiled in as C arrays.
-PAGESRC := cmd/wx-emu/phone.html cmd/wx-emu/phone.css cmd/wx-emu/phone.js
+PAGESRC := cmd/wx-emu/phone.html cmd/wx-emu/phone.css cmd/wx-emu/phone.js \
+	cmd/wx-emu/phone.svg
 EMUOBJ  += $(B)/cmd/wx-emu/assets.o
 BIN     := $(CMDBIN) $(SCRBIN) $(if $(EMUSRC),bin/wx-emu)
 
@@ -138,6 +139,14 @@ $(HOSTILE): libs = $(MHD_LIBS) -lpthread
 $(HOSTILE): t/hostile.c $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(libs)
+
+# t/cdp: headless Chromium over the DevTools protocol, for t/92-emu-phone.bats.
+CDP := $(B)/t/cdp
+all: $(CDP)
+$(CDP): libs =
+$(CDP): t/cdp.c $(LIBWX) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/cdp.c $(LIBWX) $(libs)
 
 # make bench's two helpers: wait4 figures of a command, and the libcurl
 # floor (a program that only initialises libcurl), linked as the commands

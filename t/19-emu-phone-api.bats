@@ -37,16 +37,17 @@ head_get() {
 	assert_equal "$(head_get "$h" content-security-policy)" \
 		"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	assert_equal "$(head_get "$h" x-content-type-options)" nosniff
-	for f in phone.js:text/javascript phone.css:text/css; do
+	for f in 'phone.js:text/javascript; charset=utf-8' \
+		'phone.css:text/css; charset=utf-8' phone.svg:image/svg+xml; do
 		emu_get "${f%%:*}" -D "$h" -o "$BATS_TEST_TMPDIR/body"
-		assert_equal "$(head_get "$h" content-type)" "${f#*:}; charset=utf-8"
+		assert_equal "$(head_get "$h" content-type)" "${f#*:}"
 		assert_equal "$(head_get "$h" content-security-policy)" \
 			"$(head_get "$BATS_TEST_TMPDIR/head" content-security-policy)"
 		cmp "$BATS_TEST_TMPDIR/body" "$TOP/cmd/wx-emu/${f%%:*}"
 	done
 }
 
-@test "page: only under /_emu/, and nothing but its three files" {
+@test "page: only under /_emu/, and nothing but its own files" {
 	local p
 	for p in /phone.js /phone.html /_emu/phone.c /_emu/embed.sh /_emu/phone.js/x; do
 		run -0 emu_curl -o /dev/null -w '%{http_code}' "$EMU_SCHEME://127.0.0.1:$EMU_PORT$p"

@@ -1,11 +1,12 @@
-/* phone.c — the phone page of wx-emu(1): GET /_emu/ and the script and
- * style sheet it loads, compiled in from cmd/wx-emu/phone.* (embed.sh
- * makes them C arrays); the page itself works through the control API. */
+/* phone.c — the phone page of wx-emu(1): GET /_emu/ and the script,
+ * style sheet and icon it loads, compiled in from cmd/wx-emu/phone.*
+ * (embed.sh makes them C arrays); the page itself works through the
+ * control API. */
 #include <string.h>
 
 #include "emu.h"
 
-/* All the page loads is its own two files, the QR and message media, and
+/* All the page loads is its own files, the QR and message media, and
  * all it talks to is the control API: nothing inline, nothing from
  * elsewhere, so that no name or message text can ever run as script. */
 static const char CSP[] = "default-src 'none'; script-src 'self'; "
@@ -18,6 +19,7 @@ static const struct {
 	{ ".html", "text/html; charset=utf-8" },
 	{ ".js", "text/javascript; charset=utf-8" },
 	{ ".css", "text/css; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
 };
 
 static const char *

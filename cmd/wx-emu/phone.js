@@ -6,7 +6,7 @@
 "use strict";
 
 const page = {
-	changes: 0,             /* last count /_emu/changes gave */
+	changes: null,          /* last count /_emu/changes gave */
 	seq: 0,                 /* last message event shown */
 	self: "",
 	uuid: "",               /* the login the phone buttons act on */
@@ -245,7 +245,8 @@ async function refresh() {
 async function follow() {
 	for (;;) {
 		try {
-			const n = Number(await call("changes?since=" + page.changes));
+			const n = Number(await call(page.changes === null ? "changes" :
+			                            "changes?since=" + page.changes));
 			if (n !== page.changes) {
 				page.changes = n;
 				await refresh();
