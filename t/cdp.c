@@ -45,7 +45,8 @@ die(int code, const char *what)
 	exit(code);
 }
 
-/* fd at 10 or above, so that dup2 onto 3 and 4 cannot clobber it. */
+/* fd at 10 or above, so that dup2 onto 3 and 4 cannot clobber it (in
+ * the child). */
 static int
 high(int fd)
 {
@@ -132,12 +133,12 @@ send_msg(const char *method, const char *params, int tab)
 	return next_id;
 }
 
-/* The next whole message, or NULL once deadline (ms) has passed. */
-static struct wx_json *
-read_msg(long long deadline)
+/* Read until a whole message is in; its end (the NUL), or NULL once
+ * deadline (ms) has passed. */
+static char *
+fill(long long deadline)
 {
-	char err[128], chunk[65536];
-	char *nul;
+	char chunk[65536], *nul;
 
 	while (!(nul = in.len ? memchr(in.p, '\0', in.len) : NULL)) {
 		struct pollfd p = { from_fd, POLLIN, 0 };
@@ -152,15 +153,25 @@ read_msg(long long deadline)
 		}
 		wx_buf_add(&in, chunk, (size_t)n);
 	}
-	{
-		size_t len = (size_t)(nul - in.p);
-		struct wx_json *j = wx_json_parse(in.p, len, err, sizeof err);
-		memmove(in.p, nul + 1, in.len - len - 1);
-		in.len -= len + 1;
-		if (!j)
-			die(1, "a message from Chromium is not JSON");
-		return j;
-	}
+	return nul;
+}
+
+/* The next message, parsed, or NULL once deadline (ms) has passed. */
+static struct wx_json *
+read_msg(long long deadline)
+{
+	char err[128], *nul = fill(deadline);
+	struct wx_json *j;
+	size_t len;
+
+	if (!nul)
+		return NULL;
+	len = (size_t)(nul - in.p);
+	if (!(j = wx_json_parse(in.p, len, err, sizeof err)))
+		die(1, "a message from Chromium is not JSON");
+	memmove(in.p, nul + 1, in.len - len - 1);
+	in.len -= len + 1;
+	return j;
 }
 
 /* Print the string at path of event j as something that went wrong,
