@@ -7,6 +7,7 @@
 # is build/t/phone.png.  Skipped where Chromium cannot start.
 load helper
 load emu
+load login
 
 setup_file() {
 	local ca="$BATS_FILE_TMPDIR/ca"
@@ -29,26 +30,34 @@ setup_file() {
 teardown_file() { emu_stop; }
 
 # cdp_start [SHOT]: build/t/cdp on the page, as the coprocess CDP (the
-# screenshot to SHOT at its end); skips the test when Chromium cannot
-# start.  Defines until(f, what) in the page: f's first truthy value,
-# polled for 10 s, else an exception.
+# screenshot to SHOT at its end), its exit status to be read by cdp_rc;
+# skips the test when Chromium cannot start.  Defines until(f, what) in
+# the page: f's first truthy value, polled for 10 s, else an exception.
 cdp_start() {
 	command -v "${CHROMIUM:-chromium}" >/dev/null ||
 		skip "no Chromium (the chromium package)"
 	mkdir -p "$BATS_TEST_TMPDIR/profile"
-	coproc CDP { "$TOP/build/t/cdp" -d "$BATS_TEST_TMPDIR/profile" \
-		${1:+-s "$1"} "https://127.0.0.1:$EMU_PORT/_emu/" \
-		--ignore-certificate-errors-spki-list="$SPKI" \
-		2>"$BATS_TEST_TMPDIR/cdp.err" 3>&-; }
+	coproc CDP {
+		exec 3>&-
+		rc=0
+		"$TOP/build/t/cdp" -d "$BATS_TEST_TMPDIR/profile" ${1:+-s "$1"} \
+			"https://127.0.0.1:$EMU_PORT/_emu/" \
+			--ignore-certificate-errors-spki-list="$SPKI" \
+			2>"$BATS_TEST_TMPDIR/cdp.err" || rc=$?
+		echo "$rc" >"$BATS_TEST_TMPDIR/cdp.rc"
+	}
 	CDP_IN=${CDP[1]} CDP_OUT=${CDP[0]}
 	if ! js 'window.until = async (f, what) => { for (let i = 0; i < 100; i++) { const v = f(); if (v) return v; await new Promise(r => setTimeout(r, 100)); } throw new Error("timed out waiting for " + what); }; "ready"' >/dev/null; then
-		local rc=0
-		wait "$CDP_PID" || rc=$?
-		[ "$rc" -eq 77 ] &&
-			skip "Chromium cannot start: $(tail -n 1 "$BATS_TEST_TMPDIR/cdp.err")"
+		[ "$(cdp_rc)" = 77 ] &&
+			skip "Chromium cannot start: $(tail -n 1 "$BATS_TEST_TMPDIR/cdp.err") $(tail -n 1 "$BATS_TEST_TMPDIR/profile/chromium.log" 2>/dev/null)"
 		cat "$BATS_TEST_TMPDIR/cdp.err" >&2
 		return 1
 	fi
+}
+
+# The exit status of cdp, once it has ended (40 s at most).
+cdp_rc() {
+	wait_for_file "$BATS_TEST_TMPDIR/cdp.rc" 40 && cat "$BATS_TEST_TMPDIR/cdp.rc"
 }
 
 # js EXPR: the value of EXPR in the page, one line.
@@ -62,10 +71,8 @@ js() {
 # cdp_end: Chromium closed; fails, with what went wrong in the page, if
 # anything did.
 cdp_end() {
-	local rc=0
 	eval "exec $CDP_IN>&-"
-	wait "$CDP_PID" || rc=$?
-	if [ "$rc" -ne 0 ] || [ -s "$BATS_TEST_TMPDIR/cdp.err" ]; then
+	if [ "$(cdp_rc)" != 0 ] || [ -s "$BATS_TEST_TMPDIR/cdp.err" ]; then
 		cat "$BATS_TEST_TMPDIR/cdp.err" >&2
 		return 1
 	fi
@@ -74,10 +81,10 @@ cdp_end() {
 @test "phone page: Scan and Confirm log wx-login in; wx-send shows; a reply reaches wx-sync" {
 	local uuid pid
 	export WX_DIR="$BATS_TEST_TMPDIR/wx" WX_RATE=0
+	cdp_start "$TOP/build/t/phone.png"
 	setsid -w wx-login -t 20 </dev/null >"$BATS_TEST_TMPDIR/login.out" \
 		2>"$BATS_TEST_TMPDIR/login.err" 3>&- &
 	pid=$!
-	cdp_start "$TOP/build/t/phone.png"
 	run -0 js 'until(() => /waiting$/.test($("login").textContent) && $("qr").naturalWidth > 0 && $("login").textContent, "the QR")'
 	uuid=$(emu_ctl state | jq -r '.logins[-1].uuid')
 	assert_output "uuid $uuid: waiting"
@@ -116,4 +123,34 @@ cdp_end() {
 	run -0 js 'document.querySelector("#list li[data-user=\"@@team\"]").click(); until(() => $("as").options.length > 1 && [...$("as").options].map(o => o.value + "=" + o.textContent).join(" "), "the members")'
 	assert_output '@alice=Alice @evil=<script>alert(1)</script>'
 	cdp_end
+}
+
+@test "phone page: images show and files link, both ways; a group's box writes as a member" {
+	export WX_DIR="$BATS_TEST_TMPDIR/wx" WX_RATE=0
+	new_uuid
+	phone_confirm "$UUID"
+	wx-wait -t 20 </dev/null >/dev/null
+	wx-init </dev/null >/dev/null
+	emu_curl "https://127.0.0.1:$EMU_PORT/_emu/qrcode" -o "$BATS_TEST_TMPDIR/qr.jpg"
+	wx-send -f "$BATS_TEST_TMPDIR/qr.jpg" @alice </dev/null >/dev/null
+	cdp_start
+	run -0 js 'until(() => document.querySelector("#list li[data-user=\"@alice\"]"), "the contacts").then(li => { li.click(); return until(() => [...document.querySelectorAll("#messages li.out img")].find(i => i.complete && i.naturalWidth > 0), "the sent image"); }).then(i => i.naturalWidth)'
+	[ "$output" -gt 0 ]
+	# An image and a file from disk, as Alice.
+	run -0 js 'fetch("qrcode").then(r => r.blob()).then(b => { const d = new DataTransfer(); d.items.add(new File([b], "qr.jpg", { type: "image/jpeg" })); $("file").files = d.files; document.querySelector("#compose button").click(); return until(() => [...document.querySelectorAll("#messages li.in img")].find(i => i.complete && i.naturalWidth > 0), "the image"); }).then(i => i.naturalWidth)'
+	[ "$output" -gt 0 ]
+	run -0 js 'until(() => $("file").value === "", "the box emptied").then(() => { const d = new DataTransfer(); d.items.add(new File(["file body\n"], "notes <1>.txt", { type: "text/plain" })); $("file").files = d.files; document.querySelector("#compose button").click(); return until(() => document.querySelector("#messages li.in a"), "the file link"); }).then(a => a.textContent + "|" + a.download + "|" + /^media\?msgid=[0-9]+$/.test(a.getAttribute("href")))'
+	assert_output 'notes <1>.txt|notes <1>.txt|true'
+	run -0 emu_curl "https://127.0.0.1:$EMU_PORT/_emu/messages"
+	local file
+	file=$(jq -r 'select(.From == "@alice" and .MsgType == 49) | .MsgId' <<<"$output")
+	run -0 emu_curl "https://127.0.0.1:$EMU_PORT/_emu/media?msgid=$file"
+	assert_output 'file body'
+	# In the group, as the member named like a script.
+	run -0 js 'document.querySelector("#list li[data-user=\"@@team\"]").click(); until(() => $("as").options.length > 1, "the members").then(() => { $("as").value = "@evil"; $("text").value = "from the group"; document.querySelector("#compose button").click(); return until(() => document.querySelector("#messages li.in .who"), "the group message"); }).then(w => w.textContent + "|" + w.parentNode.lastChild.textContent)'
+	assert_output '<script>alert(1)</script>|from the group'
+	cdp_end
+	run -0 emu_curl "https://127.0.0.1:$EMU_PORT/_emu/messages"
+	run -0 jq -c 'select(.From == "@@team") | .Text' <<<"$output"
+	assert_output '"@evil:\nfrom the group"'
 }
