@@ -163,3 +163,13 @@ head_get() {
 	assert_output 'bad since
  400'
 }
+
+@test "state: the newest login last, also once the ring of 256 went round" {
+	local i u
+	for i in $(seq 260); do
+		u=$(emu_jslogin)
+	done
+	run -0 emu_get state
+	run -0 jq -r '[(.logins | length), .logins[-1].uuid] | @tsv' <<<"$output"
+	assert_output "$(printf '256\t%s' "$u")"
+}

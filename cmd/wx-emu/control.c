@@ -339,10 +339,14 @@ c_members(struct emu_req *r, struct emu_resp *w)
 	}
 }
 
+/* Logins and sessions are rings: listed from the slot after the newest,
+ * so that the newest comes last however often the ring went round. */
 static void
 c_state(struct emu_req *r, struct emu_resp *w)
 {
-	int i;
+	const struct emu_login *l = emu_login_latest();
+	const struct emu_session *s = emu_session_newest();
+	int first = l ? (int)(l - world.logins) + 1 : 0, i;
 
 	(void)r;
 	text(w, 200, "");
@@ -350,17 +354,21 @@ c_state(struct emu_req *r, struct emu_resp *w)
 	            "\"seq\":%llu,\"logins\":[", world.contacts[0].username,
 	            world.contacts[0].uin, world.ncontacts,
 	            (unsigned long long)world.seq);
-	for (i = 0; i < world.nlogins; i++)
+	for (i = 0; i < world.nlogins; i++) {
+		l = &world.logins[(first + i) % world.nlogins];
 		wx_buf_addf(&w->body, "%s{\"uuid\":\"%s\",\"state\":\"%s\","
-		            "\"web\":\"%s\"}", i ? "," : "", world.logins[i].uuid,
-		            STATE[world.logins[i].state], world.logins[i].web);
+		            "\"web\":\"%s\"}", i ? "," : "", l->uuid,
+		            STATE[l->state], l->web);
+	}
 	wx_buf_adds(&w->body, "],\"sessions\":[");
-	for (i = 0; i < world.nsessions; i++)
+	first = s ? (int)(s - world.sessions) + 1 : 0;
+	for (i = 0; i < world.nsessions; i++) {
+		s = &world.sessions[(first + i) % world.nsessions];
 		wx_buf_addf(&w->body, "%s{\"web\":\"%s\",\"dead\":%d,"
 		            "\"inited\":%d,\"seen\":%llu}", i ? "," : "",
-		            world.sessions[i].web, world.sessions[i].dead,
-		            world.sessions[i].inited,
-		            (unsigned long long)world.sessions[i].seen);
+		            s->web, s->dead, s->inited,
+		            (unsigned long long)s->seen);
+	}
 	wx_buf_adds(&w->body, "]}\n");
 }
 

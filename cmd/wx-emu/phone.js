@@ -53,10 +53,12 @@ function ndjson(text) {
 	return text.split("\n").filter(l => l).map(l => JSON.parse(l));
 }
 
-/* A button's call: what it answered, or why not, in the status line. */
-async function act(path, init) {
+/* A button's call, a POST: what it answered, or why not, in the status
+ * line. */
+async function act(path, body) {
 	try {
-		say(path.split("?")[0] + ": " + (await call(path, init)).trim());
+		say(path.split("?")[0] + ": " +
+		    (await call(path, { method: "POST", body })).trim());
 	} catch (e) {
 		say(e.message);
 	}
@@ -227,7 +229,7 @@ async function send(ev) {
 	} else {
 		return;
 	}
-	await act("message", { method: "POST", body: JSON.stringify(msg) });
+	await act("message", JSON.stringify(msg));
 	$("text").value = "";
 	$("file").value = "";
 }
