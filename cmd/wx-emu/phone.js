@@ -109,7 +109,8 @@ function show_contacts(lines) {
 		li.dataset.user = c.UserName;
 		li.classList.toggle("open", c.UserName === page.open);
 		li.append(" ", el("span", KINDS[c.Kind] || c.Kind, "kind"));
-		li.addEventListener("click", () => open_chat(c.UserName));
+		li.addEventListener("click",
+		                    () => open_chat(c.UserName).catch(e => say(e.message)));
 		list.append(li);
 	}
 }
@@ -133,7 +134,8 @@ function take_messages(lines) {
 	}
 }
 
-/* What a message shows: its text, image or file; a room message's
+/* What a message shows: its text, image, or a link to its file, voice
+ * or video; a room message's
  * sender ("@member:\n" before the text) apart. */
 function message_item(m) {
 	const li = el("li", undefined, m.From === page.self ? "out" : "in");
@@ -151,16 +153,25 @@ function message_item(m) {
 		img.src = media;
 		li.append(img);
 	} else if (m.MsgType === 49 && m.AppMsgType === 6) {
-		const a = el("a", m.FileName || "file");
-		a.href = media;
-		a.download = m.FileName || "file";
-		li.append(a);
+		li.append(bytes_link(media, m.FileName || "file"));
+	} else if (m.MsgType === 34 || m.MsgType === 43) {
+		li.append(bytes_link(media, (m.MsgType === 34 ? "voice " : "video ") +
+		                     m.MsgId));
 	} else if (m.MsgType === 1) {
 		li.append(text);
 	} else {
 		li.append("[MsgType " + m.MsgType + "] " + text);
 	}
 	return li;
+}
+
+/* A link that downloads a message's bytes as name. */
+function bytes_link(media, name) {
+	const a = el("a", name);
+
+	a.href = media;
+	a.download = name;
+	return a;
 }
 
 function member_name(room, user) {
@@ -276,7 +287,8 @@ function start() {
 			    "&kind=" + encodeURIComponent(kind) +
 			    "&count=" + encodeURIComponent($("count").value));
 		});
-	$("compose").addEventListener("submit", send);
+	$("compose").addEventListener("submit",
+	                              ev => send(ev).catch(e => say(e.message)));
 	follow();
 }
 
