@@ -4,10 +4,12 @@
  *
  *   cdp -d PROFILEDIR [-s SHOT.png] URL [CHROMIUM-OPTION...]
  *
- * Starts Chromium with the options given after URL, opens URL in a tab, then evaluates the JavaScript expressions of
- * standard input, one a line, in the page (a promise is awaited) and
- * prints each value on a line of its own: a string as it is, anything
- * else as JSON, an expression that threw as "!" and the exception.  What
+ * Starts Chromium with the options given after URL, opens URL in a tab,
+ * then evaluates the JavaScript expressions of standard input, one a
+ * line, in the page (a promise is awaited) and prints each value on a
+ * line of its own: a string as it is (control characters escaped),
+ * anything else as JSON, an expression that threw as "!" and the
+ * exception.  What
  * goes wrong in the page — an exception, a console or log error (a CSP
  * violation, a failed load), a dialog, which is dismissed — goes to
  * standard error as it comes.  At the end of the input: the screenshot
