@@ -79,6 +79,10 @@ SCRIPTS := $(filter-out cmd/wx-emu,$(SCRIPTS))
 SCRBIN  := $(SCRIPTS:cmd/%=bin/%)
 EMUSRC  := $(sort $(wildcard cmd/wx-emu/*.c))
 EMUOBJ  := $(EMUSRC:%.c=$(B)/%.o)
+# The phone page (wx-emu(1)): its files, compiled in as C arrays.
+PAGESRC := cmd/wx-emu/phone.html cmd/wx-emu/phone.css cmd/wx-emu/phone.js \
+	cmd/wx-emu/phone.svg
+EMUOBJ  += $(B)/cmd/wx-emu/assets.o
 BIN     := $(CMDBIN) $(SCRBIN) $(if $(EMUSRC),bin/wx-emu)
 
 UNITSRC := $(sort $(wildcard t/unit/test-*.c))
@@ -125,6 +129,13 @@ $(B)/%.o: %.c lib/wx.h $(B)/flags
 
 $(EMUOBJ): cmd/wx-emu/emu.h
 
+$(B)/cmd/wx-emu/assets.c: cmd/wx-emu/embed.sh $(PAGESRC)
+	@mkdir -p $(@D)
+	sh cmd/wx-emu/embed.sh $(PAGESRC) > $@
+
+$(B)/cmd/wx-emu/assets.o: $(B)/cmd/wx-emu/assets.c $(B)/flags
+	$(CC) $(CPPFLAGS) -Icmd/wx-emu $(CFLAGS) -c -o $@ $<
+
 $(LIBWX): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
@@ -153,6 +164,14 @@ $(HOSTILE): libs = $(MHD_LIBS) -lpthread
 $(HOSTILE): t/hostile.c $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/hostile.c $(libs)
+
+# t/cdp: headless Chromium over the DevTools protocol, for t/92-emu-phone.bats.
+CDP := $(B)/t/cdp
+all: $(CDP)
+$(CDP): libs =
+$(CDP): t/cdp.c $(LIBWX) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/cdp.c $(LIBWX) $(libs)
 
 # make bench's two helpers: wait4 figures of a command, and the libcurl
 # floor (a program that only initialises libcurl), linked as the commands

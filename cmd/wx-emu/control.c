@@ -1,7 +1,9 @@
 /* control.c — the test-side API under /_emu/ (design.md §4): play the
  * phone (scan, confirm, cancel, expire), inject messages (built by
  * inject.c) and contact changes, show a message's media bytes, read what
- * clients sent, end sessions, arm faults. */
+ * clients sent, end sessions, arm faults; and what the phone page
+ * (phone.c) reads: the QR, rooms' members, the messages, a long poll on
+ * changes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +65,14 @@ static void
 c_expire(struct emu_req *r, struct emu_resp *w)
 {
 	phone(r, w, emu_login_expire);
+}
+
+static void
+c_qrcode(struct emu_req *r, struct emu_resp *w)
+{
+	struct emu_login *l = login_arg(r);
+
+	emu_qrcode_of(l ? l->uuid : "", w);
 }
 
 /* ---- messages ---- */
@@ -138,6 +148,69 @@ c_sent(struct emu_req *r, struct emu_resp *w)
 		wx_buf_adds(&w->body, world.sent[(first + i) % EMU_SENT].json);
 		wx_buf_addc(&w->body, '\n');
 	}
+}
+
+/* "key":"the server text s as plain text" (a name, a Content). */
+static void
+put_plain(struct wx_buf *b, const char *key, const char *s)
+{
+	char *t = wx_text_decode(s ? s : "", s ? strlen(s) : 0);
+
+	wx_buf_addf(b, "\"%s\":", key);
+	wx_json_put_strz(b, t);
+	free(t);
+}
+
+/* NDJSON, one message event for every session a line, those after event
+ * ?since= (default all kept): the chats of the phone page. */
+static void
+c_messages(struct emu_req *r, struct emu_resp *w)
+{
+	const char *since = emu_arg(r, "since");
+	const struct emu_event *e;
+	uint64_t after = 0;
+
+	if (since && emu_parse_u64(since, &after) < 0) {
+		text(w, 400, "bad since\n");
+		return;
+	}
+	text(w, 200, "");
+	for (e = emu_event_next(NULL, after); e; e = emu_event_next(NULL, e->seq)) {
+		const struct emu_msg *m = &e->msg;
+		if (e->kind != EMU_EV_MSG)
+			continue;
+		wx_buf_addf(&w->body, "{\"seq\":%llu,\"MsgId\":\"%llu\",\"From\":",
+		            (unsigned long long)e->seq,
+		            (unsigned long long)m->msgid);
+		wx_json_put_strz(&w->body, m->from);
+		wx_buf_adds(&w->body, ",\"To\":");
+		wx_json_put_strz(&w->body, m->to);
+		wx_buf_addf(&w->body, ",\"MsgType\":%d,\"AppMsgType\":%d,",
+		            m->type, m->appmsgtype);
+		put_plain(&w->body, "Text", m->content);
+		wx_buf_addc(&w->body, ',');
+		put_plain(&w->body, "FileName", m->filename);
+		wx_buf_adds(&w->body, "}\n");
+	}
+}
+
+/* The count of world changes once it is above ?since= or the -H hold
+ * has passed, at once without since: the phone page's long poll. */
+void
+emu_changes(struct emu_req *r, struct emu_resp *w)
+{
+	const char *since = emu_arg(r, "since");
+	struct timespec deadline = emu_hold_deadline();
+	uint64_t after = 0;
+
+	if (since && emu_parse_u64(since, &after) < 0) {
+		text(w, 400, "bad since\n");
+		return;
+	}
+	while (since && world.changes <= after && emu_wait(&deadline) == 0)
+		;
+	text(w, 200, "");
+	wx_buf_addf(&w->body, "%llu\n", (unsigned long long)world.changes);
 }
 
 /* ---- sessions and contacts ---- */
@@ -218,6 +291,19 @@ static const char *const KIND[] = { "person", "room", "mp", "special", "self" };
 static const char *const STATE[] = { "waiting", "scanned", "confirmed",
                                      "expired", "cancelled", "used" };
 
+/* The members a contact line and a member line share, without "}":
+ * UserName, NickName as the server has it, Name as plain text. */
+static void
+put_person(struct wx_buf *b, const struct emu_contact *c)
+{
+	wx_buf_adds(b, "{\"UserName\":");
+	wx_json_put_strz(b, c->username);
+	wx_buf_adds(b, ",\"NickName\":");
+	wx_json_put_strz(b, c->nickname);
+	wx_buf_addc(b, ',');
+	put_plain(b, "Name", c->nickname);
+}
+
 /* NDJSON, one contact a line: what tests need to address them. */
 static void
 c_contacts(struct emu_req *r, struct emu_resp *w)
@@ -228,20 +314,39 @@ c_contacts(struct emu_req *r, struct emu_resp *w)
 	text(w, 200, "");
 	for (i = 0; i < world.ncontacts; i++) {
 		const struct emu_contact *c = &world.contacts[i];
-		wx_buf_adds(&w->body, "{\"UserName\":");
-		wx_json_put_strz(&w->body, c->username);
-		wx_buf_adds(&w->body, ",\"NickName\":");
-		wx_json_put_strz(&w->body, c->nickname);
+		put_person(&w->body, c);
 		wx_buf_addf(&w->body, ",\"Kind\":\"%s\",\"Saved\":%d,"
 		            "\"MemberCount\":%d}\n", KIND[c->kind], c->saved,
 		            c->nmembers);
 	}
 }
 
+/* NDJSON, one member of room ?username= a line. */
+static void
+c_members(struct emu_req *r, struct emu_resp *w)
+{
+	const struct emu_contact *c = emu_contact_by_name(emu_arg(r, "username"));
+	int i;
+
+	if (!c || c->kind != EMU_ROOM) {
+		text(w, 404, "no such room\n");
+		return;
+	}
+	text(w, 200, "");
+	for (i = 0; i < c->nmembers; i++) {
+		put_person(&w->body, emu_member(c, i));
+		wx_buf_adds(&w->body, "}\n");
+	}
+}
+
+/* Logins and sessions are rings: listed from the slot after the newest,
+ * so that the newest comes last however often the ring went round. */
 static void
 c_state(struct emu_req *r, struct emu_resp *w)
 {
-	int i;
+	const struct emu_login *l = emu_login_latest();
+	const struct emu_session *s = emu_session_newest();
+	int first = l ? (int)(l - world.logins) + 1 : 0, i;
 
 	(void)r;
 	text(w, 200, "");
@@ -249,17 +354,21 @@ c_state(struct emu_req *r, struct emu_resp *w)
 	            "\"seq\":%llu,\"logins\":[", world.contacts[0].username,
 	            world.contacts[0].uin, world.ncontacts,
 	            (unsigned long long)world.seq);
-	for (i = 0; i < world.nlogins; i++)
+	for (i = 0; i < world.nlogins; i++) {
+		l = &world.logins[(first + i) % world.nlogins];
 		wx_buf_addf(&w->body, "%s{\"uuid\":\"%s\",\"state\":\"%s\","
-		            "\"web\":\"%s\"}", i ? "," : "", world.logins[i].uuid,
-		            STATE[world.logins[i].state], world.logins[i].web);
+		            "\"web\":\"%s\"}", i ? "," : "", l->uuid,
+		            STATE[l->state], l->web);
+	}
 	wx_buf_adds(&w->body, "],\"sessions\":[");
-	for (i = 0; i < world.nsessions; i++)
+	first = s ? (int)(s - world.sessions) + 1 : 0;
+	for (i = 0; i < world.nsessions; i++) {
+		s = &world.sessions[(first + i) % world.nsessions];
 		wx_buf_addf(&w->body, "%s{\"web\":\"%s\",\"dead\":%d,"
 		            "\"inited\":%d,\"seen\":%llu}", i ? "," : "",
-		            world.sessions[i].web, world.sessions[i].dead,
-		            world.sessions[i].inited,
-		            (unsigned long long)world.sessions[i].seen);
+		            s->web, s->dead, s->inited,
+		            (unsigned long long)s->seen);
+	}
 	wx_buf_adds(&w->body, "]}\n");
 }
 
@@ -272,7 +381,8 @@ static const struct {
 	{ "sent", c_sent },
 	{ "kick", c_kick }, { "fault", c_fault }, { "modcontact", c_modcontact },
 	{ "delcontact", c_delcontact }, { "contacts", c_contacts },
-	{ "state", c_state },
+	{ "state", c_state }, { "qrcode", c_qrcode }, { "members", c_members },
+	{ "messages", c_messages },
 };
 
 void
@@ -286,5 +396,6 @@ emu_control(struct emu_req *r, struct emu_resp *w)
 			CALLS[i].fn(r, w);
 			return;
 		}
-	text(w, 404, "no such control call\n");
+	if (emu_page(name, w) < 0)
+		text(w, 404, "no such control call\n");
 }

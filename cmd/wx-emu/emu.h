@@ -273,6 +273,7 @@ struct emu_world {
 	struct emu_upload *uploads;
 	int nuploads;
 	uint64_t nextid;                /* MsgId generator state */
+	uint64_t changes;               /* emu_notify() calls: /_emu/changes */
 	unsigned long rng;              /* deterministic PRNG state */
 };
 /* A burst of 100000 injected messages and the events around it fit;
@@ -371,6 +372,8 @@ char *emu_fh_entry(const char *redirect_uri);
 void emu_home(struct emu_req *r, struct emu_resp *w);          /* GET / on web */
 void emu_jslogin(struct emu_req *r, struct emu_resp *w);
 void emu_qrcode(struct emu_req *r, struct emu_resp *w);
+/* The QR image of login uuid as /qrcode/ serves it (404 if unknown). */
+void emu_qrcode_of(const char *uuid, struct emu_resp *w);
 /* qr as the JPEG the real server serves for QR codes (and, here, as a
  * contact's avatar). */
 struct wx_qr;
@@ -461,6 +464,20 @@ const struct emu_part *emu_mp_field(const struct emu_part *parts, int n,
 char *emu_mp_text(const struct emu_part *parts, int n, const char *name);
 /* control.c */
 void emu_control(struct emu_req *r, struct emu_resp *w);       /* /_emu/… */
+/* /_emu/changes, the one control call that may wait (a long poll). */
+void emu_changes(struct emu_req *r, struct emu_resp *w);
+/* phone.c: the phone page's files (cmd/wx-emu/phone.*), made C arrays by
+ * cmd/wx-emu/embed.sh at build time */
+struct emu_asset {
+	const char *name;       /* base name: "phone.html" */
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct emu_asset emu_assets[];
+extern const size_t emu_nassets;
+/* Serve the page file of control path name ("" is the page itself);
+ * -1 if there is none of that name. */
+int emu_page(const char *name, struct emu_resp *w);
 /* inject.c: POST /_emu/message (wx-emu(1) describes the body) */
 /* One message from the JSON body j; its MsgId, or 0 with *err set to
  * the 400 answer's text. */

@@ -179,9 +179,8 @@ avatar_base64(struct wx_buf *b)
 
 /* The QR of https://login.weixin.qq.com/l/<uuid>, as image/jpeg (§4.2). */
 void
-emu_qrcode(struct emu_req *r, struct emu_resp *w)
+emu_qrcode_of(const char *uuid, struct emu_resp *w)
 {
-	const char *uuid = r->path + strlen("/qrcode/");
 	struct wx_qr qr;
 	char *text;
 
@@ -200,6 +199,12 @@ emu_qrcode(struct emu_req *r, struct emu_resp *w)
 		wx_qr_free(&qr);
 	}
 	free(text);
+}
+
+void
+emu_qrcode(struct emu_req *r, struct emu_resp *w)
+{
+	emu_qrcode_of(r->path + strlen("/qrcode/"), w);
 }
 
 /* ---- login poll ---- */

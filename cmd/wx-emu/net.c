@@ -490,6 +490,8 @@ static const struct route CONTROL = { EMU_CONTROL, "", emu_control, 1,
                                       CAP_SMALL };
 static const struct route MESSAGE = { EMU_CONTROL, "message", emu_control, 1,
                                       CAP_MESSAGE };
+static const struct route CHANGES = { EMU_CONTROL, "changes", emu_changes, 0,
+                                      CAP_SMALL };
 /* What an unknown path gets: a 404, and no reason to read a big body. */
 static const struct route NOT_FOUND = { EMU_WEB, "", NULL, 0, CAP_SMALL };
 
@@ -517,7 +519,8 @@ route(const struct emu_req *r)
 	size_t i;
 
 	if (r->role == EMU_CONTROL)
-		return strcmp(r->path, "/_emu/message") == 0 ? &MESSAGE : &CONTROL;
+		return strcmp(r->path, "/_emu/message") == 0 ? &MESSAGE :
+		       strcmp(r->path, "/_emu/changes") == 0 ? &CHANGES : &CONTROL;
 	if (r->role == EMU_WEB && strcmp(r->path, "/") == 0)
 		return &HOME;
 	if (r->role == EMU_LOGIN && strcmp(r->path, "/jslogin") == 0)
@@ -936,7 +939,8 @@ may_wait(const struct emu_req *r, const struct route *rt)
 
 	if (emu_opt.hold_ns == 0)
 		return 0;
-	if (rt->fn == emu_synccheck || rt->fn == emu_loginpoll)
+	if (rt->fn == emu_synccheck || rt->fn == emu_loginpoll ||
+	    rt->fn == emu_changes)
 		return 1;
 	f = r->role != EMU_CONTROL ? fault_find(r, FAULT_TRANSPORT) : NULL;
 	return f && strcmp(f->kind, "slow") == 0;

@@ -44,6 +44,7 @@ emu_unlock(void)
 void
 emu_notify(void)
 {
+	world.changes++;
 	pthread_cond_broadcast(&world_cv);
 }
 
@@ -593,6 +594,7 @@ emu_login_new(const char *web, const char *lang, int desktop)
 	l->desktop = desktop;
 	l->created = time(NULL);
 	l->state = EMU_WAITING;
+	emu_notify();   /* the phone page shows the new QR */
 	return l;
 }
 
