@@ -222,7 +222,7 @@ deps:
 # Destructive (removes the -dev packages), so it only runs as root with
 # WX_TEST_FRESH=1; see t/fresh-machine.
 check-fresh:
-	@t/fresh-machine
+	@t/fresh-machine demo check
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)
