@@ -392,12 +392,15 @@ refused_tls() {
 }
 
 @test "security: nothing in the sources turns TLS verification off" {
-	local src=("$TOP"/lib/*.c "$TOP"/lib/*.h "$TOP"/cmd/*.c "$TOP/cmd/wx-login" "$TOP"/share/*)
+	local src=("$TOP"/lib/*.c "$TOP"/lib/*.h "$TOP"/cmd/*.c "$TOP/cmd/wx-login" "$TOP"/share)
 	# verification set once, on, in lib/http.c
-	run -0 grep -h 'CURLOPT_SSL_VERIFY\|CURLOPT_PROXY_SSL_VERIFY' "${src[@]}"
+	run -0 grep -rh 'CURLOPT_SSL_VERIFY\|CURLOPT_PROXY_SSL_VERIFY' "${src[@]}"
 	assert_equal "$(printf '%s\n' "$output" | sed 's/^[[:space:]]*//')" \
 'bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);'
+	# nor a script's curl
+	run grep -rnE -- '--insecure|curl( [^|;]*)? -k( |$)' "$TOP/share" "$TOP/cmd/wx-login"
+	assert_output ''
 	# no switch: no option, variable or curl flag that would skip it
 	run grep -n -i -E 'insecure|no_?verify|skip_?verify|verify_?(peer|host)?[[:space:]]*=[[:space:]]*0|SSL_VERIFY[A-Z]*, *0|curl[^|]* (-k|--insecure)\b|CURLSSLOPT_(NO_REVOKE|ALLOW_BEAST)|CURLOPT_(SSL_OPTIONS|PINNEDPUBLICKEY|CAPATH)' "${src[@]}"
 	assert_output ''
@@ -497,8 +500,9 @@ no_raw_controls() {
 	assert_output ''
 }
 
-@test "security: the sh scripts (wx-login, ci-alert) never eval, source or sh -c anything" {
-	run grep -n -E '(^|[;&|[:space:]])(eval|\.|source|sh -c|bash -c)[[:space:]]' \
-		"$TOP/cmd/wx-login" "$TOP/share/ci-alert"
+@test "security: the sh scripts (wx-login, ci-alert, the examples) never eval, source or sh -c anything" {
+	# comments aside
+	run grep -n -E '^[^#]*(^|[;&|[:space:]])(eval|\.|source|sh -c|bash -c)[[:space:]]' \
+		"$TOP/cmd/wx-login" "$TOP/share/ci-alert" "$TOP"/share/examples/*
 	assert_output ''
 }
