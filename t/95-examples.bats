@@ -3,7 +3,9 @@
 # t/examples/run (its header says how, and what the annotations mean):
 # one test a file, naming each example that fails by FILE:LINE and its
 # first line; the skipped ones are listed as "# " lines.  And the
-# extractor on its own fixture, and every page having its test here.
+# extractor and the runner on fixtures of their own (t/examples/selftest:
+# the runner must fail each broken example there), and every page
+# having its test here.
 load helper
 
 # examples FILE: the examples of FILE (relative to the tree) run.
@@ -18,6 +20,23 @@ examples() {
 	cd "$TOP/t/examples"
 	run -0 ./extract selftest/page.1 selftest/readme.md
 	diff <(printf '%s\n' "$output") selftest/expected
+}
+
+@test "examples: the runner fails each broken example of its fixture, by its line" {
+	cd "$TOP"
+	EXAMPLE_TIMEOUT=3 run -1 t/examples/run t/examples/selftest/run.1
+	local f=t/examples/selftest/run.1
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^not ok ' <<<"$output")" -eq 5 ]
+	grep -qxF "ok $f:10: \$ printf 'a\\n' | sed 's/a/b/'" <<<"$output"
+	grep -qxF "not ok $f:20: \$ echo one" <<<"$output"
+	grep -qxF '    > one' <<<"$output"
+	grep -qxF "not ok $f:27: \$ false" <<<"$output"
+	grep -qxF '  exit 1, not 0; its output:' <<<"$output"
+	grep -qxF "not ok $f:31: \$ cat <<<hi" <<<"$output"
+	grep -qxF "# skip $f:35: \$ false: it would fail" <<<"$output"
+	grep -qxF '  check failed: test -f nothing' <<<"$output"
+	grep -qxF '  still running after 3 s; its output:' <<<"$output"
 }
 
 @test "examples: every man page and README.md has its test here" {
