@@ -8,6 +8,11 @@
 # having its test here.
 load helper
 
+setup_file() {
+	emu_make_ca
+	export EXAMPLE_CA=$BATS_FILE_TMPDIR/ca
+}
+
 # examples FILE: the examples of FILE (relative to the tree) run.
 examples() {
 	cd "$TOP" || return 1
