@@ -44,6 +44,16 @@ examples() {
 	grep -qxF '  still running after 3 s; its output:' <<<"$output"
 }
 
+@test "examples: README blocks: a console and an sh block run; file= must be the file" {
+	cd "$TOP"
+	run -1 t/examples/run t/examples/selftest/run.md
+	local f=t/examples/selftest/run.md
+	[ "$output" = "ok $f:4: \$ echo hi
+ok $f:10: echo same
+not ok $f:15: echo different
+  the block is not the file t/examples/selftest/same.sh" ]
+}
+
 @test "examples: every man page and README.md has its test here" {
 	local f
 	for f in README.md man/*.[1-9]; do
