@@ -436,8 +436,9 @@ read_text(char **argv, int argc, struct wx_buf *b)
 		b->len--;
 }
 
-/* TO as a UserName, by the contacts cache; in file-helper mode, which
- * has none, TO must be its one chat. */
+/* TO as a UserName: as it is when it is one literally, else by the
+ * contacts cache; in file-helper mode, which has none, TO must be its
+ * one chat. */
 static void
 resolve(struct run *r, const char *name)
 {
@@ -452,8 +453,9 @@ resolve(struct run *r, const char *name)
 		r->to = wx_strdup(name);
 		return;
 	}
-	cs = wx_contacts_get(&r->s, names);
-	if ((rc = wx_contacts_resolve(cs, name, &user)) != 0)
+	cs = (user = wx_name_username(name)) ? NULL :
+	     wx_contacts_get(&r->s, names);
+	if (cs && (rc = wx_contacts_resolve(cs, name, &user)) != 0)
 		exit(rc);
 	if (strlen(user) >= sizeof ((struct wx_sent *)0)->to)
 		wx_die(WX_EXIT_USAGE, "%s: too long for a UserName", name);

@@ -455,9 +455,9 @@ wx_contacts_fetch(struct wx_sess *s, const struct wx_contacts_out *out,
 
 /* Its first line: whose address book, of which login (the account's
  * UserName changes at every login, and the cache's UserNames with it),
- * and when. */
+ * when, and whether it is partial: only the chats webwxinit listed. */
 static void
-cache_header(FILE *f, const char *uin, const char *user)
+cache_header(FILE *f, const char *uin, const char *user, int partial)
 {
 	struct wx_buf h = {0};
 
@@ -465,7 +465,8 @@ cache_header(FILE *f, const char *uin, const char *user)
 	wx_json_put_strz(&h, uin);
 	wx_buf_adds(&h, ",\"User\":");
 	wx_json_put_strz(&h, user);
-	wx_buf_addf(&h, ",\"Time\":%lld}\n", wx_now_ms() / 1000);
+	wx_buf_addf(&h, ",\"Time\":%lld%s}\n", wx_now_ms() / 1000,
+	            partial ? ",\"Partial\":true" : "");
 	fwrite(h.p, 1, h.len, f);
 	wx_buf_free(&h);
 }
@@ -554,7 +555,7 @@ wx_contacts_update(struct wx_sess *s, const struct wx_contacts_out *out)
 
 	if (wx_afile_open(&t.a, path, 0600) < 0)
 		wx_die(wx_exit_errno(errno), "%s:", path);
-	cache_header(t.a.f, s->uin, s->username);
+	cache_header(t.a.f, s->uin, s->username, 0);
 	how.members = out && out->members;
 	how.emit = tee_emit;
 	how.arg = &t;
@@ -575,8 +576,11 @@ wx_contacts_get(struct wx_sess *s, const char *const *names)
 	struct wx_contacts *cs = wx_contacts_read(s->dir, s->username, names);
 	int rc;
 
-	if (cs)
+	/* wx-init's cache lacks whom webwxinit did not list: a name not
+	 * there may still be a contact. */
+	if (cs && !wx_contacts_partial(cs))
 		return cs;
+	wx_contacts_free(cs);
 	if ((rc = wx_contacts_update(s, NULL)) != 0)
 		exit(rc);
 	if (!(cs = wx_contacts_read(s->dir, s->username, names)))
@@ -596,7 +600,7 @@ wx_contacts_start(const char *dir, const struct wx_state *changes,
 
 	if (wx_afile_open(&a, path, 0600) < 0)
 		wx_die(wx_exit_errno(errno), "%s:", path);
-	cache_header(a.f, uin, user);
+	cache_header(a.f, uin, user, 1);
 	/* The account itself first: no list of the server names it. */
 	wx_contact_line(&line, j, wx_json_get(j, 0, "User"), user);
 	fwrite(line.p, 1, line.len, a.f);

@@ -61,6 +61,7 @@ struct wx_contacts {
 	size_t uin;               /* header Uin, an offset into strs */
 	size_t user;              /* header User: the login's own UserName */
 	long long time;
+	int partial;              /* header Partial: wx-init's first cache */
 	struct contact *c;
 	size_t n, cap;
 	struct index idx[NFIELD]; /* sorted by key, then index */
@@ -130,6 +131,7 @@ parse_header(struct wx_contacts *cs, const struct wx_json *j)
 		cs->user = keep(cs, wx_json_str(j, t));
 	if (wx_json_int(j, wx_json_get(j, 0, "Time"), &cs->time) < 0)
 		cs->time = 0;
+	cs->partial = wx_json_type(j, wx_json_get(j, 0, "Partial")) == WX_JSON_TRUE;
 	return NULL;
 }
 
@@ -516,6 +518,12 @@ wx_contacts_time(const struct wx_contacts *cs)
 	return cs->time;
 }
 
+int
+wx_contacts_partial(const struct wx_contacts *cs)
+{
+	return cs->partial;
+}
+
 size_t
 wx_contacts_count(const struct wx_contacts *cs)
 {
@@ -739,6 +747,15 @@ warn_candidate(const struct wx_contacts *cs, size_t i, const struct query *q)
 			wx_buf_addf(&b, " %s=%s", field_name[f], q->value);
 	wx_warn("  %s %s%s", wx_contacts_username(cs, i), cs->c[i].kind, b.p);
 	wx_buf_free(&b);
+}
+
+const char *
+wx_name_username(const char *name)
+{
+	struct query q;
+
+	parse_query(name, &q);
+	return q.literal && q.value[0] ? q.value : NULL;
 }
 
 int

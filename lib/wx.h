@@ -85,8 +85,9 @@ void wx_session_commit_with(const char *dir, const struct wx_state *changes,
                             void *arg);
 /* contacts.c: the cache of s's login (a parsed DIR/contacts whose User is
  * s->username; what names could resolve to, as wx_contacts_read), made
- * first by wx_contacts_update when there is none or it is an earlier
- * login's.  Exit with its code when that fails. */
+ * first by wx_contacts_update when there is none, it is an earlier
+ * login's, or it is wx-init's partial one.  Exit with its code when that
+ * fails. */
 struct wx_contacts;
 struct wx_sess;
 struct wx_contacts *wx_contacts_get(struct wx_sess *s,
@@ -747,7 +748,8 @@ void wx_contacts_start(const char *dir, const struct wx_state *changes,
 /* ---- lookup.c: the contacts cache and name lookup ---- */
 
 /* DIR/contacts, written by wx-contacts: NDJSON, line 1 the header
- * {"Cache":"wx-contacts","Uin":"…","Time":N}, then one contact a line
+ * {"Cache":"wx-contacts","Uin":"…","User":"…","Time":N} (wx-init's
+ * first cache adds "Partial":true), then one contact a line
  * (empty lines skipped) with WeChat's fields and the derived Kind (friend,
  * group, public, special, self), Name and Remark (decoded).
  * Recipients (design.md §3): `user:X` and a name starting with "@" are
@@ -779,6 +781,9 @@ const char *wx_contacts_uin(const struct wx_contacts *cs);
  * in ("" when none); a cache of another login names stale UserNames. */
 const char *wx_contacts_user(const struct wx_contacts *cs);
 long long wx_contacts_time(const struct wx_contacts *cs);
+/* Header Partial: 1 for wx-init's cache, which holds only the chats
+ * webwxinit listed (wx_contacts_get fetches the whole list over it). */
+int wx_contacts_partial(const struct wx_contacts *cs);
 size_t wx_contacts_count(const struct wx_contacts *cs);
 const char *wx_contacts_username(const struct wx_contacts *cs, size_t i);
 const char *wx_contacts_kind(const struct wx_contacts *cs, size_t i);
@@ -803,6 +808,9 @@ const char *wx_contacts_member(const struct wx_contacts *cs, size_t room,
  * cache gives 0. */
 size_t wx_contacts_match(const struct wx_contacts *cs, const char *name,
                          size_t **out);
+/* The UserName name gives literally (an "@" name, or after "user:"),
+ * which needs no cache to resolve; NULL for any other name. */
+const char *wx_name_username(const char *name);
 /* One recipient: 0 with *username set (points into cs or into name);
  * else WX_EXIT_REFUSED after one line "NAME: no contact of that name" or
  * "NAME: N contacts match; name one of them exactly:" followed by one

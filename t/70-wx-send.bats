@@ -11,6 +11,7 @@ setup_file() {
 {"UserName":"@a2","NickName":"Sam","Kind":"friend"}
 {"UserName":"@a3","NickName":"Robin","Kind":"friend"}
 {"UserName":"@a4","NickName":"李雷","RemarkName":"小李","Kind":"friend"}
+{"UserName":"@a5","NickName":"Fifth","Kind":"friend"}
 {"UserName":"filehelper","NickName":"文件传输助手","Kind":"special","ContactFlag":3}
 {"UserName":"@@g1","NickName":"Sam","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@self"},{"UserName":"@a1"}]}
 {"UserName":"@@g2","NickName":"Room two","Kind":"group","ContactFlag":3,"MemberList":[{"UserName":"@self"},{"UserName":"@a2"}]}
@@ -238,4 +239,22 @@ to() {
 	[ ! -e "$WX_DIR/sent" ]
 	refute_secrets
 	[[ "$output" != *"$(session_get wxuin)"* ]]
+}
+
+@test "wx-send: a name webwxinit did not list is found: wx-init's cache is partial, so the whole list is fetched first" {
+	logged_in
+	head -n 1 "$WX_DIR/contacts" | grep -q '"Partial":true'
+	# webwxinit lists 4 people at most (wx-emu, as the server)
+	run ! grep -q '"@a5"' "$WX_DIR/contacts"
+	run -0 wx-send Fifth 'by the name'
+	[ "$(emu_sends | tail -n 1 | jq -r .To)" = @a5 ]
+	run ! grep -q Partial "$WX_DIR/contacts"
+	grep -q '"@a5"' "$WX_DIR/contacts"
+	# a UserName needs no cache at all
+	rm "$WX_DIR/contacts"
+	local n
+	n=$(wc -l <"$EMU_LOG")
+	run -0 wx-send @a3 'by the UserName'
+	[ "$(wc -l <"$EMU_LOG")" -eq $((n + 1)) ]
+	[ ! -e "$WX_DIR/contacts" ]
 }

@@ -139,6 +139,19 @@ matches(const struct wx_contacts *cs, const char *name, const char *want,
 	wx_buf_free(&b);
 }
 
+/* The names that are UserNames as they are, and those that need a cache. */
+static void
+test_name_username(void)
+{
+	is_str(wx_name_username("@a1"), "@a1", "an @ name is a UserName");
+	is_str(wx_name_username("@@g1"), "@@g1", "a room's too");
+	is_str(wx_name_username("user:filehelper"), "filehelper", "user: one");
+	ok(wx_name_username("user:") == NULL, "user: empty: no name");
+	ok(wx_name_username("Bob") == NULL, "a name needs the cache");
+	ok(wx_name_username("nick:@a1") == NULL, "so does a prefixed one");
+	ok(wx_name_username("filehelper") == NULL, "and filehelper, by Kind");
+}
+
 static void
 test_cache(const struct wx_contacts *cs)
 {
@@ -344,6 +357,15 @@ test_malformed(void)
 	cs = wx_contacts_parse(text, strlen(text), err, sizeof err);
 	is_str(cs ? wx_contacts_uin(cs) : NULL, "2765482113", "Uin a number");
 	is_int(cs ? wx_contacts_time(cs) : -1, 0, "Time not a number: 0");
+	is_int(cs ? wx_contacts_partial(cs) : -1, 0, "no Partial: whole");
+	wx_contacts_free(cs);
+	text = "{\"Cache\":\"wx-contacts\",\"Partial\":true}";
+	cs = wx_contacts_parse(text, strlen(text), err, sizeof err);
+	is_int(cs ? wx_contacts_partial(cs) : -1, 1, "Partial true: wx-init's");
+	wx_contacts_free(cs);
+	text = "{\"Cache\":\"wx-contacts\",\"Partial\":\"true\"}";
+	cs = wx_contacts_parse(text, strlen(text), err, sizeof err);
+	is_int(cs ? wx_contacts_partial(cs) : -1, 0, "Partial not true: whole");
 	wx_contacts_free(cs);
 }
 
@@ -497,5 +519,6 @@ main(void)
 	test_malformed();
 	test_named_load();
 	test_big();
+	test_name_username();
 	return tap_done();
 }
