@@ -153,8 +153,12 @@ main(int argc, char *argv[])
 	else if ((rc = get_home(h, web)) == 0)
 		rc = jslogin(h, web, mode, &uuid);
 	if (rc != 0) {
-		/* The handle freed before the exit: nothing to call a leak. */
+		/* All freed before the exit: nothing for LeakSanitizer to
+		 * call a leak, however the compiler keeps the pointers. */
 		wx_http_free(h);
+		wx_state_free(st);
+		free(jar);
+		free(dir);
 		exit(rc);
 	}
 
