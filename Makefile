@@ -193,7 +193,8 @@ check: all
 	@t/run $(UNITBIN)
 
 demo: all
-	@sh share/demo.sh
+	@PATH="$(CURDIR)/bin:$$PATH" sh share/examples/emu-run -n -o '-H 2' \
+		sh share/demo.sh
 
 bench: all $(BENCHBIN)
 	@t/bench/run

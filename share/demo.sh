@@ -1,66 +1,32 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # step() prints its command lines unexpanded
-# demo.sh — wx from login to logout against a wx-emu it starts itself (run
-# by `make demo` from the top directory): log in, list a few contacts,
-# send a text and a file, receive injected messages with wx-sync,
-# download an image with wx-get, revoke a message, log out, and log in
-# again with wx-login.  A throwaway CA made with openssl, the emulator on
-# a free loopback port over TLS, a temporary session directory; each
-# command is printed before it runs.  Everything started or made here is
-# stopped and removed on exit.  Without bin/wx-send the send and revoke
-# steps are skipped, saying so.
+# demo.sh — wx from login to logout, run by `make demo` inside
+# share/examples/emu-run -n, which gives it a wx-emu of its own (a
+# throwaway CA, the emulator on a free loopback port over TLS, logins
+# confirmed by themselves) and a temporary session directory: log in,
+# list a few contacts, send a text and a file, receive injected messages
+# with wx-sync, download an image with wx-get, revoke a message, log out,
+# and log in again with wx-login.  Each command is printed before it
+# runs.  Everything made here is removed on exit, and emu-run stops the
+# emulator.  Without bin/wx-send the send and revoke steps are skipped,
+# saying so.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd) || exit 100
 PATH=$top/bin:$PATH
 export PATH
+[ -n "${WX_EMU:-}" ] ||
+	{ echo "demo: run it with make demo (under share/examples/emu-run -n)" >&2; exit 100; }
 
 tmp=$(mktemp -d) || exit 111
-emu=
-cleanup() {
-	[ -n "$emu" ] && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 trap 'exit 111' INT TERM HUP
-
-# A CA and one certificate for every host family wx-emu serves.
-make_ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 1 \
-		-subj "/CN=wx demo CA" &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$tmp/key.pem" -out "$tmp/req.pem" -subj "/CN=wx.qq.com" &&
-	echo "subjectAltName=DNS:*.qq.com,DNS:*.wx.qq.com,DNS:*.wx2.qq.com,DNS:*.wx8.qq.com,DNS:*.weixin.qq.com,DNS:*.wechat.com,DNS:*.web.wechat.com,DNS:*.web2.wechat.com" >"$tmp/ext" &&
-	openssl x509 -req -in "$tmp/req.pem" -CA "$tmp/ca.pem" \
-		-CAkey "$tmp/ca.key" -CAcreateserial -out "$tmp/cert.pem" \
-		-days 1 -extfile "$tmp/ext"
-}
-
-# Start wx-emu -a and wait (10 s at most) for the port it listens on.
-start_emu() {
-	wx-emu -a -H 2 -p 0 -P "$tmp/port" -c "$tmp/cert.pem" -k "$tmp/key.pem" \
-		2>"$tmp/emu.log" &
-	emu=$!
-	i=0
-	while [ ! -s "$tmp/port" ]; do
-		i=$((i + 1))
-		if [ "$i" -gt 200 ] || ! kill -0 "$emu" 2>/dev/null; then
-			cat "$tmp/emu.log" >&2
-			echo "demo: wx-emu did not start" >&2
-			exit 111
-		fi
-		sleep 0.05
-	done
-}
 
 # emu_ctl NAME [curl options]: POST /_emu/NAME on the emulator (the
 # phone's side: inject a message …); the answer on stdout.
 emu_ctl() {
 	name=$1
 	shift
-	curl -sS --fail --cacert "$tmp/ca.pem" \
-		--connect-to "::127.0.0.1:$(cat "$tmp/port")" \
-		-X POST "https://wx2.qq.com/_emu/$name" "$@"
+	curl -sS --fail --cacert "$CURL_CA_BUNDLE" -X POST "$WX_EMU/_emu/$name" "$@"
 }
 
 # Print a command line, then run it; stop the demo if it fails.
@@ -69,14 +35,7 @@ step() {
 	eval "$1" || { rc=$?; echo "demo: failed ($rc): $1" >&2; exit "$rc"; }
 }
 
-make_ca >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; exit 111; }
-start_emu
-WX_CONNECT_TO=::127.0.0.1:$(cat "$tmp/port")
-CURL_CA_BUNDLE=$tmp/ca.pem
-WX_DIR=$tmp/wx
-export WX_CONNECT_TO CURL_CA_BUNDLE WX_DIR
-
-echo "wx-emu listens on 127.0.0.1:$(cat "$tmp/port") and confirms logins by itself."
+echo "wx-emu listens on ${WX_EMU#https://} and confirms logins by itself."
 echo "WX_CONNECT_TO=$WX_CONNECT_TO CURL_CA_BUNDLE=$CURL_CA_BUNDLE"
 echo "WX_DIR=$WX_DIR"
 echo

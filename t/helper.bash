@@ -27,22 +27,11 @@ setup() {
 	export WX_DIR="$BATS_TEST_TMPDIR/wx"
 }
 
-# A CA and one server certificate for every host family wx-emu serves.
+# A CA and one server certificate for every host family wx-emu serves
+# (share/examples/emu-ca), made once a file.
 emu_make_ca() {
 	local d="$BATS_FILE_TMPDIR/ca"
-	[ -f "$d/ca.pem" ] && return 0
-	mkdir -p "$d"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
-		-subj "/CN=wx test CA" >/dev/null 2>&1 || return 1
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/key.pem" -out "$d/req.pem" -subj "/CN=wx.qq.com" \
-		>/dev/null 2>&1 || return 1
-	printf '%s\n' "subjectAltName=DNS:*.qq.com,DNS:*.wx.qq.com,DNS:*.wx2.qq.com,DNS:*.wx8.qq.com,DNS:*.weixin.qq.com,DNS:*.wechat.com,DNS:*.web.wechat.com,DNS:*.web2.wechat.com,DNS:localhost,IP:127.0.0.1" \
-		>"$d/ext"
-	openssl x509 -req -in "$d/req.pem" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
-		-CAcreateserial -out "$d/cert.pem" -days 2 -extfile "$d/ext" \
-		>/dev/null 2>&1 || return 1
+	[ -f "$d/ca.pem" ] || "$TOP/share/examples/emu-ca" "$d"
 }
 
 # Wait up to $2 seconds (default 10) for file $1 to be non-empty.

@@ -10,18 +10,11 @@ BG=
 trap 'stop_bg; stop_emu; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 
-# bench_certs: a CA and a certificate for every host wx-emu serves, as
-# t/helper.bash makes them; CURL_CA_BUNDLE names the CA (node is given
-# it on its command line: npm still needs the system's).
+# bench_certs: a CA and a certificate for every host wx-emu serves, made
+# by share/examples/emu-ca as for the tests; CURL_CA_BUNDLE names the CA
+# (node is given it on its command line: npm still needs the system's).
 bench_certs() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$W/ca.key" -out "$W/ca.pem" -days 1 -subj /CN=bench \
-		>/dev/null 2>&1
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$W/key.pem" -out "$W/req.pem" -subj /CN=wx.qq.com >/dev/null 2>&1
-	echo "subjectAltName=DNS:*.qq.com,DNS:*.wx.qq.com,DNS:*.wx2.qq.com,DNS:*.wx8.qq.com,DNS:*.weixin.qq.com,DNS:*.wechat.com,DNS:*.web.wechat.com,DNS:*.web2.wechat.com,IP:127.0.0.1" >"$W/ext"
-	openssl x509 -req -in "$W/req.pem" -CA "$W/ca.pem" -CAkey "$W/ca.key" \
-		-CAcreateserial -out "$W/cert.pem" -days 1 -extfile "$W/ext" >/dev/null 2>&1
+	"$TOP/share/examples/emu-ca" "$W" || exit 111
 	export CURL_CA_BUNDLE="$W/ca.pem"
 }
 
