@@ -161,19 +161,30 @@ put_plain(struct wx_buf *b, const char *key, const char *s)
 	free(t);
 }
 
+/* ?since=N into *after (0 without it): 0, or -1 once the 400 is set. */
+static int
+since_arg(struct emu_req *r, struct emu_resp *w, uint64_t *after)
+{
+	const char *since = emu_arg(r, "since");
+
+	*after = 0;
+	if (since && emu_parse_u64(since, after) < 0) {
+		text(w, 400, "bad since\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* NDJSON, one message event for every session a line, those after event
  * ?since= (default all kept): the chats of the phone page. */
 static void
 c_messages(struct emu_req *r, struct emu_resp *w)
 {
-	const char *since = emu_arg(r, "since");
 	const struct emu_event *e;
-	uint64_t after = 0;
+	uint64_t after;
 
-	if (since && emu_parse_u64(since, &after) < 0) {
-		text(w, 400, "bad since\n");
+	if (since_arg(r, w, &after) < 0)
 		return;
-	}
 	text(w, 200, "");
 	for (e = emu_event_next(NULL, after); e; e = emu_event_next(NULL, e->seq)) {
 		const struct emu_msg *m = &e->msg;
@@ -199,14 +210,12 @@ c_messages(struct emu_req *r, struct emu_resp *w)
 void
 emu_changes(struct emu_req *r, struct emu_resp *w)
 {
-	const char *since = emu_arg(r, "since");
+	int since = emu_arg(r, "since") != NULL;
 	struct timespec deadline = emu_hold_deadline();
-	uint64_t after = 0;
+	uint64_t after;
 
-	if (since && emu_parse_u64(since, &after) < 0) {
-		text(w, 400, "bad since\n");
+	if (since_arg(r, w, &after) < 0)
 		return;
-	}
 	while (since && world.changes <= after && emu_wait(&deadline) == 0)
 		;
 	text(w, 200, "");
