@@ -3,8 +3,7 @@
 # emu-run and the CI test of echo-bot in it (which must fail for a bot
 # that does not answer), archive, forward-group and health-check.
 load helper
-load login
-load sync
+load send
 
 EX="$TOP/share/examples"
 
@@ -28,6 +27,14 @@ start_bg() {
 stop_bg() {
 	emu_ctl kick >/dev/null
 	wait "$BG"
+}
+
+# Wait up to 10 s for the emulator to have recorded $1 sends in all.
+wait_sent() {
+	local i=0
+	until [ "$(emu_sent | wc -l)" -ge "$1" ]; do
+		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
+	done
 }
 
 @test "emu-run: usage" {
@@ -81,24 +88,13 @@ stop_bg() {
 	inject "{\"From\":\"$room\",\"Content\":\"hi all\"}" >/dev/null
 	inject "{\"From\":\"self\",\"To\":\"$friend\",\"Content\":\"from my phone\"}" >/dev/null
 	inject "{\"From\":\"self\",\"To\":\"filehelper\",\"Content\":\"note\"}" >/dev/null
-	i=0
-	until [ "$(emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent" | wc -l)" -ge 3 ]; do
-		i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
-	done
+	wait_sent 3
 	sleep 1    # time for an answer too many
 	stop_bg
-	run -0 emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent"
+	run -0 emu_sent
 	sent=$(printf '%s\n' "$output" | jq -c '[.To, .Content]')
 	[ "$sent" = "$(printf '%s\n' "[\"$friend\",\"echo: a & b\\\\nline 2\"]" \
 		"[\"$room\",\"echo: hi all\"]" '["filehelper","echo: note"]')" ]
-}
-
-# Wait up to 10 s for the emulator to have recorded $1 sends in all.
-wait_sent() {
-	local i=0
-	until [ "$(emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent" | wc -l)" -ge "$1" ]; do
-		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
-	done
 }
 
 @test "archive: one file per chat, named by the chat's name, / and control characters made _" {
@@ -130,7 +126,7 @@ wait_sent() {
 	wx-contacts -m >/dev/null
 	read -r g1 g2 <<<"$(emu_contacts | jq -r 'select(.Kind=="room") | .UserName' | head -n 2 | tr '\n' ' ')"
 	n1=$(wx-contacts "user:$g1" | jq -r .Name) n2=$(wx-contacts "user:$g2" | jq -r .Name)
-	before=$(emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent" | wc -l)
+	before=$(emu_sent | wc -l)
 	start_bg forward-group "$n1" "$n2"
 	inject "{\"From\":\"$g1\",\"Content\":\"hello room\"}" >/dev/null
 	inject "{\"From\":\"$g2\",\"Content\":\"not this one\"}" >/dev/null
@@ -140,7 +136,7 @@ wait_sent() {
 	wait_sent $((before + 3))
 	sleep 1
 	stop_bg
-	run -0 emu_curl "$EMU_SCHEME://127.0.0.1:$EMU_PORT/_emu/sent"
+	run -0 emu_sent
 	sent=$(printf '%s\n' "$output" | tail -n +$((before + 1)))
 	[ "$(printf '%s\n' "$sent" | jq -r .To | sort -u)" = "$g2" ]
 	run -0 jq -r '"\(.endpoint) \(.Content | sub("<appattach>.*"; ""))"' <<<"$sent"
